@@ -1,0 +1,5 @@
+"""``python -m peacegraph``."""
+
+from peacegraph.cli import main
+
+main()

@@ -1,0 +1,131 @@
+"""The pipeline: load seeds -> RDF -> SHACL -> OWL reasoning -> write graph/.
+
+Each stage is a function; ``check()`` runs all but the write, ``build()`` all
+of them. Stage times are kept for the summary and the benchmark.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, Graph
+
+from peacegraph import paths
+from peacegraph.curation import Curation, load_curation
+from peacegraph.errors import ValidationError
+from peacegraph.output import build_lock, turtle_bytes, write_files
+from peacegraph.rdfgen import to_graph
+from peacegraph.reasoning import ReasonerResult, check_consistency
+from peacegraph.schema import Schema, load_schema
+from peacegraph.shacl import Violation, load_shapes, validate
+
+
+@dataclass
+class Inputs:
+    """Where a build reads from; the defaults are the repository's own files."""
+
+    facts_dir: Path | None = None
+    documents_path: Path | None = None
+    ontology_path: Path | None = None
+    shapes_path: Path | None = None
+
+    @classmethod
+    def from_seeds(cls, seeds_dir: Path | None) -> Inputs:
+        """Inputs from a folder laid out like seeds/ (documents/documents.yaml, facts/*.yaml)."""
+        if seeds_dir is None:
+            return cls()
+        return cls(facts_dir=seeds_dir / "facts", documents_path=seeds_dir / "documents" / "documents.yaml")
+
+
+@dataclass
+class Report:
+    curation: Curation
+    data: Graph
+    ontology: Graph
+    violations: list[Violation]
+    reasoning: ReasonerResult
+    timings: dict[str, float] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations and self.reasoning.ok
+
+    def class_counts(self) -> list[tuple[str, int, int]]:
+        """(class, instances, triples about them) for each class used in the data."""
+        instances: Counter[str] = Counter()
+        triples: Counter[str] = Counter()
+        subject_sizes = Counter(s for s, _, _ in self.data)
+        for node, cls in self.data.subject_objects(RDF.type):
+            name = self.data.namespace_manager.normalizeUri(cls)
+            if name == "owl:NamedIndividual":
+                continue
+            instances[name] += 1
+            triples[name] += subject_sizes[node]
+        return sorted(((c, instances[c], triples[c]) for c in instances), key=lambda row: (-row[1], row[0]))
+
+
+def _timed(timings: dict[str, float], stage: str):
+    class _Timer:
+        def __enter__(self):
+            self.start = time.perf_counter()
+
+        def __exit__(self, *exc):
+            timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - self.start
+            return False
+
+    return _Timer()
+
+
+def check(inputs: Inputs | None = None, reason: bool = True) -> Report:
+    """Run every check; raise SeedError on bad input, return a Report otherwise."""
+    inputs = inputs or Inputs()
+    timings: dict[str, float] = {}
+    with _timed(timings, "load"):
+        schema: Schema = load_schema(inputs.ontology_path)
+        curation = load_curation(inputs.facts_dir, inputs.documents_path, schema)
+        data = to_graph(curation)
+    where = curation.where()
+    with _timed(timings, "shacl"):
+        violations = validate(data, schema.graph, load_shapes(inputs.shapes_path), where)
+    with _timed(timings, "reasoning"):
+        reasoning = check_consistency(schema.graph, data, where) if reason else ReasonerResult("skipped", "reasoning skipped: --no-reason")
+    return Report(curation, data, schema.graph, violations, reasoning, timings)
+
+
+def output_files(report: Report) -> dict[str, bytes]:
+    """graph/ file name -> bytes: the data file and ontology-plus-data file."""
+    full = Graph()
+    for triple in report.ontology:
+        full.add(triple)
+    for triple in report.data:
+        full.add(triple)
+    return {paths.DATA_FILE_NAME: turtle_bytes(report.data), paths.FULL_FILE_NAME: turtle_bytes(full)}
+
+
+def build(inputs: Inputs | None = None, graph_dir: Path | None = None, reason: bool = True) -> Report:
+    """Check, then write graph/; raise ValidationError (graph/ untouched) when a check fails."""
+    graph_dir = graph_dir or paths.GRAPH_DIR
+    report = check(inputs, reason=reason)
+    if not report.ok:
+        raise ValidationError(failure_text(report))
+    with _timed(report.timings, "write"):
+        files = output_files(report)
+        with build_lock(graph_dir):
+            report.written = write_files(files, graph_dir)
+    return report
+
+
+def failure_text(report: Report) -> str:
+    lines = []
+    if report.violations:
+        lines.append(f"SHACL validation failed with {len(report.violations)} violation(s):")
+        lines += [f"  {v}" for v in report.violations]
+    if not report.reasoning.ok:
+        lines.append(f"OWL reasoning: {report.reasoning.detail}")
+        lines += [f"  {c}" for c in report.reasoning.culprits]
+    lines.append("graph/ was left as it was.")
+    return "\n".join(lines)

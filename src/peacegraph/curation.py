@@ -1,0 +1,371 @@
+"""The loader: curated entities and facts, checked against the ontology and the documents.
+
+``load_curation()`` reads every ``seeds/facts/*.yaml`` file and returns a
+``Curation`` ready to become RDF, or raises ``SeedError`` listing every problem
+found, each as ``file:line: what is wrong; how to fix it``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import URIRef
+
+from peacegraph import paths
+from peacegraph.dates import TimeValue, parse_time
+from peacegraph.documents import ID_PATTERN, Document, display_path, load_documents
+from peacegraph.errors import Problem, SeedError
+from peacegraph.evidence import QuoteNotFound, Span, locate
+from peacegraph.schema import XSD_BOOLEAN, XSD_INTEGER, Property, Schema, load_schema
+from peacegraph.yamlsource import Record, Seq, check_keys, read_yaml, suggest
+
+#: entity key -> required?
+ENTITY_KEYS = {"id": True, "type": True, "label": True, "aliases": False, "description": False}
+ALIAS_KEYS = {"label": True, "source": False, "note": False}
+#: fact key -> required?  ('object' or 'value' is checked separately)
+FACT_KEYS = {
+    "id": True, "subject": True, "relation": True, "object": False, "value": False,
+    "date": False, "start": False, "end": False, "date_note": False,
+    "qualifiers": False, "source": True, "quote": True, "note": False,
+}
+#: fact time key -> statement-node property local name
+TIME_KEYS = {"date": "pointInTime", "start": "startTime", "end": "endTime"}
+#: Relations whose literal value is a date rather than a string or number.
+DATE_VALUED = {"date", "startDate", "endDate"}
+
+
+@dataclass
+class Alias:
+    label: str
+    source: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Entity:
+    id: str
+    type: str
+    type_iri: URIRef
+    label: str
+    file: str
+    line: int
+    aliases: list[Alias] = field(default_factory=list)
+    description: str | None = None
+
+
+@dataclass
+class Fact:
+    id: str
+    subject: str
+    relation: Property
+    source: str
+    quote: str
+    span: Span
+    file: str
+    line: int
+    object: str | None = None  # entity or concept id
+    value: str | None = None  # literal, already checked against the relation's range
+    value_time: TimeValue | None = None
+    times: dict[str, TimeValue] = field(default_factory=dict)  # pointInTime/startTime/endTime
+    date_note: str | None = None
+    qualifiers: dict[str, tuple[Property, str]] = field(default_factory=dict)
+    note: str | None = None
+
+
+@dataclass
+class Curation:
+    """Everything the seeds say, checked, in file order."""
+
+    schema: Schema
+    documents: dict[str, Document]
+    entities: dict[str, Entity]
+    facts: list[Fact]
+
+    def where(self) -> dict[str, str]:
+        """id -> 'file:line', for messages about graph nodes."""
+        out = {e.id: f"{e.file}:{e.line}" for e in self.entities.values()}
+        out.update({f.id: f"{f.file}:{f.line}" for f in self.facts})
+        out.update({d.id: f"{d.meta_file}:{d.line}" for d in self.documents.values()})
+        return out
+
+
+def fact_files(folder: Path | None = None) -> list[Path]:
+    """The curated YAML files, in name order."""
+    folder = folder or paths.FACTS_DIR
+    return sorted(p for p in folder.glob("*.yaml") if p.is_file())
+
+
+def load_curation(
+    facts_dir: Path | None = None,
+    documents_path: Path | None = None,
+    schema: Schema | None = None,
+) -> Curation:
+    """Read, check and return the curated seeds; raise ``SeedError`` with every problem."""
+    schema = schema or load_schema()
+    documents, problems = load_documents(documents_path)
+    entity_records: list[Record] = []
+    fact_records: list[Record] = []
+    files = fact_files(facts_dir)
+    if not files:
+        shown = display_path(facts_dir or paths.FACTS_DIR)
+        problems.append(Problem(shown, 0, "no *.yaml fact files found", "add at least one file with 'entities:' and 'facts:' lists"))
+    for path in files:
+        shown = display_path(path)
+        tree, found = read_yaml(path, shown)
+        problems += found
+        if found:
+            continue
+        if tree is None:
+            problems.append(Problem(shown, 1, "the file is empty", "add 'entities:' and/or 'facts:' lists, or delete the file"))
+            continue
+        if not isinstance(tree, Record):
+            problems.append(Problem(shown, 1, "expected a mapping with 'entities:' and/or 'facts:'", "start the file with 'entities:' or 'facts:'"))
+            continue
+        problems += check_keys(tree, {"entities": False, "facts": False}, "fact file")
+        for key, bucket in (("entities", entity_records), ("facts", fact_records)):
+            seq = tree.values.get(key)
+            if seq is None:
+                continue
+            if not isinstance(seq, Seq):
+                problems.append(tree.problem(key, f"'{key}' must be a list", f"write each item of '{key}' on a line starting with '- '"))
+                continue
+            for item in seq.items:
+                if isinstance(item, Record):
+                    bucket.append(item)
+                else:
+                    problems.append(Problem(shown, seq.line, f"an item of '{key}' is not a mapping", "write each item as '- id: ...' followed by its keys"))
+    entities = _entities(entity_records, schema, documents, problems)
+    _check_document_people(documents, entities, schema, problems)
+    facts = _facts(fact_records, schema, documents, entities, problems)
+    if problems:
+        raise SeedError(problems)
+    return Curation(schema, documents, entities, facts)
+
+
+def _str(record: Record, key: str, problems: list[Problem]) -> str | None:
+    value = record.values.get(key)
+    if value is None or isinstance(value, str):
+        return value.strip() if isinstance(value, str) else None
+    problems.append(record.problem(key, f"'{key}' must be a single text value, not a list or mapping", f"write '{key}: ...' on one line"))
+    return None
+
+
+def _entities(records: list[Record], schema: Schema, documents: dict[str, Document], problems: list[Problem]) -> dict[str, Entity]:
+    entities: dict[str, Entity] = {}
+    label_owner: dict[str, Entity] = {}
+    for rec in records:
+        problems += check_keys(rec, ENTITY_KEYS, "entity")
+        ent_id, type_name, label = (_str(rec, k, problems) for k in ("id", "type", "label"))
+        if not (ent_id and type_name and label):
+            continue
+        if not ID_PATTERN.match(ent_id):
+            problems.append(rec.problem("id", f"entity id '{ent_id}' is not lower-case letters, digits and '-'", "rename it like 'nikol-pashinyan'"))
+            continue
+        if ent_id in entities:
+            first = entities[ent_id]
+            problems.append(rec.problem("id", f"duplicate entity id '{ent_id}' (first defined at {first.file}:{first.line})", "merge the two records or rename one"))
+            continue
+        if type_name not in schema.classes:
+            problems.append(rec.problem("type", f"unknown entity type '{type_name}'", "use a class of ontology/peacegraph.ttl" + suggest(type_name, list(schema.classes))))
+            continue
+        entity = Entity(ent_id, type_name, schema.classes[type_name], label, rec.file, rec.line,
+                        description=_str(rec, "description", problems))
+        if label in label_owner:
+            other = label_owner[label]
+            problems.append(rec.problem("label", f"label '{label}' is also the label of '{other.id}' ({other.file}:{other.line})", "give each entity its own label; put shared names in 'aliases'"))
+        label_owner[label] = entity
+        aliases = rec.values.get("aliases")
+        if aliases is not None:
+            if not isinstance(aliases, Seq):
+                problems.append(rec.problem("aliases", "'aliases' must be a list", "write each alias on a line starting with '- '"))
+            else:
+                for item in aliases.items:
+                    alias = _alias(item, rec, aliases.line, documents, problems)
+                    if alias:
+                        entity.aliases.append(alias)
+        entities[ent_id] = entity
+    return entities
+
+
+def _alias(item, rec: Record, line: int, documents: dict[str, Document], problems: list[Problem]) -> Alias | None:
+    if isinstance(item, str) and item.strip():
+        return Alias(item.strip())
+    if isinstance(item, Record):
+        item.file = rec.file
+        problems += check_keys(item, ALIAS_KEYS, "alias")
+        label, source, note = (_str(item, k, problems) for k in ("label", "source", "note"))
+        if source and source not in documents:
+            problems.append(item.problem("source", f"unknown document '{source}'", "use an id from seeds/documents/documents.yaml" + suggest(source, list(documents))))
+        return Alias(label, source, note) if label else None
+    problems.append(Problem(rec.file, line, "an alias is empty or not text", "write the alias as text, or as a mapping with 'label', 'source', 'note'"))
+    return None
+
+
+def _check_document_people(documents: dict[str, Document], entities: dict[str, Entity], schema: Schema, problems: list[Problem]) -> None:
+    wanted = {"author": "Actor", "editor": "Person", "publisher": "Organisation"}
+    for doc in documents.values():
+        for key, cls in wanted.items():
+            ref = getattr(doc, key)
+            if ref is None:
+                continue
+            line = (doc.lines or {}).get(key, doc.line)
+            entity = entities.get(ref)
+            if entity is None:
+                problems.append(Problem(doc.meta_file, line, f"{key} '{ref}' is not a known entity", "define it in seeds/facts/entities.yaml" + suggest(ref, list(entities))))
+            elif not schema.fits(frozenset({entity.type_iri}), frozenset({schema.classes[cls]})):
+                problems.append(Problem(doc.meta_file, line, f"{key} '{ref}' is a {entity.type}, not a {cls}", f"point {key} at a {cls}"))
+
+
+def _facts(records: list[Record], schema: Schema, documents: dict[str, Document], entities: dict[str, Entity], problems: list[Problem]) -> list[Fact]:
+    facts: list[Fact] = []
+    seen: dict[str, Record] = {}
+    for rec in records:
+        before = len(problems)
+        problems += check_keys(rec, FACT_KEYS, "fact")
+        fact_id, subject, relation_name, source, quote = (_str(rec, k, problems) for k in ("id", "subject", "relation", "source", "quote"))
+        if fact_id:
+            if not ID_PATTERN.match(fact_id):
+                problems.append(rec.problem("id", f"fact id '{fact_id}' is not lower-case letters, digits and '-'", "rename it like 'd000-us-route-rights'"))
+            elif fact_id in seen:
+                problems.append(rec.problem("id", f"duplicate fact id '{fact_id}' (first at {seen[fact_id].file}:{seen[fact_id].line})", "give each fact its own id"))
+            else:
+                seen[fact_id] = rec
+        subject_entity = _entity_ref(rec, "subject", subject, entities, problems)
+        relation = None
+        if relation_name:
+            relation = schema.relations.get(relation_name)
+            if relation is None:
+                problems.append(rec.problem("relation", f"unknown relation '{relation_name}'", "use a property of the ontology marked pg:usage \"relation\"" + suggest(relation_name, list(schema.relations))))
+        if relation and subject_entity and not schema.fits(frozenset({subject_entity.type_iri}), relation.domain):
+            problems.append(rec.problem("subject", f"'{relation.name}' does not fit subject '{subject_entity.id}', a {subject_entity.type}: its subject must be a {schema.describe(relation.domain)}", "change the relation or the subject, or the entity's type if it is wrong"))
+        obj, value, value_time = _object_or_value(rec, relation, schema, entities, problems)
+        times = _times(rec, problems)
+        qualifiers = _qualifiers(rec, schema, entities, problems)
+        doc = None
+        if source:
+            doc = documents.get(source)
+            if doc is None:
+                problems.append(rec.problem("source", f"unknown document '{source}'", "use an id from seeds/documents/documents.yaml" + suggest(source, list(documents))))
+        span = None
+        if doc is not None and quote is not None:
+            try:
+                span = locate(quote, doc.text)
+            except QuoteNotFound as err:
+                problems.append(rec.problem("quote", f"{err} ({doc.file})", err.fix))
+        if len(problems) == before and fact_id and subject and relation and source and quote and span:
+            facts.append(Fact(
+                id=fact_id, subject=subject, relation=relation, source=source, quote=quote, span=span,
+                file=rec.file, line=rec.line, object=obj, value=value, value_time=value_time, times=times,
+                date_note=_str(rec, "date_note", problems), qualifiers=qualifiers, note=_str(rec, "note", problems),
+            ))
+    return facts
+
+
+def _entity_ref(rec: Record, key: str, ref: str | None, entities: dict[str, Entity], problems: list[Problem]) -> Entity | None:
+    if ref is None:
+        return None
+    entity = entities.get(ref)
+    if entity is None:
+        problems.append(rec.problem(key, f"unknown entity id '{ref}'", "define it in seeds/facts/entities.yaml or correct the id" + suggest(ref, list(entities))))
+    return entity
+
+
+def _object_or_value(rec: Record, relation: Property | None, schema: Schema, entities: dict[str, Entity], problems: list[Problem]):
+    obj = _str(rec, "object", [])
+    value = _str(rec, "value", [])
+    for key in ("object", "value"):
+        if key in rec.values and not isinstance(rec.values[key], (str, type(None))):
+            problems.append(rec.problem(key, f"'{key}' must be a single text value", f"write '{key}: ...' on one line"))
+            return None, None, None
+    if obj is not None and value is not None:
+        problems.append(rec.problem("value", "a fact has both 'object' and 'value'", "keep 'object' for an entity, 'value' for a literal"))
+        return None, None, None
+    if relation is None:
+        return obj, value, None
+    if relation.is_object:
+        if obj is None:
+            hint = "use 'object:' with an entity id" if value is not None else "add 'object:' with an entity id"
+            problems.append(rec.problem("value" if value is not None else None, f"relation '{relation.name}' links to an entity but the fact has no 'object'", hint))
+            return None, None, None
+        if obj in schema.concepts:
+            iri, types = schema.concepts[obj]
+            if not schema.fits(types, relation.range):
+                problems.append(rec.problem("object", f"concept '{obj}' does not fit '{relation.name}', whose object must be a {schema.describe(relation.range)}", "use a concept of the right scheme"))
+            return obj, None, None
+        entity = _entity_ref(rec, "object", obj, entities, problems)
+        if entity and not schema.fits(frozenset({entity.type_iri}), relation.range):
+            problems.append(rec.problem("object", f"'{relation.name}' does not fit object '{entity.id}', a {entity.type}: its object must be a {schema.describe(relation.range)}", "change the relation or the object, or the entity's type if it is wrong"))
+        return obj, None, None
+    if value is None:
+        hint = "use 'value:' for this relation, which takes a literal" if obj is not None else "add 'value:'"
+        problems.append(rec.problem("object" if obj is not None else None, f"relation '{relation.name}' takes a literal but the fact has no 'value'", hint))
+        return None, None, None
+    if relation.name in DATE_VALUED:
+        try:
+            return None, value, parse_time(value)
+        except ValueError as err:
+            problems.append(rec.problem("value", f"bad date value: {err}", "write YYYY, YYYY-MM or YYYY-MM-DD"))
+            return None, None, None
+    message = _literal_problem(value, relation.datatype)
+    if message:
+        problems.append(rec.problem("value", f"value {value!r} of '{relation.name}' {message}", "correct the value"))
+        return None, None, None
+    return None, value, None
+
+
+def _literal_problem(value: str, datatype) -> str | None:
+    if datatype == XSD_INTEGER:
+        return None if value.lstrip("-").isdigit() else "is not a whole number (write digits only, e.g. 100000)"
+    if datatype == XSD_BOOLEAN:
+        return None if value in ("true", "false") else "is not 'true' or 'false'"
+    return None
+
+
+def _times(rec: Record, problems: list[Problem]) -> dict[str, TimeValue]:
+    times: dict[str, TimeValue] = {}
+    for key, prop in TIME_KEYS.items():
+        raw = _str(rec, key, problems)
+        if raw is None:
+            continue
+        try:
+            times[prop] = parse_time(raw)
+        except ValueError as err:
+            problems.append(rec.problem(key, f"bad {key} date: {err}", "write YYYY, YYYY-MM or YYYY-MM-DD"))
+    if "pointInTime" in times and ("startTime" in times or "endTime" in times):
+        problems.append(rec.problem("date", "a fact has both 'date' and 'start'/'end'", "use 'date' for a moment, 'start'/'end' for a period"))
+    start, end = times.get("startTime"), times.get("endTime")
+    if start and end and end.latest < start.earliest:
+        problems.append(rec.problem("end", f"end {end.text} is before start {start.text}", "swap or correct the dates"))
+    return times
+
+
+def _qualifiers(rec: Record, schema: Schema, entities: dict[str, Entity], problems: list[Problem]) -> dict[str, tuple[Property, str]]:
+    raw = rec.values.get("qualifiers")
+    if raw is None:
+        return {}
+    if not isinstance(raw, Record):
+        problems.append(rec.problem("qualifiers", "'qualifiers' must be a mapping", "write one 'name: value' per line under 'qualifiers:'"))
+        return {}
+    raw.file = rec.file
+    out: dict[str, tuple[Property, str]] = {}
+    problems += check_keys(raw, {name: False for name in schema.qualifiers}, "qualifiers")
+    for name, value in raw.values.items():
+        prop = schema.qualifiers.get(name)
+        if prop is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            problems.append(raw.problem(name, f"qualifier '{name}' needs a single text value", f"write '{name}: ...'"))
+            continue
+        value = value.strip()
+        if prop.is_object:
+            entity = _entity_ref(raw, name, value, entities, problems)
+            if entity and not schema.fits(frozenset({entity.type_iri}), prop.range):
+                problems.append(raw.problem(name, f"qualifier '{name}' takes a {schema.describe(prop.range)}, but '{value}' is a {entity.type}", "point it at an entity of the right type"))
+        else:
+            message = _literal_problem(value, prop.datatype)
+            if message:
+                problems.append(raw.problem(name, f"qualifier '{name}' value {value!r} {message}", "correct the value"))
+                continue
+        out[name] = (prop, value)
+    return out

@@ -1,0 +1,128 @@
+"""Every namespace peacegraph uses, declared once.
+
+The prefix mapping and IRI bases are plain strings so that the query path can
+use them without importing rdflib; the closed rdflib namespaces (``PG``,
+``PGC``, ``ENT`` ...) are built on first use. ``PG`` is closed: a misspelt
+term raises instead of minting a new IRI, and a test checks that its terms
+are exactly those of ``ontology/peacegraph.ttl``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rdflib.namespace import ClosedNamespace, Namespace
+
+#: Base of every IRI peacegraph mints.
+BASE = "https://w3id.org/peacegraph/"
+ONTOLOGY_IRI = BASE + "ontology"
+PG_IRI = ONTOLOGY_IRI + "#"
+PGC_IRI = BASE + "concept/"
+ENTITY_IRI = BASE + "entity/"
+STATEMENT_IRI = BASE + "statement/"
+EVIDENCE_IRI = BASE + "evidence/"
+DOCUMENT_IRI = BASE + "document/"
+
+#: Prefix -> namespace IRI: binds graphs, heads SPARQL queries, forms the JSON-LD context.
+PREFIXES: dict[str, str] = {
+    "pg": PG_IRI,
+    "pgc": PGC_IRI,
+    "ent": ENTITY_IRI,
+    "stmt": STATEMENT_IRI,
+    "ev": EVIDENCE_IRI,
+    "doc": DOCUMENT_IRI,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "skosxl": "http://www.w3.org/2008/05/skos-xl#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "time": "http://www.w3.org/2006/time#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "schema": "https://schema.org/",
+    "vann": "http://purl.org/vocab/vann/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "wd": "http://www.wikidata.org/entity/",
+    "wdt": "http://www.wikidata.org/prop/direct/",
+}
+
+#: The terms of the peacegraph ontology (kept equal to ontology/peacegraph.ttl by a test).
+PG_TERMS: tuple[str, ...] = (
+    "Actor", "Agreement", "AgreementInPrinciple", "AgreementStatus", "Assertion",
+    "BilateralDeal", "Blockade", "Border", "Ceasefire", "City", "Clash", "Company",
+    "Conflict", "Corridor", "Declaration", "Deployment", "Displacement", "Election",
+    "Event", "Evidence", "Exclave", "FrameworkAgreement", "GovernmentBody",
+    "InternationalOrganisation", "MediaOutlet", "MilitaryOffensive", "Mission",
+    "NegotiationIssue", "NonGovernmentalOrganisation", "Organisation", "ParticipantRole",
+    "PeaceAgreement", "PeaceProcess", "Person", "Place", "PoliticalGroup", "Post",
+    "Protest", "Province", "PublicStatement", "Referendum", "Region", "Route",
+    "SourceDocument", "Stance", "State", "Summit", "Talks", "TerritorialTransfer",
+    "Territory", "ThinkTank", "Treaty", "Village", "Visit", "War",
+    "accordingTo", "addressee", "affectedPlace", "alliedWith", "assisted", "atPlace",
+    "backs", "borders", "brokerOf", "capitalOf", "characterCount", "claims",
+    "commentsOn", "comparator", "concerns", "connects", "controls", "counts", "covers",
+    "criticises", "date", "dateNotAfter", "dateNotBefore", "datePrecision",
+    "dateResolution", "demands", "directedAgainst", "durationYears", "duringEvent",
+    "earliestDate", "endDate", "endTime", "exclusive", "fileName", "guarantorOf",
+    "hasParticipant", "hasStanceOn", "holdsPost", "holdsRightsOver", "hostOf",
+    "initiated", "involvedIn", "latestDate", "locatedIn", "location", "mediatorOf",
+    "memberOf", "metWith", "numberDisplaced", "numberKilled", "obstacleTo",
+    "offersToAssist", "partOfEvent", "participantIn", "partyTo", "passesThrough",
+    "pointInTime", "population", "postHeldBy", "postIn", "proposed", "quotation",
+    "ratified", "recognisedAsPartOf", "recognisesTerritorialIntegrityOf", "resultOf",
+    "resultedIn", "role", "roleConcept", "scope", "sha256", "signatoryOf", "stance",
+    "stanceConcept", "startDate", "startTime", "status", "subOrganisationOf",
+    "suppliesArmsTo", "suppliesEnergyTo", "supports", "suspendedTiesWith",
+    "transferredFrom", "transferredTo", "underAgreement", "usage", "violated",
+    "visited", "welcomes", "witnessOf",
+)
+
+
+def sparql_prologue() -> str:
+    """``PREFIX`` lines for every prefix in ``PREFIXES``, to head a SPARQL query.
+
+    >>> sparql_prologue().splitlines()[0]
+    'PREFIX pg: <https://w3id.org/peacegraph/ontology#>'
+    """
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def bind_prefixes(graph: Any) -> Any:
+    """Bind every prefix of ``PREFIXES`` on an rdflib graph and return it."""
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True, replace=True)
+    return graph
+
+
+_LAZY: dict[str, Any] = {}
+
+
+def __getattr__(name: str) -> Any:
+    # rdflib is imported only when a module asks for an rdflib namespace, which
+    # keeps `peacegraph query` free of it.
+    if name in _LAZY:
+        return _LAZY[name]
+    from rdflib.namespace import ClosedNamespace, Namespace
+
+    built: dict[str, Namespace | ClosedNamespace] = {
+        "PG": ClosedNamespace(PG_IRI, list(PG_TERMS)),
+        "PGC": Namespace(PGC_IRI),
+        "ENT": Namespace(ENTITY_IRI),
+        "STMT": Namespace(STATEMENT_IRI),
+        "EV": Namespace(EVIDENCE_IRI),
+        "DOC": Namespace(DOCUMENT_IRI),
+        "OA": Namespace(PREFIXES["oa"]),
+        "ORG": Namespace(PREFIXES["org"]),
+        "TIME": Namespace(PREFIXES["time"]),
+        "SCHEMA": Namespace(PREFIXES["schema"]),
+        "VANN": Namespace(PREFIXES["vann"]),
+        "SKOSXL": Namespace(PREFIXES["skosxl"]),
+    }
+    if name not in built:
+        raise AttributeError(f"module 'peacegraph.namespaces' has no attribute {name!r}")
+    _LAZY.update(built)
+    return built[name]

@@ -1,0 +1,49 @@
+"""Every path peacegraph reads or writes; no other module builds one by hand."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _root() -> Path:
+    # An editable install (pip install -e .) runs from the checkout; elsewhere
+    # PEACEGRAPH_HOME or the current folder must hold seeds/ and ontology/.
+    if "PEACEGRAPH_HOME" in os.environ:
+        return Path(os.environ["PEACEGRAPH_HOME"]).resolve()
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "ontology").is_dir():
+        return checkout
+    return Path.cwd()
+
+
+#: The repository root (the folder holding pyproject.toml, seeds/ and ontology/).
+ROOT = _root()
+#: Curated inputs: documents and facts.
+SEEDS_DIR = ROOT / "seeds"
+#: The five source articles, byte for byte, and their metadata.
+DOCUMENTS_DIR = SEEDS_DIR / "documents"
+#: Metadata of the source articles (one YAML file).
+DOCUMENTS_METADATA_PATH = DOCUMENTS_DIR / "documents.yaml"
+#: Curated entity and fact records (*.yaml).
+FACTS_DIR = SEEDS_DIR / "facts"
+#: The OWL ontology in Turtle.
+ONTOLOGY_PATH = ROOT / "ontology" / "peacegraph.ttl"
+#: The SHACL shapes the built graph must conform to.
+SHAPES_PATH = ROOT / "ontology" / "shapes.ttl"
+#: Where the build writes its output.
+GRAPH_DIR = ROOT / "graph"
+#: Canned SPARQL questions (*.rq with grlc-style headers).
+QUERIES_DIR = ROOT / "queries"
+
+#: Data and provenance, without the ontology.
+DATA_FILE_NAME = "peacegraph-data.ttl"
+#: Ontology plus data: the one file to load into Protégé, Fuseki, GraphDB or Oxigraph.
+FULL_FILE_NAME = "peacegraph.ttl"
+#: Held while a build writes graph/, so that two builds never interleave.
+LOCK_FILE_NAME = ".build.lock"
+
+
+def graph_file(graph_dir: Path | None = None, name: str = FULL_FILE_NAME) -> Path:
+    """The path of one output file in ``graph_dir`` (default: ``GRAPH_DIR``)."""
+    return (graph_dir or GRAPH_DIR) / name

@@ -1,0 +1,178 @@
+"""OWL consistency checking with owlready2's HermiT reasoner.
+
+HermiT needs a Java runtime and rejects xsd:date and its partial-date cousins
+(they are not in the OWL 2 datatype map), so the reasoner sees the ontology
+and the data without date literals and without the rdf:Statement
+vocabulary of the statement nodes; those carry nothing a DL reasoner could
+use. Without Java the check is skipped, and says so.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+
+#: Datatypes HermiT cannot handle; literals of these are left out of its input.
+_UNSUPPORTED = {XSD.date, XSD.gYear, XSD.gYearMonth}
+_REIFICATION = {RDF.subject, RDF.predicate, RDF.object}
+
+
+@dataclass
+class ReasonerResult:
+    """What the reasoner concluded."""
+
+    status: str  # "consistent", "inconsistent" or "skipped"
+    detail: str = ""
+    culprits: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "inconsistent"
+
+
+def java_available() -> str | None:
+    """Path of the java executable, or None."""
+    return shutil.which("java")
+
+
+def reasoner_input(ontology: Graph, data: Graph) -> Graph:
+    """Ontology plus data, minus what HermiT rejects or cannot use."""
+    merged = Graph()
+    for graph in (ontology, data):
+        for s, p, o in graph:
+            if p in _REIFICATION:
+                continue
+            if o in _UNSUPPORTED or (isinstance(o, Literal) and o.datatype in _UNSUPPORTED):
+                continue  # date literals, and range axioms naming date datatypes
+            merged.add((s, p, o))
+    return merged
+
+
+def check_consistency(ontology: Graph, data: Graph, where: dict[str, str] | None = None) -> ReasonerResult:
+    """Run HermiT over ontology plus data; explain an inconsistency by the disjoint types involved."""
+    import time
+
+    started = time.perf_counter()
+    if java_available() is None:
+        return ReasonerResult("skipped", "reasoning skipped: no Java runtime found on PATH; HermiT needs one (Debian: apt-get install default-jre-headless)")
+    import owlready2
+
+    merged = reasoner_input(ontology, data)
+    with tempfile.TemporaryDirectory(prefix="peacegraph-reasoner-") as folder:
+        path = Path(folder) / "input.nt"
+        merged.serialize(path, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        world.get_ontology(path.as_uri()).load(format="ntriples")
+        try:
+            with _quiet():
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            culprits = explain_disjointness(ontology, data, where or {})
+            detail = "the ontology plus data is inconsistent"
+            if not culprits:
+                detail += " (no individual with disjoint types was found; look at functional and inverse properties)"
+            return ReasonerResult("inconsistent", detail, culprits, time.perf_counter() - started)
+        except owlready2.OwlReadyJavaError as err:
+            return ReasonerResult("skipped", f"reasoning skipped: the Java reasoner failed ({str(err).strip().splitlines()[-1][:300]})", seconds=time.perf_counter() - started)
+        unsatisfiable = sorted(str(c.iri) for c in world.inconsistent_classes())
+    if unsatisfiable:
+        return ReasonerResult("inconsistent", "unsatisfiable classes: " + ", ".join(unsatisfiable), unsatisfiable, time.perf_counter() - started)
+    return ReasonerResult("consistent", "HermiT found ontology plus data consistent", seconds=time.perf_counter() - started)
+
+
+class _quiet:
+    """owlready2 prints the reasoner's command line to stderr; keep the CLI's output clean."""
+
+    def __enter__(self):
+        import io
+        import sys
+
+        self._saved = sys.stderr
+        sys.stderr = io.StringIO()
+
+    def __exit__(self, *exc):
+        import sys
+
+        sys.stderr = self._saved
+        return False
+
+
+def explain_disjointness(ontology: Graph, data: Graph, where: dict[str, str]) -> list[str]:
+    """Individuals whose asserted types, or the types their facts' domains and ranges give them, are disjoint."""
+    from peacegraph.shacl import node_id
+
+    supers = _superclasses(ontology)
+    disjoint = _disjoint_pairs(ontology)
+    domains = {p: set(_classes(ontology, d)) for p, d in ontology.subject_objects(RDFS.domain)}
+    ranges = {p: set(_classes(ontology, r)) for p, r in ontology.subject_objects(RDFS.range)}
+    types: dict[URIRef, dict[URIRef, str]] = {}
+
+    def give(node, cls, why):
+        if isinstance(node, URIRef):
+            for sup in supers.get(cls, {cls}):
+                types.setdefault(node, {}).setdefault(sup, why)
+
+    for s, p, o in data:
+        if p == RDF.type and isinstance(o, URIRef):
+            give(s, o, "declared type")
+        elif p not in _REIFICATION:
+            for cls in domains.get(p, ()) if len(domains.get(p, ())) == 1 else ():
+                give(s, cls, f"subject of {p}")
+            for cls in ranges.get(p, ()) if len(ranges.get(p, ())) == 1 else ():
+                if not isinstance(o, Literal):
+                    give(o, cls, f"object of {p}")
+    found = []
+    for node, classes in sorted(types.items()):
+        for a, b in sorted(disjoint):
+            if a in classes and b in classes:
+                curated = node_id(str(node))
+                place = where.get(curated, "") if curated else ""
+                found.append(f"{place + ': ' if place else ''}<{node}> is both {a} ({classes[a]}) and {b} ({classes[b]}), which the ontology declares disjoint")
+    return found
+
+
+def _classes(graph: Graph, node) -> list[URIRef]:
+    if isinstance(node, URIRef):
+        return [node]
+    from rdflib.collection import Collection
+
+    members = graph.value(node, OWL.unionOf)
+    # A union domain gives no single type, so it proves no clash.
+    return [] if members is None else [URIRef("urn:peacegraph:union")] * 2
+
+
+def _superclasses(graph: Graph) -> dict[URIRef, set[URIRef]]:
+    out: dict[URIRef, set[URIRef]] = {}
+    direct: dict[URIRef, set[URIRef]] = {}
+    for s, o in graph.subject_objects(RDFS.subClassOf):
+        if isinstance(s, URIRef) and isinstance(o, URIRef):
+            direct.setdefault(s, set()).add(o)
+    for cls in list(direct):
+        seen, todo = {cls}, [cls]
+        while todo:
+            for sup in direct.get(todo.pop(), ()):
+                if sup not in seen:
+                    seen.add(sup)
+                    todo.append(sup)
+        out[cls] = seen
+    return out
+
+
+def _disjoint_pairs(graph: Graph) -> set[tuple[URIRef, URIRef]]:
+    from rdflib.collection import Collection
+
+    pairs = set()
+    for group in graph.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = [m for m in Collection(graph, graph.value(group, OWL.members)) if isinstance(m, URIRef)]
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                pairs.add(tuple(sorted((a, b))))
+    for a, b in graph.subject_objects(OWL.disjointWith):
+        if isinstance(a, URIRef) and isinstance(b, URIRef):
+            pairs.add(tuple(sorted((a, b))))
+    return pairs
