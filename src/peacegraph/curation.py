@@ -331,7 +331,7 @@ def _times(rec: Record, problems: list[Problem]) -> dict[str, TimeValue]:
         try:
             times[prop] = parse_time(raw)
         except ValueError as err:
-            problems.append(rec.problem(key, f"bad {key} date: {err}", "write YYYY, YYYY-MM or YYYY-MM-DD"))
+            problems.append(rec.problem(key, f"bad {key}: {err}", "write YYYY, YYYY-MM or YYYY-MM-DD"))
     if "pointInTime" in times and ("startTime" in times or "endTime" in times):
         problems.append(rec.problem("date", "a fact has both 'date' and 'start'/'end'", "use 'date' for a moment, 'start'/'end' for a period"))
     start, end = times.get("startTime"), times.get("endTime")

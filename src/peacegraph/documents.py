@@ -120,7 +120,7 @@ def _document(item: Record, folder: Path, problems: list[Problem]) -> Document |
         try:
             times[key] = parse_time(value)
         except ValueError as err:
-            problems.append(item.problem(key, f"bad {key} date: {err}", "write YYYY, YYYY-MM or YYYY-MM-DD"))
+            problems.append(item.problem(key, f"bad {key}: {err}", "write YYYY, YYYY-MM or YYYY-MM-DD"))
     if times["published"] is None:
         return None
     not_before = times["not_before"].earliest if times["not_before"] else None

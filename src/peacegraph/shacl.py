@@ -12,6 +12,7 @@ from peacegraph.errors import OntologyError
 from peacegraph.namespaces import DOCUMENT_IRI, ENTITY_IRI, EVIDENCE_IRI, STATEMENT_IRI
 
 SH = "http://www.w3.org/ns/shacl#"
+SHAPES_IRI = "https://w3id.org/peacegraph/shapes#"
 
 
 @dataclass(frozen=True, order=True)
@@ -61,9 +62,15 @@ def validate(data: Graph, ontology: Graph, shapes: Graph, where: dict[str, str] 
     """Validate ``data`` (with the ontology for class hierarchy); return violations, sorted."""
     from pyshacl import validate as pyshacl_validate
 
-    _, report, _ = pyshacl_validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", abort_on_first=False, allow_warnings=False
-    )
+    # The ontology is mixed into the data (no RDFS inference): SHACL then follows
+    # rdfs:subClassOf for targets and sh:class, sees the concept schemes, and does
+    # not infer an object's type from a property's range, which would make every
+    # sh:class check on that property pass vacuously.
+    mixed = Graph()
+    for graph in (ontology, data):
+        for triple in graph:
+            mixed.add(triple)
+    _, report, _ = pyshacl_validate(mixed, shacl_graph=shapes, inference="none", abort_on_first=False, allow_warnings=False)
     where = where or {}
     rows = []
     for result in report.subjects(URIRef(SH + "resultSeverity"), None):
@@ -72,10 +79,13 @@ def validate(data: Graph, ontology: Graph, shapes: Graph, where: dict[str, str] 
             return "" if value is None else str(value)
 
         focus = one("focusNode")
+        shape = report.value(result, URIRef(SH + "sourceShape"))
+        # Property shapes are blank nodes: name the node shape that holds them.
+        parent = shapes.value(None, URIRef(SH + "property"), shape) if shape is not None else None
         label = data.value(URIRef(focus), RDFS.label) if focus else None
         curated = node_id(focus)
         rows.append(Violation(
-            focus=focus, path=_short(one("resultPath")), shape=_short(one("sourceShape")),
+            focus=focus, path=path_text(report, report.value(result, URIRef(SH + "resultPath"))), shape=_short(str(parent if parent is not None else shape)),
             severity=_short(one("resultSeverity")).replace("sh:", ""), message=one("resultMessage"),
             value=one("value"), label=str(label) if label else "",
             where=where.get(curated, "") if curated else "",
@@ -83,10 +93,30 @@ def validate(data: Graph, ontology: Graph, shapes: Graph, where: dict[str, str] 
     return sorted(set(rows))
 
 
+def path_text(graph: Graph, node) -> str:
+    """A SHACL path in SPARQL property-path syntax, e.g. ``^(pg:partyTo|pg:signatoryOf)``."""
+    from rdflib import BNode
+    from rdflib.collection import Collection
+
+    if node is None:
+        return ""
+    if not isinstance(node, BNode):
+        return _short(str(node))
+    inverse = graph.value(node, URIRef(SH + "inversePath"))
+    if inverse is not None:
+        return "^" + path_text(graph, inverse)
+    alternatives = graph.value(node, URIRef(SH + "alternativePath"))
+    if alternatives is not None:
+        return "(" + "|".join(path_text(graph, n) for n in Collection(graph, alternatives)) + ")"
+    if graph.value(node, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#first")) is not None:
+        return "/".join(path_text(graph, n) for n in Collection(graph, node))
+    return str(node)
+
+
 def _short(iri: str) -> str:
     from peacegraph.namespaces import PREFIXES
 
-    for prefix, base in PREFIXES.items():
+    for prefix, base in {**PREFIXES, "pgs": SHAPES_IRI}.items():
         if iri.startswith(base):
             return f"{prefix}:{iri[len(base):]}"
     return iri

@@ -1,0 +1,110 @@
+"""The built graph: parses everywhere, round-trips, is deterministic, and is written atomically."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pyoxigraph
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from peacegraph import paths
+from peacegraph.build import Inputs, build, output_files
+from peacegraph.errors import SeedError, ValidationError
+
+
+def test_output_parses_in_rdflib_and_round_trips(built_dir, real_report):
+    data = Graph().parse(built_dir / paths.DATA_FILE_NAME, format="turtle")
+    assert isomorphic(data, real_report.data)
+    full = Graph().parse(built_dir / paths.FULL_FILE_NAME, format="turtle")
+    assert len(full) == len(real_report.data | real_report.ontology)
+
+
+def test_output_parses_in_pyoxigraph(built_dir, real_report):
+    for name, expected in ((paths.DATA_FILE_NAME, len(real_report.data)),):
+        with open(built_dir / name, "rb") as handle:
+            triples = list(pyoxigraph.parse(handle, pyoxigraph.RdfFormat.TURTLE))
+        assert len(triples) == expected
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper (Debian raptor2-utils) is not installed; .ci/run installs it")
+def test_output_parses_in_rapper(built_dir, real_report):
+    for name in (paths.DATA_FILE_NAME, paths.FULL_FILE_NAME):
+        done = subprocess.run(["rapper", "-i", "turtle", "-c", str(built_dir / name)], capture_output=True, text=True, check=True)
+        count = int(done.stderr.strip().rsplit("returned", 1)[1].split()[0])
+        graph = Graph().parse(built_dir / name, format="turtle")
+        assert count == len(graph)
+
+
+def test_second_build_is_byte_identical(mini_seeds, tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    build(Inputs.from_seeds(mini_seeds), graph_dir=first, reason=False)
+    build(Inputs.from_seeds(mini_seeds), graph_dir=second, reason=False)
+    for name in (paths.DATA_FILE_NAME, paths.FULL_FILE_NAME):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_output_files_are_deterministic_for_the_real_seeds(real_report):
+    assert output_files(real_report) == output_files(real_report)
+
+
+def test_committed_graph_matches_the_seeds(real_report):
+    """graph/ in the repository is what the current seeds build (compared as RDF)."""
+    committed = Graph().parse(paths.graph_file(name=paths.DATA_FILE_NAME), format="turtle")
+    assert isomorphic(committed, real_report.data), "graph/ is stale: run 'peacegraph build' and commit graph/"
+
+
+def _snapshot(folder):
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir() if not p.name.startswith(".")}
+
+
+def test_failed_load_leaves_graph_untouched(mini_seeds, tmp_path):
+    out = tmp_path / "graph"
+    build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False)
+    before = _snapshot(out)
+    (mini_seeds / "facts" / "broken.yaml").write_text("facts:\n  - id: x\n    subject: nobody\n", encoding="utf-8")
+    with pytest.raises(SeedError):
+        build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False)
+    assert _snapshot(out) == before
+
+
+def test_failed_validation_leaves_graph_untouched(mini_seeds, tmp_path):
+    out = tmp_path / "graph"
+    build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False)
+    before = _snapshot(out)
+    # Drop Azerbaijan's signature: the ceasefire then has one signatory, which a shape forbids.
+    facts = mini_seeds / "facts" / "m001.yaml"
+    text = facts.read_text(encoding="utf-8")
+    start = text.index("  - id: m001-azerbaijan-signed")
+    end = text.index("  - id: m001-us-brokered")
+    facts.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(ValidationError) as raised:
+        build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False)
+    assert "at least two parties" in str(raised.value)
+    assert "Test ceasefire" in str(raised.value)  # the entity's label
+    assert "entities.yaml:" in str(raised.value)  # and where it is curated
+    assert _snapshot(out) == before
+
+
+def test_write_failure_leaves_old_files_and_no_temporaries(mini_seeds, tmp_path, monkeypatch):
+    from peacegraph import output
+
+    out = tmp_path / "graph"
+    build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False)
+    before = _snapshot(out)
+    calls = {"n": 0}
+    real_replace = output.os.replace
+
+    def failing_replace(src, dst):
+        calls["n"] += 1
+        raise OSError("disk full")
+
+    monkeypatch.setattr(output.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False)
+    monkeypatch.setattr(output.os, "replace", real_replace)
+    assert calls["n"] == 1
+    assert _snapshot(out) == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
