@@ -1,24 +1,39 @@
-"""Canned questions: ``queries/*.rq`` with grlc-style ``#+`` headers, run on pyoxigraph.
+"""Canned questions: ``queries/*.rq`` with grlc-style ``#+`` headers.
 
-This module is on the query path: it must not import rdflib, pyshacl or
-owlready2. Parameters follow the BASIL convention (``?_state_iri`` required,
-``?__since_xsd_date`` optional) and are bound as RDF terms through
-pyoxigraph's ``substitutions``, never pasted into the query text.
+Parameters follow the BASIL convention (``?_state_iri`` required,
+``?__since_xsd_date`` optional; the suffix gives the type) and are bound as
+RDF terms by the engine, never pasted into the query text. An IRI parameter
+also accepts a prefixed name (``ent:armenia``) or a label or alias
+(``Türkiye``). This module is on the query path: no rdflib, pyshacl or owlready2.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from peacegraph import paths
-from peacegraph.errors import GraphMissingError, QueryError
+from peacegraph.errors import QueryError
 from peacegraph.namespaces import PREFIXES
+from peacegraph.results import ResultSet, Term
 
 _PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*)(?:_([A-Za-z0-9]+(?:_[A-Za-z0-9]+)*))?\b")
 _XSD = PREFIXES["xsd"]
-_LABELS = (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "altLabel")
+#: Find entities whose label or alias is ?text (any case).
+_RESOLVE = """
+SELECT DISTINCT ?entity ?label WHERE {
+  VALUES ?p { <http://www.w3.org/2000/01/rdf-schema#label> <http://www.w3.org/2004/02/skos/core#altLabel> }
+  ?entity ?p ?name ; <http://www.w3.org/2000/01/rdf-schema#label> ?label .
+  FILTER(STRSTARTS(STR(?entity), "%s"))
+  FILTER(LCASE(STR(?name)) = LCASE(STR(?text)))
+}""" % PREFIXES["ent"]
+_ALL_LABELS = """
+SELECT ?label WHERE {
+  ?entity <http://www.w3.org/2000/01/rdf-schema#label> ?label .
+  FILTER(STRSTARTS(STR(?entity), "%s"))
+}""" % PREFIXES["ent"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,9 @@ class Param:
     variable: str
     required: bool
     kind: str  # "iri", "xsd_date", "integer", "en", "string" ...
+
+    def describe(self) -> str:
+        return {"iri": "entity: IRI, ent:id, label or alias", "xsd_date": "date YYYY-MM-DD", "integer": "whole number"}.get(self.kind, self.kind)
 
 
 @dataclass
@@ -73,14 +91,16 @@ def find_params(text: str) -> list[Param]:
     seen: dict[str, Param] = {}
     for match in _PARAM.finditer(body):
         underscores, name, kind = match.groups()
-        variable = match.group(0)[1:]
         if name not in seen:
-            seen[name] = Param(name, variable, underscores == "_", kind or "string")
+            seen[name] = Param(name, match.group(0)[1:], underscores == "_", kind or "string")
     return list(seen.values())
 
 
 def load_query(path: Path) -> CannedQuery:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise QueryError(f"{path}: cannot read the query file ({err})") from err
     try:
         header = parse_header(text)
     except Exception as err:
@@ -91,7 +111,7 @@ def load_query(path: Path) -> CannedQuery:
             defaults.update({str(k): str(v) for k, v in item.items()})
     return CannedQuery(
         name=path.stem, path=path, text=text, summary=str(header.get("summary", "")),
-        description=str(header.get("description", "")), tags=list(header.get("tags") or []),
+        description=" ".join(str(header.get("description", "")).split()), tags=list(header.get("tags") or []),
         defaults=defaults, params=find_params(text),
     )
 
@@ -104,118 +124,99 @@ def list_queries(folder: Path | None = None) -> list[CannedQuery]:
 def get_query(name: str, folder: Path | None = None) -> CannedQuery:
     folder = folder or paths.QUERIES_DIR
     path = folder / f"{name}.rq"
-    if not path.is_file():
+    if not re.match(r"^[A-Za-z0-9_-]+$", name) or not path.is_file():
         known = ", ".join(q.name for q in list_queries(folder))
         raise QueryError(f"no canned question named '{name}'; known questions: {known}")
     return load_query(path)
 
 
-def open_store(graph_dir: Path | None = None):
-    """A pyoxigraph store holding graph/peacegraph.ttl (ontology plus data)."""
-    import pyoxigraph
-
-    path = paths.graph_file(graph_dir)
-    if not path.is_file():
-        raise GraphMissingError(f"{path} does not exist; run 'peacegraph build' first")
-    store = pyoxigraph.Store()
-    with open(path, "rb") as handle:
-        store.bulk_load(handle, pyoxigraph.RdfFormat.TURTLE)
-    return store
-
-
-def resolve_entity(store, value: str):
-    """An IRI, a prefixed name (``ent:armenia``) or a label/alias -> NamedNode, or QueryError."""
-    import pyoxigraph
-
-    if re.match(r"^https?://", value):
-        return pyoxigraph.NamedNode(value)
-    prefix, _, local = value.partition(":")
-    if local and prefix in PREFIXES and " " not in value:
-        return pyoxigraph.NamedNode(PREFIXES[prefix] + local)
-    query = (
-        "SELECT DISTINCT ?e WHERE { VALUES ?p { <%s> <%s> } ?e ?p ?l . FILTER(LCASE(STR(?l)) = LCASE(STR(?text))) }"
-        % _LABELS
-    )
-    found = sorted(
-        (s["e"] for s in store.query(query, substitutions={pyoxigraph.Variable("text"): pyoxigraph.Literal(value)})),
-        key=lambda n: n.value,
-    )
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise QueryError(f"no entity has the label or alias {value!r}; give an IRI, a prefixed name such as ent:armenia, or a label shown by 'peacegraph query entities'")
-    raise QueryError(f"{value!r} names {len(found)} entities ({', '.join(n.value for n in found)}); give one of their IRIs")
+def resolve_entity(engine, value: str, param: str = "entity") -> Term:
+    """An IRI, a prefixed name (``ent:armenia``) or a label/alias -> an IRI term, or QueryError."""
+    value = value.strip()
+    if re.match(r"^[a-z][a-z0-9+.-]*://", value):
+        return Term.iri(value)
+    prefix, sep, local = value.partition(":")
+    if sep and prefix in PREFIXES and re.match(r"^[A-Za-z0-9_.-]+$", local):
+        return Term.iri(PREFIXES[prefix] + local)
+    found = engine.run(_RESOLVE, {"text": Term.literal(value)})
+    entities = sorted({row["entity"].value: row["label"].value for row in found.rows}.items())
+    if len(entities) == 1:
+        return Term.iri(entities[0][0])
+    if not entities:
+        labels = sorted({row["label"].value for row in engine.run(_ALL_LABELS).rows})
+        close = difflib.get_close_matches(value, labels, n=8, cutoff=0.5)
+        hint = f"; closest labels: {', '.join(close)}" if close else ""
+        raise QueryError(f"parameter '{param}': no entity has the label or alias {value!r}{hint}. Accepted: an IRI, ent:<id>, or one of the labels listed by 'peacegraph query entities'")
+    names = ", ".join(f"{label} <{iri}>" for iri, label in entities)
+    raise QueryError(f"parameter '{param}': {value!r} names {len(entities)} entities ({names}); give one of their IRIs")
 
 
-def bind(store, query: CannedQuery, values: dict[str, str]) -> dict:
-    """Turn parameter values into pyoxigraph substitutions, checking required ones."""
-    import pyoxigraph
-
+def bind(engine, query: CannedQuery, values: dict[str, str]) -> dict[str, Term]:
+    """Turn parameter values (strings) into RDF terms, checking names, types and required ones."""
     known = {p.name: p for p in query.params}
     for name in values:
         if name not in known:
             accepted = ", ".join(p.name for p in query.params) or "none"
             raise QueryError(f"question '{query.name}' has no parameter '{name}'; its parameters: {accepted}")
-    substitutions = {}
+    bindings = {}
     for param in query.params:
         raw = values.get(param.name, query.defaults.get(param.name))
         if raw is None:
             if param.required:
-                raise QueryError(f"question '{query.name}' needs parameter '{param.name}' ({param.kind}); pass -p {param.name}=VALUE")
+                raise QueryError(f"question '{query.name}' needs parameter '{param.name}' ({param.describe()}); pass -p {param.name}=VALUE")
             continue
-        substitutions[pyoxigraph.Variable(param.variable)] = _term(store, param, raw)
-    return substitutions
+        bindings[param.variable] = term_for(engine, param, raw)
+    return bindings
 
 
-def _term(store, param: Param, raw: str):
-    import pyoxigraph
-
+def term_for(engine, param: Param, raw: str) -> Term:
     kind = param.kind
     if kind == "iri":
-        return resolve_entity(store, raw)
+        return resolve_entity(engine, raw, param.name)
     if kind.startswith("xsd_"):
         datatype = kind[4:]
-        if datatype == "date" and not re.match(r"^\d{4}-\d{2}-\d{2}$", raw):
-            raise QueryError(f"parameter '{param.name}' must be a date YYYY-MM-DD, not {raw!r}")
-        return pyoxigraph.Literal(raw, datatype=pyoxigraph.NamedNode(_XSD + datatype))
+        if datatype == "date":
+            _check_date(param, raw)
+        if datatype in ("integer", "int") and not re.match(r"^-?\d+$", raw):
+            raise QueryError(f"parameter '{param.name}' must be a whole number, not {raw!r}")
+        return Term.literal(raw, _XSD + datatype)
     if kind in ("integer", "number"):
         if not re.match(r"^-?\d+$", raw):
             raise QueryError(f"parameter '{param.name}' must be a whole number, not {raw!r}")
-        return pyoxigraph.Literal(raw, datatype=pyoxigraph.NamedNode(_XSD + "integer"))
+        return Term.literal(raw, _XSD + "integer")
     if re.match(r"^[a-z]{2,3}$", kind):
-        return pyoxigraph.Literal(raw, language=kind)
-    return pyoxigraph.Literal(raw)
+        return Term.literal(raw, lang=kind)
+    return Term.literal(raw)
 
 
-def run(name: str, values: dict[str, str] | None = None, store=None, graph_dir: Path | None = None) -> tuple[list[str], list[dict[str, str]]]:
-    """Run a canned question; return its column names and rows of plain strings.
+def _check_date(param: Param, raw: str) -> None:
+    import datetime
 
-    >>> cols, rows = run("agreement-roles")   # doctest: +SKIP
-    """
-    query = get_query(name)
-    store = store if store is not None else open_store(graph_dir)
-    substitutions = bind(store, query, values or {})
     try:
-        solutions = store.query(query.text, substitutions=substitutions)
-    except SyntaxError as err:
-        raise QueryError(f"{query.path}: {err}") from err
-    columns = [v.value for v in solutions.variables]
-    rows = []
-    for solution in solutions:
-        rows.append({c: ("" if solution[c] is None else solution[c].value) for c in columns})
-    return columns, rows
+        datetime.date.fromisoformat(raw)
+        if not re.match(r"^\d{4}-\d{2}-\d{2}$", raw):
+            raise ValueError
+    except ValueError:
+        raise QueryError(f"parameter '{param.name}' must be a real date written YYYY-MM-DD, not {raw!r}") from None
 
 
-def format_table(columns: list[str], rows: list[dict[str, str]]) -> str:
-    """An aligned plain-text table.
+def run(name: str, values: dict[str, str] | None = None, engine=None, graph_dir: Path | None = None):
+    """Run a canned question; return a ResultSet (SELECT/ASK) or Turtle bytes (CONSTRUCT)."""
+    from peacegraph.engines import EmbeddedEngine
 
-    >>> print(format_table(["a", "b"], [{"a": "x", "b": "yy"}]))
-    a  b
-    -  --
-    x  yy
+    query = get_query(name)
+    engine = engine if engine is not None else EmbeddedEngine(graph_dir)
+    bindings = bind(engine, query, values or {})
+    return engine.run(query.text, bindings)
+
+
+def rows(name: str, engine=None, graph_dir: Path | None = None, **values: str) -> list[dict[str, str]]:
+    """The Python API: run a canned question by name with keyword parameters; rows of strings.
+
+    >>> rows("leaders", state="Armenia")   # doctest: +SKIP
+    [{'person': 'Nikol Pashinyan', 'office': 'Prime Minister of Armenia', ...}]
     """
-    widths = {c: max([len(c)] + [len(r[c]) for r in rows]) for c in columns}
-    lines = ["  ".join(c.ljust(widths[c]) for c in columns).rstrip(),
-             "  ".join("-" * widths[c] for c in columns).rstrip()]
-    lines += ["  ".join(r[c].ljust(widths[c]) for c in columns).rstrip() for r in rows]
-    return "\n".join(lines)
+    result = run(name, {k: str(v) for k, v in values.items()}, engine=engine, graph_dir=graph_dir)
+    if not isinstance(result, ResultSet):
+        raise QueryError(f"question '{name}' is not a SELECT question")
+    return result.values()

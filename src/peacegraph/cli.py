@@ -108,39 +108,131 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, quiet: b
     click.echo(f"{len(report.data)} triples; {len(report.curation.entities)} entities; {len(report.curation.facts)} facts")
     click.echo("time: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()) + f"; total {total:.2f}s")
     click.echo("")
-    from peacegraph.canned import format_table
+    from peacegraph.results import format_table
 
     click.echo(format_table(["class", "instances", "triples"], [
         {"class": c, "instances": str(n), "triples": str(t)} for c, n, t in report.class_counts()
     ]))
     click.echo("")
     from peacegraph.canned import get_query, run
+    from peacegraph.results import render
 
     question = get_query(DEMO_QUESTION)
-    columns, rows = run(DEMO_QUESTION, graph_dir=graph_dir)
     click.echo(f"Canned question '{DEMO_QUESTION}': {question.summary}")
-    click.echo(format_table(columns, rows))
+    click.echo(render(run(DEMO_QUESTION, graph_dir=graph_dir), "table"))
+
+
+FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table", show_default=True,
+    help="Output format; json is the SPARQL 1.1 JSON results format. CONSTRUCT/DESCRIBE print Turtle.",
+)
+ENDPOINT_OPTION = click.option("--endpoint", metavar="URL", default=None, help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
+TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds before a query is stopped.")
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.UsageError(f"parameter {item!r} is not NAME=VALUE")
+        values[key.strip()] = value
+    return values
+
+
+def _emit(result, fmt: str) -> None:
+    from peacegraph.results import ResultSet, render
+
+    if isinstance(result, ResultSet):
+        click.echo(render(result, fmt))
+    else:
+        click.echo(result.decode("utf-8") if isinstance(result, bytes) else str(result), nl=False)
 
 
 @main.command()
 @click.argument("name", required=False)
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value: an IRI, prefixed name, label or alias.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value: an IRI, ent:<id>, label or alias, date or text.")
+@FORMAT_OPTION
+@ENDPOINT_OPTION
+@TIMEOUT_OPTION
 @GRAPH_DIR_OPTION
 @handle_errors
-def query(name: str | None, params: tuple[str, ...], graph_dir: Path | None) -> None:
-    """List the canned questions, or run one by NAME."""
-    from peacegraph.canned import format_table, list_queries, run
+def query(name: str | None, params: tuple[str, ...], fmt: str, endpoint: str | None, timeout: float, graph_dir: Path | None) -> None:
+    """List the canned questions, or run one by NAME with -p name=value parameters."""
+    from peacegraph.canned import list_queries, run
+    from peacegraph.engines import make_engine
 
     if name is None:
         for q in list_queries():
-            spec = " ".join(("" if p.required else "[") + f"-p {p.name}=<{p.kind}>" + ("" if p.required else "]") for p in q.params)
-            click.echo(f"{q.name}: {q.summary}" + (f"\n    {spec}" if spec else ""))
+            click.echo(f"{q.name}: {q.summary}")
+            for p in q.params:
+                flag = "required" if p.required else "optional"
+                default = f", default {q.defaults[p.name]}" if p.name in q.defaults else ""
+                click.echo(f"    -p {p.name}=...  ({p.describe()}; {flag}{default})")
         return
-    values = {}
-    for item in params:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise click.UsageError(f"parameter {item!r} is not NAME=VALUE")
-        values[key.strip()] = value
-    columns, rows = run(name, values, graph_dir=graph_dir)
-    click.echo(format_table(columns, rows))
+    engine = make_engine(endpoint, graph_dir, timeout)
+    _emit(run(name, _parse_params(params), engine=engine), fmt)
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option("-f", "--file", "file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Read the query from a .rq file.")
+@FORMAT_OPTION
+@ENDPOINT_OPTION
+@TIMEOUT_OPTION
+@click.option("--allow-update", is_flag=True, help="Allow SPARQL Update on a remote --endpoint (never on the embedded graph).")
+@GRAPH_DIR_OPTION
+@handle_errors
+def sparql(text: str | None, file: Path | None, fmt: str, endpoint: str | None, timeout: float, allow_update: bool, graph_dir: Path | None) -> None:
+    """Run ad-hoc SPARQL: TEXT, or -f FILE. Updates are refused unless allowed."""
+    from peacegraph.engines import make_engine
+    from peacegraph.errors import QueryError
+
+    if (text is None) == (file is None):
+        raise click.UsageError("give the query as TEXT or with -f FILE (one of them)")
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            raise QueryError(f"{file} is not UTF-8 text") from err
+    assert text is not None
+    engine = make_engine(endpoint, graph_dir, timeout, allow_update=allow_update)
+    _emit(engine.run(text, timeout=timeout), fmt)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; anything but 127.0.0.1 exposes the graph to the network.")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--location", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the server's store (default: a temporary folder).")
+@click.option("--timeout", type=int, default=30, show_default=True, help="Seconds before the server stops a query.")
+@GRAPH_DIR_OPTION
+@handle_errors
+def serve(host: str, port: int, location: Path | None, timeout: int, graph_dir: Path | None) -> None:
+    """Serve graph/ as a read-only SPARQL 1.1 endpoint (the oxigraph server) with its query page."""
+    import tempfile
+
+    from peacegraph import paths
+    from peacegraph.server import exec_server, load_store
+
+    location = location or Path(tempfile.mkdtemp(prefix="peacegraph-store-"))
+    load_store(location, [paths.graph_file(graph_dir)])
+    click.echo(f"Serving {paths.graph_file(graph_dir)} READ-ONLY (updates are refused) on http://{host}:{port}/")
+    click.echo(f"  SPARQL endpoint: http://{host}:{port}/query   query page: http://{host}:{port}/")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"  warning: bound to {host}, so other machines can reach it", err=True)
+    exec_server(location, host, port, timeout)
+
+
+@main.command()
+@click.option("--endpoint", metavar="URL", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or http://host:3030/ds/data (Fuseki).")
+@click.option("--graph", "graph_iri", metavar="IRI", default=None, help="Named graph to write (default: the default graph).")
+@click.option("--merge", is_flag=True, help="POST (add to what is there) instead of PUT (replace).")
+@click.option("--user", default=None, help="User name for basic or digest authentication.")
+@click.option("--password", default=None, envvar="PEACEGRAPH_PASSWORD", help="Password (or set PEACEGRAPH_PASSWORD).")
+@GRAPH_DIR_OPTION
+@handle_errors
+def publish(endpoint: str, graph_iri: str | None, merge: bool, user: str | None, password: str | None, graph_dir: Path | None) -> None:
+    """Push graph/peacegraph.ttl to a store through the SPARQL 1.1 Graph Store Protocol."""
+    from peacegraph.server import publish as run_publish
+
+    click.echo(str(run_publish(endpoint, graph_iri, replace=not merge, graph_dir=graph_dir, user=user, password=password)))
