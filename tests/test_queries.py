@@ -26,22 +26,11 @@ from peacegraph.errors import QueryError
 from peacegraph.results import ResultSet, Term
 
 from .conftest import TESTS
+from .tests_params import GOLDEN_PARAMS
 
 QUERIES = list_queries()
 GOLDEN = TESTS / "golden"
 UPDATE = os.environ.get("PEACEGRAPH_UPDATE_GOLDEN") == "1"
-
-#: Parameters each question is asked with in its golden test.
-GOLDEN_PARAMS: dict[str, dict[str, str]] = {
-    "connection": {"from": "Russia", "to": "Armenia"},
-    "entity": {"entity": "Nagorno-Karabakh"},
-    "evidence": {"subject": "Russia"},
-    "located-within": {"place": "Azerbaijan"},
-    "source-facts": {"source": "doc:d001"},
-    "territory": {"territory": "Nagorno-Karabakh"},
-    "control-as-of": {"asOf": "2021-06-01"},
-}
-
 
 def test_there_are_at_least_twenty_questions():
     assert len(QUERIES) >= 20

@@ -11,7 +11,7 @@ from peacegraph.cli import main
 from peacegraph.engines import EmbeddedEngine, RemoteEngine
 
 from .servers import oxigraph_server
-from .test_queries import GOLDEN_PARAMS
+from .tests_params import GOLDEN_PARAMS
 
 QUERIES = list_queries()
 
