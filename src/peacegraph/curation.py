@@ -29,6 +29,7 @@ FACT_KEYS = {
     "date": False, "start": False, "end": False, "date_note": False,
     "qualifiers": False, "source": True, "quote": True, "note": False,
 }
+DISAGREEMENT_KEYS = {"id": True, "about": True, "description": True, "statements": True}
 #: fact time key -> statement-node property local name
 TIME_KEYS = {"date": "pointInTime", "start": "startTime", "end": "endTime"}
 #: Relations whose literal value is a date rather than a string or number.
@@ -74,6 +75,16 @@ class Fact:
 
 
 @dataclass
+class Disagreement:
+    id: str
+    about: str
+    description: str
+    statements: list[str]
+    file: str
+    line: int
+
+
+@dataclass
 class Curation:
     """Everything the seeds say, checked, in file order."""
 
@@ -81,12 +92,14 @@ class Curation:
     documents: dict[str, Document]
     entities: dict[str, Entity]
     facts: list[Fact]
+    disagreements: list[Disagreement] = field(default_factory=list)
 
     def where(self) -> dict[str, str]:
         """id -> 'file:line', for messages about graph nodes."""
         out = {e.id: f"{e.file}:{e.line}" for e in self.entities.values()}
         out.update({f.id: f"{f.file}:{f.line}" for f in self.facts})
         out.update({d.id: f"{d.meta_file}:{d.line}" for d in self.documents.values()})
+        out.update({d.id: f"{d.file}:{d.line}" for d in self.disagreements})
         return out
 
 
@@ -106,6 +119,7 @@ def load_curation(
     documents, problems = load_documents(documents_path)
     entity_records: list[Record] = []
     fact_records: list[Record] = []
+    disagreement_records: list[Record] = []
     files = fact_files(facts_dir)
     if not files:
         shown = display_path(facts_dir or paths.FACTS_DIR)
@@ -122,8 +136,8 @@ def load_curation(
         if not isinstance(tree, Record):
             problems.append(Problem(shown, 1, "expected a mapping with 'entities:' and/or 'facts:'", "start the file with 'entities:' or 'facts:'"))
             continue
-        problems += check_keys(tree, {"entities": False, "facts": False}, "fact file")
-        for key, bucket in (("entities", entity_records), ("facts", fact_records)):
+        problems += check_keys(tree, {"entities": False, "facts": False, "disagreements": False}, "fact file")
+        for key, bucket in (("entities", entity_records), ("facts", fact_records), ("disagreements", disagreement_records)):
             seq = tree.values.get(key)
             if seq is None:
                 continue
@@ -138,9 +152,38 @@ def load_curation(
     entities = _entities(entity_records, schema, documents, problems)
     _check_document_people(documents, entities, schema, problems)
     facts = _facts(fact_records, schema, documents, entities, problems)
+    disagreements = _disagreements(disagreement_records, entities, fact_records, problems)
     if problems:
         raise SeedError(problems)
-    return Curation(schema, documents, entities, facts)
+    return Curation(schema, documents, entities, facts, disagreements)
+
+
+def _disagreements(records: list[Record], entities: dict[str, Entity], fact_records: list[Record], problems: list[Problem]) -> list[Disagreement]:
+    fact_ids = {r.values.get("id") for r in fact_records}
+    out: list[Disagreement] = []
+    seen: set[str] = set()
+    for rec in records:
+        problems += check_keys(rec, DISAGREEMENT_KEYS, "disagreement")
+        dis_id, about, description = (_str(rec, k, problems) for k in ("id", "about", "description"))
+        if not (dis_id and about and description):
+            continue
+        if not ID_PATTERN.match(dis_id) or dis_id in seen:
+            problems.append(rec.problem("id", f"disagreement id '{dis_id}' is malformed or used twice", "use a unique id of lower-case words joined by '-'"))
+            continue
+        seen.add(dis_id)
+        _entity_ref(rec, "about", about, entities, problems)
+        statements = rec.values.get("statements")
+        if not isinstance(statements, Seq) or not all(isinstance(i, str) for i in statements.items):
+            problems.append(rec.problem("statements", "'statements' must be a list of fact ids", "list the ids of the facts that conflict"))
+            continue
+        ids = [str(i) for i in statements.items]
+        for fact_id in ids:
+            if fact_id not in fact_ids:
+                problems.append(rec.problem("statements", f"unknown fact id '{fact_id}' in a disagreement", "use the id of a fact record" + suggest(fact_id, sorted(i for i in fact_ids if i))))
+        if len(set(ids)) < 2:
+            problems.append(rec.problem("statements", "a disagreement needs at least two conflicting facts", "list every fact that gives a version"))
+        out.append(Disagreement(dis_id, about, description, ids, rec.file, rec.line))
+    return out
 
 
 def _str(record: Record, key: str, problems: list[Problem]) -> str | None:

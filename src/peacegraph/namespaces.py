@@ -23,6 +23,7 @@ ENTITY_IRI = BASE + "entity/"
 STATEMENT_IRI = BASE + "statement/"
 EVIDENCE_IRI = BASE + "evidence/"
 DOCUMENT_IRI = BASE + "document/"
+DISAGREEMENT_IRI = BASE + "disagreement/"
 
 #: Prefix -> namespace IRI: binds graphs, heads SPARQL queries, forms the JSON-LD context.
 PREFIXES: dict[str, str] = {
@@ -32,6 +33,7 @@ PREFIXES: dict[str, str] = {
     "stmt": STATEMENT_IRI,
     "ev": EVIDENCE_IRI,
     "doc": DOCUMENT_IRI,
+    "dis": DISAGREEMENT_IRI,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
@@ -54,7 +56,7 @@ PREFIXES: dict[str, str] = {
 PG_TERMS: tuple[str, ...] = (
     "Actor", "Agreement", "AgreementInPrinciple", "AgreementStatus", "Assertion",
     "BilateralDeal", "Blockade", "Border", "Ceasefire", "City", "Clash", "Company",
-    "Conflict", "Corridor", "Declaration", "Deployment", "Displacement", "Election",
+    "Conflict", "Corridor", "Declaration", "Deployment", "Disagreement", "Displacement", "Election",
     "Event", "Evidence", "Exclave", "FrameworkAgreement", "GovernmentBody",
     "InternationalOrganisation", "MediaOutlet", "MilitaryOffensive", "Mission",
     "NegotiationIssue", "NonGovernmentalOrganisation", "Organisation", "ParticipantRole",
@@ -64,9 +66,9 @@ PG_TERMS: tuple[str, ...] = (
     "Territory", "ThinkTank", "Treaty", "Village", "Visit", "War",
     "accordingTo", "addressee", "affectedPlace", "alliedWith", "assisted", "atPlace",
     "backs", "borders", "brokerOf", "capitalOf", "characterCount", "claims",
-    "commentsOn", "comparator", "concerns", "connects", "controls", "counts", "covers",
+    "commentsOn", "comparator", "concerns", "conflictingStatement", "connects", "controls", "counts", "covers",
     "criticises", "date", "dateNotAfter", "dateNotBefore", "datePrecision",
-    "dateResolution", "demands", "directedAgainst", "durationYears", "duringEvent",
+    "dateResolution", "demands", "directedAgainst", "disagreementAbout", "durationYears", "duringEvent",
     "earliestDate", "endDate", "endTime", "exclusive", "fileName", "guarantorOf",
     "hasParticipant", "hasStanceOn", "holdsPost", "holdsRightsOver", "hostOf",
     "initiated", "involvedIn", "latestDate", "locatedIn", "location", "mediatorOf",
@@ -115,6 +117,7 @@ def __getattr__(name: str) -> Any:
         "STMT": Namespace(STATEMENT_IRI),
         "EV": Namespace(EVIDENCE_IRI),
         "DOC": Namespace(DOCUMENT_IRI),
+        "DIS": Namespace(DISAGREEMENT_IRI),
         "OA": Namespace(PREFIXES["oa"]),
         "ORG": Namespace(PREFIXES["org"]),
         "TIME": Namespace(PREFIXES["time"]),

@@ -14,7 +14,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from peacegraph.curation import Curation, Entity, Fact
 from peacegraph.dates import TimeValue
 from peacegraph.documents import Document
-from peacegraph.namespaces import DOC, ENT, EV, OA, PG, PGC, PREFIXES, SKOSXL, STMT, TIME, bind_prefixes
+from peacegraph.namespaces import DIS, DOC, ENT, EV, OA, PG, PREFIXES, SKOSXL, STMT, TIME, bind_prefixes
 
 SKOS_ALT = URIRef(PREFIXES["skos"] + "altLabel")
 DCT = {name: URIRef(PREFIXES["dcterms"] + name) for name in (
@@ -57,6 +57,14 @@ def to_graph(curation: Curation) -> Graph:
         _add_entity(graph, entity)
     for fact in curation.facts:
         _add_fact(graph, fact, curation)
+    for dis in curation.disagreements:
+        node = DIS[dis.id]
+        graph.add((node, RDF.type, PG.Disagreement))
+        graph.add((node, RDFS.label, Literal(dis.id.replace("-", " "), lang="en")))
+        graph.add((node, RDFS.comment, Literal(dis.description, lang="en")))
+        graph.add((node, PG.disagreementAbout, entity_iri(dis.about)))
+        for fact_id in dis.statements:
+            graph.add((node, PG.conflictingStatement, STMT[fact_id]))
     return graph
 
 
