@@ -202,6 +202,16 @@ def substitute(text: str, bindings: dict[str, Term]) -> str:
     return _TOKEN.sub(swap, text)
 
 
+#: SPARQLWrapper's exception classes and the HTTP status behind each.
+_STATUS = {
+    "QueryBadFormed": "400 (the endpoint says the query is malformed)",
+    "Unauthorized": "401 (credentials needed)",
+    "EndPointNotFound": "404 (no SPARQL endpoint at this URL)",
+    "URITooLong": "414 (query too long for GET)",
+    "EndPointInternalError": "500 (the endpoint failed)",
+}
+
+
 class RemoteEngine:
     """A SPARQL 1.1 endpoint reached with SPARQLWrapper (JSON results, POST, a timeout)."""
 
@@ -246,8 +256,12 @@ class RemoteEngine:
         try:
             return wrapper.query()
         except SPARQLWrapperException as err:
-            detail = " ".join(str(err).split())[:500]
-            raise RemoteError(f"{where} refused the query: {detail}") from err
+            status = _STATUS.get(type(err).__name__, "an error")
+            body = str(err).split("Response:", 1)[-1].strip() if "Response:" in str(err) else ""
+            if body.startswith(("b'", 'b"')):
+                body = body[2:-1].encode("latin-1", "replace").decode("unicode_escape", "replace")
+            detail = " ".join(body.split())[:400] or " ".join(str(err).split())[:400]
+            raise RemoteError(f"{where} answered HTTP {status}: {detail}") from err
         except urllib.error.HTTPError as err:
             body = err.read().decode("utf-8", "replace")[:300] if err.fp else ""
             raise RemoteError(f"{where} answered HTTP {err.code} {err.reason}: {' '.join(body.split())}") from err
