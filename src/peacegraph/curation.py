@@ -152,10 +152,25 @@ def load_curation(
     entities = _entities(entity_records, schema, documents, problems)
     _check_document_people(documents, entities, schema, problems)
     facts = _facts(fact_records, schema, documents, entities, problems)
+    _check_event_spans(facts, problems)
     disagreements = _disagreements(disagreement_records, entities, fact_records, problems)
     if problems:
         raise SeedError(problems)
     return Curation(schema, documents, entities, facts, disagreements)
+
+
+def _check_event_spans(facts: list[Fact], problems: list[Problem]) -> None:
+    """An entity's endDate value may not fall before its startDate value (a war ending before it starts)."""
+    starts: dict[str, Fact] = {}
+    for fact in facts:
+        if fact.relation.name == "startDate" and fact.value_time:
+            starts.setdefault(fact.subject, fact)
+    for fact in facts:
+        start = starts.get(fact.subject)
+        if fact.relation.name == "endDate" and fact.value_time and start and start.value_time:
+            if fact.value_time.latest < start.value_time.earliest:
+                problems.append(Problem(fact.file, fact.line, f"'{fact.subject}' ends ({fact.value_time.text}) before it starts ({start.value_time.text}, {start.file}:{start.line})",
+                                        "correct one of the two dates"))
 
 
 def _disagreements(records: list[Record], entities: dict[str, Entity], fact_records: list[Record], problems: list[Problem]) -> list[Disagreement]:
