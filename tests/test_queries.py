@@ -26,7 +26,7 @@ from peacegraph.errors import QueryError
 from peacegraph.results import ResultSet, Term
 
 from .conftest import TESTS
-from .tests_params import GOLDEN_PARAMS
+from .tests_params import GOLDEN_PARAMS, INFERRED_QUESTIONS
 
 QUERIES = list_queries()
 GOLDEN = TESTS / "golden"
@@ -53,9 +53,15 @@ def engine(built_dir):
     return EmbeddedEngine(built_dir)
 
 
+@pytest.fixture(scope="module")
+def inferred_engine(built_dir):
+    return EmbeddedEngine(built_dir, [built_dir / paths.FULL_FILE_NAME, built_dir / paths.INFERRED_FILE_NAME])
+
+
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
-def test_golden_rows(query, engine):
-    result = run(query.name, GOLDEN_PARAMS.get(query.name, {}), engine=engine)
+def test_golden_rows(query, engine, inferred_engine):
+    chosen = inferred_engine if query.name in INFERRED_QUESTIONS else engine
+    result = run(query.name, GOLDEN_PARAMS.get(query.name, {}), engine=chosen)
     assert isinstance(result, ResultSet)
     golden = GOLDEN / f"{query.name}.json"
     rows = sorted(result.as_set())
@@ -69,6 +75,12 @@ def test_golden_rows(query, engine):
     assert expected["columns"] == result.columns
     assert {tuple(r) for r in expected["rows"]} == set(rows)
     assert rows, f"question {query.name} answers nothing on the seed graph"
+
+
+def test_inference_adds_transitive_places(engine, inferred_engine):
+    asserted = run("located-within", GOLDEN_PARAMS["located-within"], engine=engine).as_set()
+    inferred = run("located-within", GOLDEN_PARAMS["located-within"], engine=inferred_engine).as_set()
+    assert asserted < inferred, "the reasoner should add places located within transitively"
 
 
 def test_parameter_accepts_label_alias_iri_and_prefixed_name(engine):

@@ -54,3 +54,25 @@ def test_reasoner_input_drops_dates_hermit_rejects(schema, real_report):
     from rdflib import XSD, Literal
 
     assert not any(isinstance(o, Literal) and o.datatype in (XSD.date, XSD.gYear, XSD.gYearMonth) for o in merged.objects())
+
+
+@needs_java
+def test_inferred_triples_are_written_apart(mini_seeds, tmp_path):
+    from rdflib import Graph, URIRef
+
+    from peacegraph import paths
+    from peacegraph.build import Inputs, build
+
+    out = tmp_path / "graph"
+    build(Inputs.from_seeds(mini_seeds), graph_dir=out)
+    inferred = Graph().parse(out / paths.INFERRED_FILE_NAME)
+    asserted = Graph().parse(out / paths.DATA_FILE_NAME)
+    ent = lambda n: URIRef(ENTITY_IRI + n)  # noqa: E731
+    pg = lambda n: URIRef(PG_IRI + n)  # noqa: E731
+    assert (ent("prime-minister-of-armenia"), pg("postHeldBy"), ent("nikol-pashinyan")) in inferred  # inverse
+    assert (ent("armenia"), RDF.type, pg("Actor")) in inferred  # class membership
+    assert (ent("united-states"), pg("involvedIn"), ent("test-ceasefire")) in inferred  # super-property
+    assert not set(inferred) & set(asserted), "inferred triples must not repeat asserted ones"
+    # Without reasoning, no stale inferred file is left beside new data.
+    build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False)
+    assert not (out / paths.INFERRED_FILE_NAME).exists()

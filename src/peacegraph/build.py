@@ -92,18 +92,40 @@ def check(inputs: Inputs | None = None, reason: bool = True) -> Report:
     with _timed(timings, "shacl"):
         violations = validate(data, schema.graph, load_shapes(inputs.shapes_path), where)
     with _timed(timings, "reasoning"):
-        reasoning = check_consistency(schema.graph, data, where) if reason else ReasonerResult("skipped", "reasoning skipped: --no-reason")
+        reasoning = check_consistency(schema.graph, data, where, infer=True) if reason else ReasonerResult("skipped", "reasoning skipped: --no-reason")
     return Report(curation, data, schema.graph, violations, reasoning, timings)
 
 
-def output_files(report: Report) -> dict[str, bytes]:
-    """graph/ file name -> bytes: the data file and ontology-plus-data file."""
+def output_files(report: Report) -> dict[str, bytes | None]:
+    """graph/ file name -> bytes: data, ontology plus data, and inferred triples.
+
+    The inferred file is None (to be removed) when reasoning did not run, so
+    that graph/ never pairs new data with old inferences.
+    """
     full = Graph()
     for triple in report.ontology:
         full.add(triple)
     for triple in report.data:
         full.add(triple)
-    return {paths.DATA_FILE_NAME: turtle_bytes(report.data), paths.FULL_FILE_NAME: turtle_bytes(full)}
+    inferred = None
+    if report.reasoning.inferred is not None:
+        inferred = turtle_bytes(mark_inferred(report.reasoning.inferred))
+    return {paths.DATA_FILE_NAME: turtle_bytes(report.data), paths.FULL_FILE_NAME: turtle_bytes(full), paths.INFERRED_FILE_NAME: inferred}
+
+
+def mark_inferred(graph: Graph) -> Graph:
+    """Describe the inferred file in itself, so a reader who loads it knows what it is."""
+    from rdflib import Literal, URIRef
+
+    from peacegraph.namespaces import BASE, PREFIXES
+
+    node = URIRef(BASE + "graph/inferred")
+    graph.add((node, URIRef(PREFIXES["dcterms"] + "description"), Literal(
+        "Triples entailed by ontology/peacegraph.ttl and the asserted graph (peacegraph-data.ttl), computed by the "
+        "HermiT reasoner through owlready2: class memberships, inverse, symmetric, transitive and super-properties. "
+        "Not asserted by any source; each rests on the asserted facts it follows from.", lang="en")))
+    graph.add((node, URIRef(PREFIXES["prov"] + "wasDerivedFrom"), URIRef(BASE + "graph/asserted")))
+    return graph
 
 
 def build(inputs: Inputs | None = None, graph_dir: Path | None = None, reason: bool = True) -> Report:

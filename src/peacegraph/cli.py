@@ -104,6 +104,8 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, quiet: b
         click.echo(line)
     total = time.perf_counter() - started
     click.echo(f"PASS write: {', '.join(str(p.name) for p in report.written)} in {report.written[0].parent}")
+    if report.reasoning.inferred is None:
+        click.echo("  (no inferred triples: reasoning did not run)")
     click.echo("")
     click.echo(f"{len(report.data)} triples; {len(report.curation.entities)} entities; {len(report.curation.facts)} facts")
     click.echo("time: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()) + f"; total {total:.2f}s")
@@ -127,6 +129,10 @@ FORMAT_OPTION = click.option(
     help="Output format; json is the SPARQL 1.1 JSON results format. CONSTRUCT/DESCRIBE print Turtle.",
 )
 ENDPOINT_OPTION = click.option("--endpoint", metavar="URL", default=None, help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
+INFERRED_OPTION = click.option(
+    "--inferred/--asserted-only", default=False, show_default=True,
+    help="Also query the triples the OWL reasoner inferred (graph/peacegraph-inferred.ttl).",
+)
 TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds before a query is stopped.")
 
 
@@ -155,9 +161,10 @@ def _emit(result, fmt: str) -> None:
 @FORMAT_OPTION
 @ENDPOINT_OPTION
 @TIMEOUT_OPTION
+@INFERRED_OPTION
 @GRAPH_DIR_OPTION
 @handle_errors
-def query(name: str | None, params: tuple[str, ...], fmt: str, endpoint: str | None, timeout: float, graph_dir: Path | None) -> None:
+def query(name: str | None, params: tuple[str, ...], fmt: str, endpoint: str | None, timeout: float, inferred: bool, graph_dir: Path | None) -> None:
     """List the canned questions, or run one by NAME with -p name=value parameters."""
     from peacegraph.canned import list_queries, run
     from peacegraph.engines import make_engine
@@ -170,7 +177,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, endpoint: str | N
                 default = f", default {q.defaults[p.name]}" if p.name in q.defaults else ""
                 click.echo(f"    -p {p.name}=...  ({p.describe()}; {flag}{default})")
         return
-    engine = make_engine(endpoint, graph_dir, timeout)
+    engine = make_engine(endpoint, graph_dir, timeout, inferred=inferred)
     _emit(run(name, _parse_params(params), engine=engine), fmt)
 
 
@@ -181,9 +188,11 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, endpoint: str | N
 @ENDPOINT_OPTION
 @TIMEOUT_OPTION
 @click.option("--allow-update", is_flag=True, help="Allow SPARQL Update on a remote --endpoint (never on the embedded graph).")
+@INFERRED_OPTION
 @GRAPH_DIR_OPTION
 @handle_errors
-def sparql(text: str | None, file: Path | None, fmt: str, endpoint: str | None, timeout: float, allow_update: bool, graph_dir: Path | None) -> None:
+def sparql(text: str | None, file: Path | None, fmt: str, endpoint: str | None, timeout: float, allow_update: bool, inferred: bool,
+           graph_dir: Path | None) -> None:
     """Run ad-hoc SPARQL: TEXT, or -f FILE. Updates are refused unless allowed."""
     from peacegraph.engines import make_engine
     from peacegraph.errors import QueryError
@@ -196,7 +205,7 @@ def sparql(text: str | None, file: Path | None, fmt: str, endpoint: str | None, 
         except UnicodeDecodeError as err:
             raise QueryError(f"{file} is not UTF-8 text") from err
     assert text is not None
-    engine = make_engine(endpoint, graph_dir, timeout, allow_update=allow_update)
+    engine = make_engine(endpoint, graph_dir, timeout, allow_update=allow_update, inferred=inferred)
     _emit(engine.run(text, timeout=timeout), fmt)
 
 

@@ -312,7 +312,15 @@ def _from_json(value: dict | None) -> Term | None:
     return Term(kind, value["value"], datatype, value.get("xml:lang"))
 
 
-def make_engine(endpoint: str | None = None, graph_dir: Path | None = None, timeout: float = DEFAULT_TIMEOUT, allow_update: bool = False):
+def make_engine(endpoint: str | None = None, graph_dir: Path | None = None, timeout: float = DEFAULT_TIMEOUT,
+                allow_update: bool = False, inferred: bool = False):
+    """The remote engine for an endpoint, else the embedded one (with the inferred triples if asked)."""
     if endpoint:
         return RemoteEngine(endpoint, timeout=timeout, allow_update=allow_update)
-    return EmbeddedEngine(graph_dir)
+    files = [paths.graph_file(graph_dir)]
+    if inferred:
+        extra = paths.graph_file(graph_dir, paths.INFERRED_FILE_NAME)
+        if not extra.is_file():
+            raise GraphMissingError(f"{extra} does not exist: build with reasoning (needs Java) to get inferred triples, or drop --inferred")
+        files.append(extra)
+    return EmbeddedEngine(graph_dir, files)

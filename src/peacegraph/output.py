@@ -42,12 +42,14 @@ def build_lock(graph_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def write_files(files: dict[str, bytes], graph_dir: Path) -> list[Path]:
-    """Write every file or none: temporary files first, then renames."""
+def write_files(files: dict[str, bytes | None], graph_dir: Path) -> list[Path]:
+    """Write every file or none: temporary files first, then renames; a None value removes that file."""
     graph_dir.mkdir(parents=True, exist_ok=True)
     temps: list[tuple[str, Path]] = []
     try:
         for name, data in sorted(files.items()):
+            if data is None:
+                continue
             fd, tmp = tempfile.mkstemp(dir=graph_dir, prefix=f".{name}.", suffix=".tmp")
             temps.append((name, Path(tmp)))
             with os.fdopen(fd, "wb") as handle:
@@ -58,6 +60,9 @@ def write_files(files: dict[str, bytes], graph_dir: Path) -> list[Path]:
         for name, tmp in temps:
             os.replace(tmp, graph_dir / name)
             written.append(graph_dir / name)
+        for name, data in files.items():
+            if data is None and (graph_dir / name).exists():
+                (graph_dir / name).unlink()
         _fsync_dir(graph_dir)
         return written
     finally:

@@ -40,6 +40,8 @@ QUERIES_DIR = ROOT / "queries"
 DATA_FILE_NAME = "peacegraph-data.ttl"
 #: Ontology plus data: the one file to load into Protégé, Fuseki, GraphDB or Oxigraph.
 FULL_FILE_NAME = "peacegraph.ttl"
+#: Triples the OWL reasoner inferred, kept apart from what the seeds assert.
+INFERRED_FILE_NAME = "peacegraph-inferred.ttl"
 #: Held while a build writes graph/, so that two builds never interleave.
 LOCK_FILE_NAME = ".build.lock"
 

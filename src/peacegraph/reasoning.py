@@ -23,12 +23,13 @@ _REIFICATION = {RDF.subject, RDF.predicate, RDF.object}
 
 @dataclass
 class ReasonerResult:
-    """What the reasoner concluded."""
+    """What the reasoner concluded, and (when asked) the triples it inferred."""
 
     status: str  # "consistent", "inconsistent" or "skipped"
     detail: str = ""
     culprits: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    inferred: Graph | None = None
 
     @property
     def ok(self) -> bool:
@@ -53,8 +54,12 @@ def reasoner_input(ontology: Graph, data: Graph) -> Graph:
     return merged
 
 
-def check_consistency(ontology: Graph, data: Graph, where: dict[str, str] | None = None) -> ReasonerResult:
-    """Run HermiT over ontology plus data; explain an inconsistency by the disjoint types involved."""
+def check_consistency(ontology: Graph, data: Graph, where: dict[str, str] | None = None, infer: bool = False) -> ReasonerResult:
+    """Run HermiT over ontology plus data; explain an inconsistency by the disjoint types involved.
+
+    With ``infer``, also return the entailed triples about the data's
+    individuals that the data does not assert (see ``inferred_triples``).
+    """
     import time
 
     started = time.perf_counter()
@@ -70,7 +75,7 @@ def check_consistency(ontology: Graph, data: Graph, where: dict[str, str] | None
         world.get_ontology(path.as_uri()).load(format="ntriples")
         try:
             with _quiet():
-                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+                owlready2.sync_reasoner_hermit(world, infer_property_values=infer, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
             culprits = explain_disjointness(ontology, data, where or {})
             detail = "the ontology plus data is inconsistent"
@@ -80,9 +85,44 @@ def check_consistency(ontology: Graph, data: Graph, where: dict[str, str] | None
         except owlready2.OwlReadyJavaError as err:
             return ReasonerResult("skipped", f"reasoning skipped: the Java reasoner failed ({str(err).strip().splitlines()[-1][:300]})", seconds=time.perf_counter() - started)
         unsatisfiable = sorted(str(c.iri) for c in world.inconsistent_classes())
-    if unsatisfiable:
-        return ReasonerResult("inconsistent", "unsatisfiable classes: " + ", ".join(unsatisfiable), unsatisfiable, time.perf_counter() - started)
-    return ReasonerResult("consistent", "HermiT found ontology plus data consistent", seconds=time.perf_counter() - started)
+        if unsatisfiable:
+            return ReasonerResult("inconsistent", "unsatisfiable classes: " + ", ".join(unsatisfiable), unsatisfiable, time.perf_counter() - started)
+        inferred = inferred_triples(world, data) if infer else None
+    detail = "HermiT found ontology plus data consistent"
+    if inferred is not None:
+        detail += f"; {len(inferred)} triples inferred"
+    return ReasonerResult("consistent", detail, seconds=time.perf_counter() - started, inferred=inferred)
+
+
+def inferred_triples(world, data: Graph) -> Graph:
+    """Entailed class memberships and object-property values of the data's entities, minus what the data asserts.
+
+    HermiT (run with infer_property_values) supplies the transitive and
+    property-chain values; owlready2's INDIRECT_ accessors add what follows from
+    super-classes, super-properties, inverse and symmetric properties.
+    """
+    from peacegraph.namespaces import ENTITY_IRI, PG_IRI, PREFIXES
+
+    keep_class = tuple(PREFIXES[p] for p in ("pg", "prov", "org", "schema"))
+    out = Graph()
+    properties = sorted((p for p in world.object_properties() if p.iri.startswith(PG_IRI)), key=lambda p: p.iri)
+    individuals = sorted((i for i in world.individuals() if i.iri.startswith(ENTITY_IRI)), key=lambda i: i.iri)
+    for individual in individuals:
+        node = URIRef(individual.iri)
+        for cls in individual.INDIRECT_is_a:
+            iri = getattr(cls, "iri", None)
+            if iri and iri.startswith(keep_class):
+                out.add((node, RDF.type, URIRef(iri)))
+        for prop in properties:
+            values = getattr(individual, "INDIRECT_" + prop.python_name, None)
+            # Functional properties give one value (or None), the others a list.
+            for value in values if isinstance(values, list) else ([] if values is None else [values]):
+                iri = getattr(value, "iri", None)
+                if iri and iri.startswith(ENTITY_IRI):
+                    out.add((node, URIRef(prop.iri), URIRef(iri)))
+    for triple in data:
+        out.remove(triple)
+    return out
 
 
 class _quiet:

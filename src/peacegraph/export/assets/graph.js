@@ -22,7 +22,7 @@
       { selector: "node", style: {
         "background-color": "data(color)", "shape": "data(shape)", "label": "data(label)",
         "width": 24, "height": 24, "font-size": 10, "text-valign": "bottom", "text-margin-y": 3,
-        "text-wrap": "wrap", "text-max-width": 130, "border-width": 1, "border-color": "#333" } },
+        "text-wrap": "wrap", "text-max-width": 110, "border-width": 1, "border-color": "#333" } },
       { selector: "edge", style: {
         "curve-style": "bezier", "target-arrow-shape": "triangle", "width": 1.2,
         "line-color": "#9a9a9a", "target-arrow-color": "#9a9a9a", "label": "data(label)",
@@ -40,8 +40,9 @@
 
   var layout = cy.layout(nodes.length > 400
     ? { name: "grid", padding: 30 }
-    : { name: "cose", animate: false, randomize: false, padding: 30, nodeRepulsion: function () { return 9000; },
-        idealEdgeLength: function () { return 90; }, numIter: 1500 });
+    : { name: "cose", animate: false, randomize: false, padding: 30, nodeDimensionsIncludeLabels: true,
+        nodeRepulsion: function () { return 60000; }, idealEdgeLength: function () { return 110; },
+        nodeOverlap: 40, componentSpacing: 120, gravity: 0.5, numIter: 2500 });
   layout.on("layoutstop", function () { cy.fit(undefined, 30); api.ready = true; });
   layout.run();
 
@@ -118,7 +119,8 @@
   function centreOn(id) {
     var node = cy.getElementById(id);
     if (node.empty()) return;
-    cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1.2) }, { duration: 0 });
+    if (cy.zoom() < 0.7) cy.zoom(0.9);
+    cy.center(node);
   }
   function focusNode(id) {
     centreOn(id);
