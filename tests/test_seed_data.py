@@ -44,3 +44,8 @@ def test_every_time_key_and_precision_is_used(real_report):
     assert keys == {"pointInTime", "startTime", "endTime"}
     assert precisions == {"year", "month", "day"}
     assert any(f.date_note for f in facts), "no fact records how a relative date was resolved"
+
+
+def test_every_quality_rule_finds_nothing_on_the_seeds(real_report):
+    flagged = {r.name: len(r.rows) for r in real_report.qc if r.rows}
+    assert not flagged, f"quality rules with rows on the seed graph (warnings included): {flagged}"

@@ -47,12 +47,15 @@ class Report:
     ontology: Graph
     violations: list[Violation]
     reasoning: ReasonerResult
+    qc: list = field(default_factory=list)  # qc.RuleResult per quality rule
     timings: dict[str, float] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.violations and self.reasoning.ok
+        from peacegraph.qc import all_passed
+
+        return not self.violations and self.reasoning.ok and all_passed(self.qc)
 
     def class_counts(self) -> list[tuple[str, int, int]]:
         """(class, instances, triples about them) for each class used in the data."""
@@ -93,7 +96,20 @@ def check(inputs: Inputs | None = None, reason: bool = True) -> Report:
         violations = validate(data, schema.graph, load_shapes(inputs.shapes_path), where)
     with _timed(timings, "reasoning"):
         reasoning = check_consistency(schema.graph, data, where, infer=True) if reason else ReasonerResult("skipped", "reasoning skipped: --no-reason")
-    return Report(curation, data, schema.graph, violations, reasoning, timings)
+    with _timed(timings, "qc"):
+        qc_results = run_quality_rules(schema.graph, data)
+    return Report(curation, data, schema.graph, violations, reasoning, qc_results, timings)
+
+
+def run_quality_rules(ontology: Graph, data: Graph) -> list:
+    """The SPARQL quality rules of queries/qc/ on ontology plus asserted data (never the inferred triples)."""
+    from peacegraph.qc import run_all
+
+    both = Graph()
+    for graph in (ontology, data):
+        for triple in graph:
+            both.add(triple)
+    return run_all(turtle=both.serialize(format="nt", encoding="utf-8"))
 
 
 def output_files(report: Report) -> dict[str, bytes | None]:
@@ -149,5 +165,11 @@ def failure_text(report: Report) -> str:
     if not report.reasoning.ok:
         lines.append(f"OWL reasoning: {report.reasoning.detail}")
         lines += [f"  {c}" for c in report.reasoning.culprits]
+    from peacegraph.qc import report_lines
+
+    failed = [r for r in report.qc if not r.passed]
+    if failed:
+        lines.append(f"Quality rules failed: {len(failed)}")
+        lines += ["  " + line for line in report_lines(failed, max_rows=20)]
     lines.append("graph/ was left as it was.")
     return "\n".join(lines)

@@ -67,6 +67,9 @@ def _status_lines(report) -> list[str]:
     word = {"consistent": "PASS", "inconsistent": "FAIL", "skipped": "SKIP"}[status]
     lines.append(f"{word} reasoning: {report.reasoning.detail}")
     lines += [f"  {c}" for c in report.reasoning.culprits]
+    from peacegraph.qc import report_lines
+
+    lines += report_lines(report.qc, max_rows=20)
     return lines
 
 
@@ -245,3 +248,15 @@ def publish(endpoint: str, graph_iri: str | None, merge: bool, user: str | None,
     from peacegraph.server import publish as run_publish
 
     click.echo(str(run_publish(endpoint, graph_iri, replace=not merge, graph_dir=graph_dir, user=user, password=password)))
+
+
+def _register_subcommands() -> None:
+    # Commands that live beside their library code; importing them is cheap.
+    from peacegraph.docs import docs_command
+    from peacegraph.export.command import export_command
+
+    main.add_command(export_command)
+    main.add_command(docs_command)
+
+
+_register_subcommands()

@@ -212,6 +212,15 @@ _STATUS = {
 }
 
 
+def strip_comments(text: str) -> str:
+    """The query without its comments (strings and IRIs that hold '#' are kept).
+
+    >>> strip_comments('SELECT * # describes\\nWHERE { ?s ?p "#x" }')
+    'SELECT * \\nWHERE { ?s ?p "#x" }'
+    """
+    return _TOKEN.sub(lambda m: "" if m.group("comment") else m.group(0), text)
+
+
 class RemoteEngine:
     """A SPARQL 1.1 endpoint reached with SPARQLWrapper (JSON results, POST, a timeout)."""
 
@@ -225,7 +234,9 @@ class RemoteEngine:
     def run(self, text: str, bindings: dict[str, Term] | None = None, timeout: float | None = None):
         from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-        text = substitute(text, bindings or {})
+        # Comments go: SPARQLWrapper guesses the query form from the text, and a
+        # word like "describes" in a comment made it ask for RDF instead of results.
+        text = strip_comments(substitute(text, bindings or {}))
         update = is_update(text)
         if update and not self.allow_update:
             refuse_update(text)

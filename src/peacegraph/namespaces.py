@@ -106,6 +106,8 @@ _LAZY: dict[str, Any] = {}
 def __getattr__(name: str) -> Any:
     # rdflib is imported only when a module asks for an rdflib namespace, which
     # keeps `peacegraph query` free of it.
+    if name.startswith("__"):
+        raise AttributeError(name)  # import machinery probes __path__ etc.; never load rdflib for it
     if name in _LAZY:
         return _LAZY[name]
     from rdflib.namespace import ClosedNamespace, Namespace

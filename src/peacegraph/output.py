@@ -52,6 +52,7 @@ def write_files(files: dict[str, bytes | None], graph_dir: Path) -> list[Path]:
                 continue
             fd, tmp = tempfile.mkstemp(dir=graph_dir, prefix=f".{name}.", suffix=".tmp")
             temps.append((name, Path(tmp)))
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a built graph is for everyone to read
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
@@ -69,6 +70,12 @@ def write_files(files: dict[str, bytes | None], graph_dir: Path) -> list[Path]:
         for _, tmp in temps:
             if tmp.exists():
                 tmp.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -35,6 +35,12 @@ SHAPES_PATH = ROOT / "ontology" / "shapes.ttl"
 GRAPH_DIR = ROOT / "graph"
 #: Canned SPARQL questions (*.rq with grlc-style headers).
 QUERIES_DIR = ROOT / "queries"
+#: Quality rules: SPARQL queries that must return no rows.
+QC_DIR = QUERIES_DIR / "qc"
+#: Generated ontology documentation.
+DOCS_DIR = ROOT / "docs"
+#: Graph views: CONSTRUCT queries that slice the graph for export.
+VIEWS_DIR = QUERIES_DIR / "views"
 
 #: Data and provenance, without the ontology.
 DATA_FILE_NAME = "peacegraph-data.ttl"

@@ -29,7 +29,8 @@ QC_DIR = getattr(paths, "QC_DIR", paths.QUERIES_DIR / "qc")
 COLUMNS = ["entity", "property", "value"]
 
 _PROBLEM = re.compile(r"\*\*Problem:\*\*\s*(.*?)\s*(?=\*\*Solution:\*\*|$)", re.S)
-_SOLUTION = re.compile(r"\*\*Solution:\*\*\s*(.*)", re.S)
+_SOLUTION = re.compile(r"\*\*Solution:\*\*\s*(.*?)\s*(?=\*\*Severity:\*\*|$)", re.S)
+_SEVERITY = re.compile(r"\*\*Severity:\*\*\s*(error|warning)")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Rule:
     problem: str
     solution: str
     text: str
+    severity: str = "error"  # a "warning" rule is reported but never fails a check
 
 
 @dataclass
@@ -53,7 +55,8 @@ class RuleResult:
 
     @property
     def passed(self) -> bool:
-        return not self.rows
+        """No rows, or only a warning: warnings are reported but do not fail a check."""
+        return not self.rows or self.rule.severity == "warning"
 
     @property
     def name(self) -> str:
@@ -125,7 +128,9 @@ def parse_rule(path: Path) -> Rule:
     select = re.search(r"SELECT\s+(?:DISTINCT\s+)?(.*?)\s*WHERE", text, re.S | re.I)
     if not select or select.group(1).split()[:2] != ["?entity", "?property"] or "?value" not in select.group(1):
         raise QueryError(f"{path}: a quality rule must select ?entity ?property ?value")
-    return Rule(path.stem, path, " ".join(problem.group(1).split()), " ".join(solution.group(1).split()), text)
+    severity = _SEVERITY.search(comment)
+    return Rule(path.stem, path, " ".join(problem.group(1).split()), " ".join(solution.group(1).split()), text,
+                severity.group(1) if severity else "error")
 
 
 def load_rules(folder: Path | None = None) -> list[Rule]:
@@ -137,6 +142,7 @@ def load_rules(folder: Path | None = None) -> list[Rule]:
 def run_rules(engine: EmbeddedEngine, rules: list[Rule] | None = None) -> list[RuleResult]:
     """Run each rule on an engine's store and return one result per rule, in rule order."""
     results = []
+    engine.store  # noqa: B018 (load the graph first, so that rule times are query times)
     for rule in load_rules() if rules is None else rules:
         started = time.perf_counter()
         answer = engine.run(rule.text)
@@ -180,10 +186,11 @@ def report_lines(results: list[RuleResult], max_rows: int | None = None) -> list
     lines = []
     for result in results:
         count = len(result.rows)
-        if result.passed:
+        if not result.rows:
             lines.append(f"PASS {result.name}: 0 violations")
             continue
-        lines.append(f"FAIL {result.name}: {count} violation{'s' if count != 1 else ''}")
+        word = "WARN" if result.passed else "FAIL"
+        lines.append(f"{word} {result.name}: {count} violation{'s' if count != 1 else ''}")
         lines.append(f"  problem: {result.rule.problem}")
         lines.append(f"  fix: {result.rule.solution}")
         rows = result.display_rows()

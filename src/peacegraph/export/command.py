@@ -29,12 +29,6 @@ def _handle_errors(command):
     return wrapper
 
 
-def _format_names() -> list[str]:
-    from peacegraph.export import EXPORTERS
-
-    return list(EXPORTERS)
-
-
 def _views_help() -> str:
     from peacegraph.export.views import list_views
 

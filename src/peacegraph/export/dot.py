@@ -24,6 +24,17 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+def wrap(text: str, width: int = 24) -> str:
+    """Break a long label into lines of about ``width`` characters.
+
+    >>> wrap("2023 Azerbaijani offensive in Nagorno-Karabakh")
+    '2023 Azerbaijani\\noffensive in Nagorno-\\nKarabakh'
+    """
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=True)) or text
+
+
 def dot(graph: PropertyGraph) -> bytes:
     """DOT text: nodes filled and shaped by kind, edges labelled with the property and date."""
     layered = len(graph.nodes) <= LAYERED_MAX_NODES
@@ -39,7 +50,7 @@ def dot(graph: PropertyGraph) -> bytes:
     for node in graph.nodes:
         _, fill, shape, _ = family(node)
         tooltip = f"{node.label} ({node.type_label})" if node.type_label else node.label
-        lines.append(f"  {quote(node.id)} [label={quote(node.label)}, fillcolor={quote(fill + 'cc')}, shape={shape}, tooltip={quote(tooltip)}];")
+        lines.append(f"  {quote(node.id)} [label={quote(wrap(node.label))}, fillcolor={quote(fill + 'cc')}, shape={shape}, tooltip={quote(tooltip)}];")
     for edge in graph.edges:
         label = edge.label + (f"\n{edge.date}" if edge.date else "")
         tooltip = " | ".join(edge.sources) or edge.predicate

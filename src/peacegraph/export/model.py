@@ -100,7 +100,7 @@ class Edge:
     @property
     def key(self) -> str:
         """The property's local name, e.g. ``signatoryOf``."""
-        return local_name(self.predicate)
+        return local_name(self.predicate).rsplit(":", 1)[-1]
 
     @property
     def is_fact(self) -> bool:

@@ -96,20 +96,24 @@ def timeline(graph: PropertyGraph) -> bytes:
     span_days = (hi - lo).days
     x = lambda day: LEFT + (WIDTH - LEFT - RIGHT) * (day - lo).days / span_days  # noqa: E731
 
-    # Put each actor's marks in lanes so labels do not overlap.
-    rows: list[tuple[Node, list[list[tuple[Item, float]]]]] = []
+    # Put each actor's marks in lanes so labels do not overlap; a label that would run
+    # off the right edge goes to the left of its mark.
+    rows: list[tuple[Node, list[list[tuple[Item, float, float, bool]]]]] = []
     for item in found:
         if not rows or rows[-1][0].id != item.actor.id:
             rows.append((item.actor, []))
         lanes = rows[-1][1]
         x0 = x(item.start)
-        right = max(x(hi if item.open_end else item.end), x0 + 8) + 6 + CHAR * len(item.text)
+        x1 = max(x(hi) if item.open_end else x(item.end), x0)
+        width = CHAR * len(item.text)
+        left_label = max(x1, x0 + 4) + 6 + width > WIDTH - 12
+        lo_x, hi_x = (x0 - 10 - width, x1) if left_label else (x0 - 5, max(x1, x0 + 4) + 6 + width)
         for lane in lanes:
-            if lane[-1][1] < x0:
-                lane.append((item, right))
+            if all(hi_x + 4 < a or lo_x > b + 4 for _, a, b, _ in lane):
+                lane.append((item, lo_x, hi_x, left_label))
                 break
         else:
-            lanes.append([(item, right)])
+            lanes.append([(item, lo_x, hi_x, left_label)])
 
     height = TOP + sum(len(lanes) * LANE + 10 for _, lanes in rows) + 30
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="Helvetica, Arial, sans-serif" font-size="11">',
@@ -128,7 +132,7 @@ def timeline(graph: PropertyGraph) -> bytes:
         out.append(f'<text x="32" y="{y + LANE / 2 + 2}" font-weight="bold">{escape(actor.label)}</text>')
         for n, lane in enumerate(lanes):
             cy = y + n * LANE + LANE / 2 - 2
-            for item, _ in lane:
+            for item, _, _, left_label in lane:
                 x0 = x(item.start)
                 x1 = max(x(hi) if item.open_end else x(item.end), x0)
                 out.append("<g>")
@@ -137,7 +141,10 @@ def timeline(graph: PropertyGraph) -> bytes:
                     dash = ' stroke-dasharray="3,2"' if item.open_end else ""
                     out.append(f'<rect x="{x0:.1f}" y="{cy - 4}" width="{x1 - x0:.1f}" height="8" rx="2" fill="{item.colour}" fill-opacity="0.55" stroke="#333" stroke-width="0.5"{dash}/>')
                 out.append(f'<circle cx="{x0:.1f}" cy="{cy}" r="4.5" fill="{item.colour}" stroke="#333" stroke-width="0.7"/>')
-                out.append(f'<text x="{max(x1, x0 + 4) + 6:.1f}" y="{cy + 4}" fill="#222">{escape(item.text)}</text>')
+                if left_label:
+                    out.append(f'<text x="{x0 - 8:.1f}" y="{cy + 4}" text-anchor="end" fill="#222">{escape(item.text)}</text>')
+                else:
+                    out.append(f'<text x="{max(x1, x0 + 4) + 6:.1f}" y="{cy + 4}" fill="#222">{escape(item.text)}</text>')
                 out.append("</g>")
         y += block + 10
     out.append(f'<text x="{WIDTH - RIGHT}" y="{height - 6}" text-anchor="end" fill="#888" font-size="10">{escape("hover a mark for its quote and source")}</text>')
