@@ -250,6 +250,27 @@ def publish(endpoint: str, graph_iri: str | None, merge: bool, user: str | None,
     click.echo(str(run_publish(endpoint, graph_iri, replace=not merge, graph_dir=graph_dir, user=user, password=password)))
 
 
+@main.command()
+@SEEDS_OPTION
+@click.option("--min", "minimum", type=click.FloatRange(0, 100), default=95.0, show_default=True, help="Coverage (percent) every document must reach.")
+@click.option("--quiet", is_flag=True, help="Print the figures only, not the uncovered sentences and unlinked entities.")
+@handle_errors
+def coverage(seeds_dir: Path | None, minimum: float, quiet: bool) -> None:
+    """How much of each article the facts cover; exit 1 below --min or with unjustified uncovered sentences."""
+    from peacegraph.build import Inputs
+    from peacegraph.coverage import measure, report_text
+    from peacegraph.curation import load_curation
+
+    inputs = Inputs.from_seeds(seeds_dir)
+    results = measure(load_curation(inputs.facts_dir, inputs.documents_path))
+    click.echo(report_text(results, verbose=not quiet))
+    failing = [r.doc_id for r in results if r.percent < minimum or r.uncovered]
+    if failing:
+        click.echo(f"FAIL coverage: below {minimum:g}% or with uncovered sentences: {', '.join(failing)}")
+        sys.exit(1)
+    click.echo(f"PASS coverage: every document at or above {minimum:g}%, every uncovered sentence justified")
+
+
 def _register_subcommands() -> None:
     # Commands that live beside their library code; importing them is cheap.
     from peacegraph.docs import docs_command

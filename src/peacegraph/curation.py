@@ -30,6 +30,10 @@ FACT_KEYS = {
     "qualifiers": False, "source": True, "quote": True, "note": False,
 }
 DISAGREEMENT_KEYS = {"id": True, "about": True, "description": True, "statements": True}
+#: An alias added to an entity defined elsewhere (so curators of different documents never edit one file).
+ALIAS_RECORD_KEYS = {"entity": True, "label": True, "source": False, "note": False}
+#: A sentence that mentions an entity but states nothing checkable, with the reason.
+JUSTIFIED_KEYS = {"source": True, "quote": True, "reason": True}
 #: fact time key -> statement-node property local name
 TIME_KEYS = {"date": "pointInTime", "start": "startTime", "end": "endTime"}
 #: Relations whose literal value is a date rather than a string or number.
@@ -85,6 +89,16 @@ class Disagreement:
 
 
 @dataclass
+class Justified:
+    source: str
+    quote: str
+    reason: str
+    span: Span
+    file: str
+    line: int
+
+
+@dataclass
 class Curation:
     """Everything the seeds say, checked, in file order."""
 
@@ -93,6 +107,7 @@ class Curation:
     entities: dict[str, Entity]
     facts: list[Fact]
     disagreements: list[Disagreement] = field(default_factory=list)
+    justified: list[Justified] = field(default_factory=list)
 
     def where(self) -> dict[str, str]:
         """id -> 'file:line', for messages about graph nodes."""
@@ -120,6 +135,8 @@ def load_curation(
     entity_records: list[Record] = []
     fact_records: list[Record] = []
     disagreement_records: list[Record] = []
+    alias_records: list[Record] = []
+    justified_records: list[Record] = []
     files = fact_files(facts_dir)
     if not files:
         shown = display_path(facts_dir or paths.FACTS_DIR)
@@ -136,8 +153,10 @@ def load_curation(
         if not isinstance(tree, Record):
             problems.append(Problem(shown, 1, "expected a mapping with 'entities:' and/or 'facts:'", "start the file with 'entities:' or 'facts:'"))
             continue
-        problems += check_keys(tree, {"entities": False, "facts": False, "disagreements": False}, "fact file")
-        for key, bucket in (("entities", entity_records), ("facts", fact_records), ("disagreements", disagreement_records)):
+        buckets = {"entities": entity_records, "facts": fact_records, "disagreements": disagreement_records,
+                   "aliases": alias_records, "justified": justified_records}
+        problems += check_keys(tree, {key: False for key in buckets}, "fact file")
+        for key, bucket in buckets.items():
             seq = tree.values.get(key)
             if seq is None:
                 continue
@@ -150,13 +169,50 @@ def load_curation(
                 else:
                     problems.append(Problem(shown, seq.line, f"an item of '{key}' is not a mapping", "write each item as '- id: ...' followed by its keys"))
     entities = _entities(entity_records, schema, documents, problems)
+    _extra_aliases(alias_records, entities, documents, problems)
     _check_document_people(documents, entities, schema, problems)
     facts = _facts(fact_records, schema, documents, entities, problems)
     _check_event_spans(facts, problems)
     disagreements = _disagreements(disagreement_records, entities, fact_records, problems)
+    justified = _justified(justified_records, documents, problems)
     if problems:
         raise SeedError(problems)
-    return Curation(schema, documents, entities, facts, disagreements)
+    return Curation(schema, documents, entities, facts, disagreements, justified)
+
+
+def _extra_aliases(records: list[Record], entities: dict[str, Entity], documents: dict[str, Document], problems: list[Problem]) -> None:
+    for rec in records:
+        problems += check_keys(rec, ALIAS_RECORD_KEYS, "alias record")
+        entity = _entity_ref(rec, "entity", _str(rec, "entity", problems), entities, problems)
+        label, source, note = (_str(rec, k, problems) for k in ("label", "source", "note"))
+        if entity is None or not label:
+            continue
+        if source and source not in documents:
+            problems.append(rec.problem("source", f"unknown document '{source}'", "use an id from seeds/documents/documents.yaml" + suggest(source, list(documents))))
+        elif label in {a.label for a in entity.aliases} | {entity.label}:
+            problems.append(rec.problem("label", f"'{label}' is already a name of '{entity.id}'", "drop this record"))
+        else:
+            entity.aliases.append(Alias(label, source, note))
+
+
+def _justified(records: list[Record], documents: dict[str, Document], problems: list[Problem]) -> list[Justified]:
+    out = []
+    for rec in records:
+        problems += check_keys(rec, JUSTIFIED_KEYS, "justified sentence")
+        source, quote, reason = (_str(rec, k, problems) for k in ("source", "quote", "reason"))
+        if not (source and quote and reason):
+            continue
+        doc = documents.get(source)
+        if doc is None:
+            problems.append(rec.problem("source", f"unknown document '{source}'", "use an id from seeds/documents/documents.yaml"))
+            continue
+        try:
+            span = locate(quote, doc.text)
+        except QuoteNotFound as err:
+            problems.append(rec.problem("quote", f"{err} ({doc.file})", err.fix))
+            continue
+        out.append(Justified(source, quote, reason, span, rec.file, rec.line))
+    return out
 
 
 def _check_event_spans(facts: list[Fact], problems: list[Problem]) -> None:
