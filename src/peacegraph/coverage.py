@@ -15,7 +15,7 @@ from peacegraph.curation import Curation
 
 #: Words ending in '.' that do not end a sentence.
 ABBREVIATIONS = {"U.S.", "D.C.", "U.N.", "Mr.", "Mrs.", "Dr.", "St.", "Nov.", "Sept.", "Oct.", "Dec.", "Jan.", "Feb.", "Aug.", "Apr.", "Jr.", "vs.", "e.g.", "i.e.", "No."}
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"[.!?][\"”’)]*(\s+)(?=[\"“‘(]?[A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -51,12 +51,12 @@ def split_sentences(text: str) -> list[Sentence]:
         body = line.group(0)
         cut = 0
         for match in _BOUNDARY.finditer(body):
-            candidate = body[cut:match.start()]
+            candidate = body[cut:match.start(1)]
             last_word = candidate.split()[-1] if candidate.split() else ""
             if last_word in ABBREVIATIONS or re.fullmatch(r"[A-Z]\.", last_word):
                 continue
-            out.append((start + cut, start + match.start()))
-            cut = match.end()
+            out.append((start + cut, start + match.start(1)))
+            cut = match.end(1)
         out.append((start + cut, start + len(body)))
     sentences = []
     for a, b in out:
