@@ -64,7 +64,7 @@ def test_golden_rows(query, engine, inferred_engine):
     result = run(query.name, GOLDEN_PARAMS.get(query.name, {}), engine=chosen)
     assert isinstance(result, ResultSet)
     golden = GOLDEN / f"{query.name}.json"
-    rows = sorted(canonical(result))
+    rows = sorted(canonical(result, query.text))
     if UPDATE or not golden.exists():
         if not UPDATE:
             pytest.fail(f"{golden} is missing; run with PEACEGRAPH_UPDATE_GOLDEN=1 and review it")

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from peacegraph import paths
-from peacegraph.canned import list_queries, run
+from peacegraph.canned import get_query, list_queries, run
 from peacegraph.cli import main
 from peacegraph.engines import EmbeddedEngine, RemoteEngine
 
@@ -28,7 +28,7 @@ def test_remote_rows_equal_embedded_rows(query, endpoint, built_dir):
     local = run(query.name, params, engine=EmbeddedEngine(built_dir))
     remote = run(query.name, params, engine=RemoteEngine(endpoint, timeout=20))
     assert remote.columns == local.columns
-    assert canonical(remote) == canonical(local)
+    assert canonical(remote, query.text) == canonical(local, query.text)
 
 
 def test_cli_query_with_endpoint(endpoint):
@@ -50,7 +50,8 @@ def test_publish_then_query_round_trips(built_dir, tmp_path):
         assert "PUT" in result.output and "HTTP 20" in result.output
         local = run("agreements", engine=EmbeddedEngine(built_dir))
         remote = run("agreements", engine=RemoteEngine(base + "/query"))
-        assert canonical(remote) == canonical(local)
+        text = get_query("agreements").text
+        assert canonical(remote, text) == canonical(local, text)
         count = CliRunner().invoke(main, ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--endpoint", base + "/query", "--format", "csv"])
         local_count = CliRunner().invoke(main, ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--graph-dir", str(built_dir), "--format", "csv"])
         assert count.output == local_count.output

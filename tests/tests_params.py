@@ -21,6 +21,12 @@ def params_for(name: str) -> dict[str, str]:
 INFERRED_QUESTIONS = {"located-within"}
 
 
-def canonical(result) -> set[tuple[str, ...]]:
-    """Rows as a set, with '; '-joined cells (GROUP_CONCAT) sorted: their order is up to the engine."""
-    return {tuple("; ".join(sorted(row[c].split("; "))) for c in result.columns) for row in result.values()}
+def canonical(result, query_text: str = "") -> set[tuple[str, ...]]:
+    """Rows as a set, with the items of GROUP_CONCAT columns sorted: their order is up to the engine."""
+    import re
+
+    joined = set(re.findall(r"GROUP_CONCAT\(.*?\)\s+AS\s+\?(\w+)", query_text, re.S))
+    return {
+        tuple("; ".join(sorted(row[c].split("; "))) if c in joined else row[c] for c in result.columns)
+        for row in result.values()
+    }

@@ -46,7 +46,33 @@ def handle_errors(command):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose heavier subcommands are imported only when invoked (click's lazy-loading pattern)."""
+
+    def __init__(self, *args, lazy_subcommands: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy_subcommands = lazy_subcommands or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy_subcommands])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_subcommands:
+            import importlib
+
+            module, _, attribute = self.lazy_subcommands[cmd_name].partition(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, cmd_name)
+
+
+#: Subcommands that live beside their library code, imported on use so `peacegraph query` starts fast.
+LAZY_SUBCOMMANDS = {
+    "export": "peacegraph.export.command:export_command",
+    "docs": "peacegraph.docs:docs_command",
+}
+
+
+@click.group(cls=LazyGroup, lazy_subcommands=LAZY_SUBCOMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="peacegraph")
 def main() -> None:
     """A sourced knowledge graph of the Armenia-Azerbaijan conflict and peace process.
@@ -270,14 +296,3 @@ def coverage(seeds_dir: Path | None, minimum: float, quiet: bool) -> None:
         sys.exit(1)
     click.echo(f"PASS coverage: every document at or above {minimum:g}%, every uncovered sentence justified")
 
-
-def _register_subcommands() -> None:
-    # Commands that live beside their library code; importing them is cheap.
-    from peacegraph.docs import docs_command
-    from peacegraph.export.command import export_command
-
-    main.add_command(export_command)
-    main.add_command(docs_command)
-
-
-_register_subcommands()

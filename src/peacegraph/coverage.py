@@ -73,7 +73,9 @@ def _name_patterns(curation: Curation) -> list[tuple[str, str, re.Pattern]]:
     for entity in curation.entities.values():
         for name in {entity.label, *(a.label for a in entity.aliases)}:
             if len(name) >= 2:
-                names.append((entity.id, name, re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")))
+                # "the Kremlin" also matches "The Kremlin" at the start of a sentence.
+                head = f"[{name[0]}{name[0].upper()}]" if name[0].islower() else re.escape(name[0])
+                names.append((entity.id, name, re.compile(r"(?<!\w)" + head + re.escape(name[1:]) + r"(?!\w)")))
     return names
 
 
@@ -85,7 +87,8 @@ def measure(curation: Curation) -> list[DocumentCoverage]:
         report = DocumentCoverage(doc_id)
         spans = [(f.span.start, f.span.end) for f in curation.facts if f.source == doc_id]
         justified = [(j.span.start, j.span.end, j.reason) for j in curation.justified if j.source == doc_id]
-        linked = set()
+        # The document's own metadata (author, editor, publisher) links the people it names in its byline.
+        linked = {ref for ref in (doc.author, doc.editor, doc.publisher) if ref}
         for fact in curation.facts:
             if fact.source == doc_id:
                 linked.add(fact.subject)
@@ -109,7 +112,14 @@ def measure(curation: Curation) -> list[DocumentCoverage]:
                 report.justified.append((sentence, reason))
             else:
                 report.uncovered.append((sentence, found))
-        report.unlinked = {e: sorted(names) for e, names in sorted(mentioned.items()) if e not in linked}
+        # A name two entities share ("Baku": the city, and Azerbaijan's government) is linked when either is.
+        sharers: dict[str, set[str]] = {}
+        for entity_id, name, _ in patterns:
+            sharers.setdefault(name, set()).add(entity_id)
+        report.unlinked = {
+            e: sorted(names) for e, names in sorted(mentioned.items())
+            if e not in linked and not any(sharers[n] & linked for n in names)
+        }
         results.append(report)
     return results
 
