@@ -44,3 +44,21 @@ def test_all_problems_are_reported_in_one_run(tmp_path: Path, schema):
     with pytest.raises(SeedError) as raised:
         load_curation(facts, documents, schema)
     assert len(raised.value.problems) == 2
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input_through_the_cli_exits_2_without_traceback(case: Path, tmp_path: Path):
+    from click.testing import CliRunner
+
+    from peacegraph.cli import main
+
+    facts, documents = _seed_dir(case, tmp_path)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.move(str(facts), seeds / "facts")
+    shutil.copytree(documents.parent, seeds / "documents")
+    result = CliRunner().invoke(main, ["check", "--seeds", str(seeds), "--no-reason"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    first = (case / "expected.txt").read_text(encoding="utf-8").splitlines()[0]
+    assert first in result.output

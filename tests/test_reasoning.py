@@ -76,3 +76,31 @@ def test_inferred_triples_are_written_apart(mini_seeds, tmp_path):
     # Without reasoning, no stale inferred file is left beside new data.
     build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False)
     assert not (out / paths.INFERRED_FILE_NAME).exists()
+
+
+@needs_java
+def test_clash_names_the_fact_that_caused_it(schema):
+    from peacegraph.namespaces import STATEMENT_IRI
+
+    data = Graph()
+    person, other = URIRef(ENTITY_IRI + "someone"), URIRef(ENTITY_IRI + "other")
+    holds = URIRef(PG_IRI + "holdsPost")
+    data.add((person, RDF.type, URIRef(PG_IRI + "Person")))
+    data.add((other, holds, person))
+    stmt = URIRef(STATEMENT_IRI + "d009-bad-office")
+    data.add((stmt, RDF.subject, other))
+    data.add((stmt, RDF.predicate, holds))
+    data.add((stmt, RDF.object, person))
+    result = reasoning.check_consistency(schema.graph, data, {"d009-bad-office": "seeds/facts/d009.yaml:12", "someone": "seeds/facts/entities.yaml:3"})
+    assert result.status == "inconsistent"
+    culprit = next(c for c in result.culprits if "someone" in c)
+    assert culprit.startswith("seeds/facts/entities.yaml:3:")
+    assert "in the fact at seeds/facts/d009.yaml:12" in culprit and "owl:AllDisjointClasses" in culprit
+
+
+@needs_java
+def test_pellet_option_gives_a_verdict_or_says_why_not(schema):
+    result = reasoning.check_consistency(schema.graph, Graph(), reasoner="pellet")
+    assert result.status in ("consistent", "skipped")
+    if result.status == "skipped":
+        assert "Pellet failed in Java" in result.detail and "--reasoner hermit" in result.detail

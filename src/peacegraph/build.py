@@ -83,8 +83,12 @@ def _timed(timings: dict[str, float], stage: str):
     return _Timer()
 
 
-def check(inputs: Inputs | None = None, reason: bool = True) -> Report:
-    """Run every check; raise SeedError on bad input, return a Report otherwise."""
+def check(inputs: Inputs | None = None, reason: bool = True, infer: bool = False, reasoner: str = "hermit") -> Report:
+    """Run every check; raise SeedError on bad input, return a Report otherwise.
+
+    ``infer`` also collects the inferred triples (slower: HermiT then computes
+    property values); a build asks for them, a check does not need them.
+    """
     inputs = inputs or Inputs()
     timings: dict[str, float] = {}
     with _timed(timings, "load"):
@@ -95,7 +99,8 @@ def check(inputs: Inputs | None = None, reason: bool = True) -> Report:
     with _timed(timings, "shacl"):
         violations = validate(data, schema.graph, load_shapes(inputs.shapes_path), where)
     with _timed(timings, "reasoning"):
-        reasoning = check_consistency(schema.graph, data, where, infer=True) if reason else ReasonerResult("skipped", "reasoning skipped: --no-reason")
+        reasoning = (check_consistency(schema.graph, data, where, infer=infer, reasoner=reasoner) if reason
+                     else ReasonerResult("skipped", "reasoning skipped: --no-reason"))
     with _timed(timings, "qc"):
         qc_results = run_quality_rules(schema.graph, data)
     return Report(curation, data, schema.graph, violations, reasoning, qc_results, timings)
@@ -144,10 +149,10 @@ def mark_inferred(graph: Graph) -> Graph:
     return graph
 
 
-def build(inputs: Inputs | None = None, graph_dir: Path | None = None, reason: bool = True) -> Report:
+def build(inputs: Inputs | None = None, graph_dir: Path | None = None, reason: bool = True, reasoner: str = "hermit") -> Report:
     """Check, then write graph/; raise ValidationError (graph/ untouched) when a check fails."""
     graph_dir = graph_dir or paths.GRAPH_DIR
-    report = check(inputs, reason=reason)
+    report = check(inputs, reason=reason, infer=True, reasoner=reasoner)
     if not report.ok:
         raise ValidationError(failure_text(report))
     with _timed(report.timings, "write"):

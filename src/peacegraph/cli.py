@@ -21,6 +21,10 @@ from peacegraph.errors import PeacegraphError
 #: The canned question the build answers, to show a newcomer what the graph is for.
 DEMO_QUESTION = "agreement-roles"
 
+REASONER_OPTION = click.option(
+    "--reasoner", type=click.Choice(["hermit", "pellet"]), default="hermit", show_default=True,
+    help="OWL reasoner run through owlready2 (Pellet needs a newer Java than 17 with owlready2 0.50-0.51).",
+)
 GRAPH_DIR_OPTION = click.option(
     "--graph-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Where the graph is written/read (default: graph/ in the repository).",
@@ -102,13 +106,14 @@ def _status_lines(report) -> list[str]:
 @main.command()
 @SEEDS_OPTION
 @click.option("--reason/--no-reason", default=True, show_default=True, help="Run the OWL reasoner (HermiT, needs Java).")
+@REASONER_OPTION
 @handle_errors
-def check(seeds_dir: Path | None, reason: bool) -> None:
+def check(seeds_dir: Path | None, reason: bool, reasoner: str) -> None:
     """Run every check on seeds/ and ontology/; write nothing. Prints PASS/FAIL lines."""
     from peacegraph.build import Inputs
     from peacegraph.build import check as run_check
 
-    report = run_check(Inputs.from_seeds(seeds_dir), reason=reason)
+    report = run_check(Inputs.from_seeds(seeds_dir), reason=reason, reasoner=reasoner)
     for line in _status_lines(report):
         click.echo(line)
     sys.exit(0 if report.ok else 1)
@@ -118,15 +123,16 @@ def check(seeds_dir: Path | None, reason: bool) -> None:
 @SEEDS_OPTION
 @GRAPH_DIR_OPTION
 @click.option("--reason/--no-reason", default=True, show_default=True, help="Run the OWL reasoner (HermiT, needs Java).")
+@REASONER_OPTION
 @click.option("--quiet", is_flag=True, help="Print only errors.")
 @handle_errors
-def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, quiet: bool) -> None:
+def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner: str, quiet: bool) -> None:
     """Check seeds/ and write graph/ (atomically), then answer one canned question."""
     from peacegraph.build import Inputs
     from peacegraph.build import build as run_build
 
     started = time.perf_counter()
-    report = run_build(Inputs.from_seeds(seeds_dir), graph_dir=graph_dir, reason=reason)
+    report = run_build(Inputs.from_seeds(seeds_dir), graph_dir=graph_dir, reason=reason, reasoner=reasoner)
     if quiet:
         return
     for line in _status_lines(report):

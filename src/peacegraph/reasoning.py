@@ -42,11 +42,19 @@ def java_available() -> str | None:
 
 
 def reasoner_input(ontology: Graph, data: Graph) -> Graph:
-    """Ontology plus data, minus what HermiT rejects or cannot use."""
+    """Ontology plus data, minus what HermiT rejects or cannot use.
+
+    Statement nodes and evidence (five nodes per fact, built by the loader to a
+    fixed shape that SHACL checks) are left out too: they carry provenance, not
+    claims about the world, and quadrupled the reasoner's work.
+    """
+    from peacegraph.namespaces import EVIDENCE_IRI, STATEMENT_IRI
+
+    provenance = (STATEMENT_IRI, EVIDENCE_IRI)
     merged = Graph()
     for graph in (ontology, data):
         for s, p, o in graph:
-            if p in _REIFICATION:
+            if p in _REIFICATION or str(s).startswith(provenance):
                 continue
             if o in _UNSUPPORTED or (isinstance(o, Literal) and o.datatype in _UNSUPPORTED):
                 continue  # date literals, and range axioms naming date datatypes
@@ -54,17 +62,28 @@ def reasoner_input(ontology: Graph, data: Graph) -> Graph:
     return merged
 
 
-def check_consistency(ontology: Graph, data: Graph, where: dict[str, str] | None = None, infer: bool = False) -> ReasonerResult:
+#: Reasoners owlready2 can run.
+REASONERS = ("hermit", "pellet")
+
+
+def check_consistency(ontology: Graph, data: Graph, where: dict[str, str] | None = None, infer: bool = False,
+                      reasoner: str = "hermit") -> ReasonerResult:
     """Run HermiT over ontology plus data; explain an inconsistency by the disjoint types involved.
 
     With ``infer``, also return the entailed triples about the data's
     individuals that the data does not assert (see ``inferred_triples``).
+    ``reasoner`` is "hermit" (default) or "pellet"; Pellet as bundled with
+    owlready2 0.50-0.51 needs a newer Java than 17 and then reports that it
+    could not run rather than a verdict.
     """
     import time
 
     started = time.perf_counter()
     if java_available() is None:
         return ReasonerResult("skipped", "reasoning skipped: no Java runtime found on PATH; HermiT needs one (Debian: apt-get install default-jre-headless)")
+    if reasoner not in REASONERS:
+        raise ValueError(f"unknown reasoner {reasoner!r}; use one of {', '.join(REASONERS)}")
+    name = "HermiT" if reasoner == "hermit" else "Pellet"
     import owlready2
 
     merged = reasoner_input(ontology, data)
@@ -75,7 +94,8 @@ def check_consistency(ontology: Graph, data: Graph, where: dict[str, str] | None
         world.get_ontology(path.as_uri()).load(format="ntriples")
         try:
             with _quiet():
-                owlready2.sync_reasoner_hermit(world, infer_property_values=infer, debug=0)
+                run = owlready2.sync_reasoner_hermit if reasoner == "hermit" else owlready2.sync_reasoner_pellet
+                run(world, infer_property_values=infer, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
             culprits = explain_disjointness(ontology, data, where or {})
             detail = "the ontology plus data is inconsistent"
@@ -83,12 +103,15 @@ def check_consistency(ontology: Graph, data: Graph, where: dict[str, str] | None
                 detail += " (no individual with disjoint types was found; look at functional and inverse properties)"
             return ReasonerResult("inconsistent", detail, culprits, time.perf_counter() - started)
         except owlready2.OwlReadyJavaError as err:
-            return ReasonerResult("skipped", f"reasoning skipped: the Java reasoner failed ({str(err).strip().splitlines()[-1][:300]})", seconds=time.perf_counter() - started)
+            lines = [line for line in str(err).strip().splitlines() if line.strip() and not line.strip().startswith("at ")]
+            hint = "; try --reasoner hermit" if reasoner == "pellet" else ""
+            return ReasonerResult("skipped", f"reasoning skipped: {name} failed in Java ({(lines[-1] if lines else 'no message')[:300]}){hint}",
+                                  seconds=time.perf_counter() - started)
         unsatisfiable = sorted(str(c.iri) for c in world.inconsistent_classes())
         if unsatisfiable:
             return ReasonerResult("inconsistent", "unsatisfiable classes: " + ", ".join(unsatisfiable), unsatisfiable, time.perf_counter() - started)
         inferred = inferred_triples(world, data) if infer else None
-    detail = "HermiT found ontology plus data consistent"
+    detail = f"{name} found ontology plus data consistent"
     if inferred is not None:
         detail += f"; {len(inferred)} triples inferred"
     return ReasonerResult("consistent", detail, seconds=time.perf_counter() - started, inferred=inferred)
@@ -157,22 +180,34 @@ def explain_disjointness(ontology: Graph, data: Graph, where: dict[str, str]) ->
             for sup in supers.get(cls, {cls}):
                 types.setdefault(node, {}).setdefault(sup, why)
 
+    facts = {}  # (s, p, o) -> the curated fact's file:line, found through its statement node
+    for stmt in data.subjects(RDF.subject, None):
+        triple = (data.value(stmt, RDF.subject), data.value(stmt, RDF.predicate), data.value(stmt, RDF.object))
+        fact = node_id(str(stmt))
+        if fact and fact in where:
+            facts.setdefault(triple, where[fact])
+
+    def because(kind: str, s, p, o) -> str:
+        place = facts.get((s, p, o))
+        return f"{kind} of {p}" + (f" in the fact at {place}" if place else "")
+
     for s, p, o in data:
         if p == RDF.type and isinstance(o, URIRef):
             give(s, o, "declared type")
         elif p not in _REIFICATION:
             for cls in domains.get(p, ()) if len(domains.get(p, ())) == 1 else ():
-                give(s, cls, f"subject of {p}")
+                give(s, cls, because("subject", s, p, o))
             for cls in ranges.get(p, ()) if len(ranges.get(p, ())) == 1 else ():
                 if not isinstance(o, Literal):
-                    give(o, cls, f"object of {p}")
+                    give(o, cls, because("object", s, p, o))
     found = []
     for node, classes in sorted(types.items()):
         for a, b in sorted(disjoint):
             if a in classes and b in classes:
                 curated = node_id(str(node))
                 place = where.get(curated, "") if curated else ""
-                found.append(f"{place + ': ' if place else ''}<{node}> is both {a} ({classes[a]}) and {b} ({classes[b]}), which the ontology declares disjoint")
+                found.append(f"{place + ': ' if place else ''}<{node}> is both {a} ({classes[a]}) and {b} ({classes[b]}), "
+                             "which the ontology declares disjoint (owl:AllDisjointClasses)")
     return found
 
 
