@@ -48,7 +48,9 @@ def main() -> None:
     total = statistics.median(sum(v[i] for v in stages.values()) for i in range(args.repeat))
     print(f"{'all stages':<12}{total:>10.3f}")
     print(f"{'command':<12}{statistics.median(command):>10.3f}   (fresh process: python -m peacegraph build)")
-    print(f"{'python':<12}{statistics.median(bare):>10.3f}   (baseline: python -c pass; command is {statistics.median(command) / statistics.median(bare):.0f}x)")
+    print(
+        f"{'python':<12}{statistics.median(bare):>10.3f}   (baseline: python -c pass; command is {statistics.median(command) / statistics.median(bare):.0f}x)"
+    )
 
 
 if __name__ == "__main__":

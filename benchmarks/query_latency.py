@@ -64,7 +64,7 @@ def main() -> None:
     print(f"  peacegraph query {args.question:<19} {cli_s * 1000:8.1f} ms   ratio to bare: {cli_s / bare_s:.2f} (target <= 1.5)")
 
     engine = EmbeddedEngine()
-    engine.store  # load once
+    engine.store  # noqa: B018 (load once)
     from tests_params import params_for  # noqa: E402  (benchmarks share the golden parameters)
 
     print(f"warm embedded latency per question, median of {args.repeat}:")

@@ -44,7 +44,7 @@ def real_report():
     """check() on the repository's own seeds, with reasoning."""
     from peacegraph.build import check
 
-    return check()
+    return check(infer=True)
 
 
 @pytest.fixture(scope="session")

@@ -37,8 +37,11 @@ def oxigraph_server(location: Path, files: list[Path] | None = None, read_only: 
     location.mkdir(parents=True, exist_ok=True)
     port = free_port()
     mode = "serve-read-only" if read_only else "serve"
-    process = subprocess.Popen([oxigraph_binary(), mode, "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [oxigraph_binary(), mode, "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/query?query=ASK%7B%7D")

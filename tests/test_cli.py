@@ -39,7 +39,9 @@ def test_bad_seeds_exit_2_with_file_and_line(mini_seeds):
 
 def test_validation_failure_exits_1(mini_seeds, tmp_path):
     entities = mini_seeds / "facts" / "entities.yaml"
-    entities.write_text(entities.read_text(encoding="utf-8") + "  - id: lonely-post\n    type: Post\n    label: Lonely post\n", encoding="utf-8")
+    entities.write_text(
+        entities.read_text(encoding="utf-8") + "  - id: lonely-post\n    type: Post\n    label: Lonely post\n", encoding="utf-8"
+    )
     result = CliRunner().invoke(main, ["check", "--seeds", str(mini_seeds), "--no-reason"])
     assert result.exit_code == 1, result.output
     assert "FAIL shacl: 1 violation(s)" in result.output

@@ -19,7 +19,7 @@ def test_sentences_keep_abbreviations_and_offsets():
         "Then",
         "A caption (Source: Reuters)",
     ]
-    assert all(text[s.start:s.end] == s.text for s in sentences)
+    assert all(text[s.start : s.end] == s.text for s in sentences)
 
 
 def test_mini_coverage(mini_seeds):
@@ -43,7 +43,8 @@ def test_uncovered_then_justified(mini_seeds):
     assert result.exit_code == 1 and "UNCOVERED m001@" in result.output
 
     (mini_seeds / "facts" / "justified.yaml").write_text(
-        "justified:\n  - source: m001\n    quote: Nikol Pashinyan welcomed\n    reason: a test of justification\n", encoding="utf-8")
+        "justified:\n  - source: m001\n    quote: Nikol Pashinyan welcomed\n    reason: a test of justification\n", encoding="utf-8"
+    )
     (report,) = measure(load_curation(mini_seeds / "facts", mini_seeds / "documents" / "documents.yaml"))
     assert not report.uncovered and len(report.justified) == 1
     result = CliRunner().invoke(main, ["coverage", "--seeds", str(mini_seeds), "--min", "40"])
@@ -52,7 +53,8 @@ def test_uncovered_then_justified(mini_seeds):
 
 def test_alias_record_adds_a_name(mini_seeds):
     (mini_seeds / "facts" / "more.yaml").write_text(
-        "aliases:\n  - entity: armenia\n    label: Hayastan\n    source: m001\n    note: endonym\n", encoding="utf-8")
+        "aliases:\n  - entity: armenia\n    label: Hayastan\n    source: m001\n    note: endonym\n", encoding="utf-8"
+    )
     curation = load_curation(mini_seeds / "facts", mini_seeds / "documents" / "documents.yaml")
     assert "Hayastan" in [a.label for a in curation.entities["armenia"].aliases]
 
@@ -77,10 +79,13 @@ def test_every_uncovered_sentence_is_justified_and_every_mention_linked(seed_cov
     assert not report.unlinked, report.unlinked
 
 
-@pytest.mark.parametrize("doc_id", [
-    pytest.param(d, marks=pytest.mark.xfail(strict=True, reason=BELOW_TARGET[d])) if d in BELOW_TARGET else d
-    for d in ["d000", "d001", "d002", "d003", "d004"]
-])
+@pytest.mark.parametrize(
+    "doc_id",
+    [
+        pytest.param(d, marks=pytest.mark.xfail(strict=True, reason=BELOW_TARGET[d])) if d in BELOW_TARGET else d
+        for d in ["d000", "d001", "d002", "d003", "d004"]
+    ],
+)
 def test_coverage_target(seed_coverage, doc_id):
     assert seed_coverage[doc_id].percent >= TARGET
 

@@ -38,7 +38,7 @@ def test_every_class_and_property_is_documented(generated, schema):
 
     markdown = generated[docs.MARKDOWN_NAME]
     kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
-    terms = sorted({str(s)[len(PG_IRI):] for k in kinds for s in schema.graph.subjects(RDF.type, k) if str(s).startswith(PG_IRI)})
+    terms = sorted({str(s)[len(PG_IRI) :] for k in kinds for s in schema.graph.subjects(RDF.type, k) if str(s).startswith(PG_IRI)})
     assert set(terms) == set(PG_TERMS)
     missing = [t for t in terms if f"### pg:{t}\n" not in markdown]
     assert not missing, f"terms without an entry in {docs.MARKDOWN_NAME}: {missing}"
@@ -61,12 +61,12 @@ def test_html_makes_no_requests_to_other_hosts(generated):
     # Outside plain-text links of alignments (<a class="alignment" href=...>), http(s) appears only as visible text.
     for match in re.finditer(r'(\w[\w:-]*)\s*=\s*"(https?://[^"]*)"', html):
         start = html.rfind("<", 0, match.start())
-        assert html[start:match.start()].startswith('<a class="alignment" ') and match.group(1) == "href", html[start:match.end()]
+        assert html[start : match.start()].startswith('<a class="alignment" ') and match.group(1) == "href", html[start : match.end()]
 
 
 def test_html_has_the_diagram_or_a_note(generated):
     html = generated[docs.HTML_NAME]
-    region = html[html.index(docs.DIAGRAM_START):html.index(docs.DIAGRAM_END)]
+    region = html[html.index(docs.DIAGRAM_START) : html.index(docs.DIAGRAM_END)]
     if shutil.which("dot"):
         assert "<svg" in region and 'href="#class-Actor"' in region
     else:

@@ -21,11 +21,11 @@ import pytest
 from click.testing import CliRunner
 
 from peacegraph import paths
-from peacegraph.namespaces import PREFIXES
 from peacegraph.export import EXPORTERS, export
 from peacegraph.export.command import export_command
 from peacegraph.export.model import build_graph, curie
 from peacegraph.export.views import get_view, list_views, run_view
+from peacegraph.namespaces import PREFIXES
 
 from .conftest import MINI, TESTS
 
@@ -156,8 +156,12 @@ def test_rdf_formats_read_back_by_rdflib_and_pyoxigraph(fmt, engine):
     got = rdflib.Graph().parse(data=data.decode("utf-8"), format=RDFLIB_FORMAT[fmt])
     assert len(got) == len(expected) > 50
     assert isomorphic(got, expected)
-    oxi_format = {"turtle": pyoxigraph.RdfFormat.TURTLE, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
-                  "jsonld": pyoxigraph.RdfFormat.JSON_LD, "rdfxml": pyoxigraph.RdfFormat.RDF_XML}[fmt]
+    oxi_format = {
+        "turtle": pyoxigraph.RdfFormat.TURTLE,
+        "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
+        "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+        "rdfxml": pyoxigraph.RdfFormat.RDF_XML,
+    }[fmt]
     assert len(list(pyoxigraph.parse(data, format=oxi_format))) == len(expected)
 
 
@@ -240,8 +244,24 @@ def test_cytoscape_json(engine):
 
 
 #: Types neo4j-admin accepts in a header field (name:type); [] marks an array.
-NEO4J_TYPES = {"int", "long", "float", "double", "boolean", "byte", "short", "char", "string", "point",
-               "date", "localtime", "time", "localdatetime", "datetime", "duration"}
+NEO4J_TYPES = {
+    "int",
+    "long",
+    "float",
+    "double",
+    "boolean",
+    "byte",
+    "short",
+    "char",
+    "string",
+    "point",
+    "date",
+    "localtime",
+    "time",
+    "localdatetime",
+    "datetime",
+    "duration",
+}
 
 
 def _check_header(header: list[str], required: set[str]) -> None:
@@ -300,18 +320,21 @@ def test_timeline_svg_shows_dated_facts_by_actor(engine):
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args, message", [
-    (["no-such-view"], "no view named 'no-such-view'"),
-    (["_describe"], "no view named '_describe'"),
-    (["agreements", "--format", "pdf"], "'pdf' is not a format"),
-    (["neighbourhood"], "needs parameter 'entity'"),
-    (["neighbourhood", "-p", "entity=Nagorno-Karabakh", "-p", "depth=7"], "must be one of 1, 2, 3"),
-    (["neighbourhood", "-p", "entity=Atlantis"], "no entity has the label or alias 'Atlantis'"),
-    (["agreements", "-p", "colour=red"], "has no parameter 'colour'"),
-    (["agreements", "-p", "nonsense"], "is not NAME=VALUE"),
-    (["agreements", "--format", "png"], "needs -o PATH"),
-    (["agreements", "--format", "csv"], "needs -o PATH"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["no-such-view"], "no view named 'no-such-view'"),
+        (["_describe"], "no view named '_describe'"),
+        (["agreements", "--format", "pdf"], "'pdf' is not a format"),
+        (["neighbourhood"], "needs parameter 'entity'"),
+        (["neighbourhood", "-p", "entity=Nagorno-Karabakh", "-p", "depth=7"], "must be one of 1, 2, 3"),
+        (["neighbourhood", "-p", "entity=Atlantis"], "no entity has the label or alias 'Atlantis'"),
+        (["agreements", "-p", "colour=red"], "has no parameter 'colour'"),
+        (["agreements", "-p", "nonsense"], "is not NAME=VALUE"),
+        (["agreements", "--format", "png"], "needs -o PATH"),
+        (["agreements", "--format", "csv"], "needs -o PATH"),
+    ],
+)
 def test_bad_view_format_or_parameter_exits_2(args, message, graph_dir):
     result = CliRunner().invoke(export_command, [*args, "--graph-dir", str(graph_dir)])
     assert result.exit_code == 2, result.output
@@ -336,7 +359,9 @@ def test_a_large_export_shows_progress_on_stderr(graph_dir, tmp_path, monkeypatc
     from peacegraph.export import progress
 
     monkeypatch.setattr(progress, "THRESHOLD", 1)
-    result = CliRunner().invoke(export_command, ["whole-graph", "--format", "graphml", "-o", str(tmp_path / "g.graphml"), "--graph-dir", str(graph_dir)])
+    result = CliRunner().invoke(
+        export_command, ["whole-graph", "--format", "graphml", "-o", str(tmp_path / "g.graphml"), "--graph-dir", str(graph_dir)]
+    )
     assert result.exit_code == 0, result.output
     assert "reading the view" in result.stderr and "writing edges" in result.stderr
     assert "reading the view" not in result.stdout
@@ -362,8 +387,11 @@ def test_html_page_works_offline_in_chromium(engine, tmp_path):
         session = browser.open_page(url)
         browser.wait_until(session, "window.peacegraph && window.peacegraph.ready")
         # It renders the nodes: every node drawn inside the canvas area.
-        drawn = browser.evaluate(session, """(() => { const cy = peacegraph.cy, w = cy.width(), h = cy.height();
-            return cy.nodes().filter(n => { const b = n.renderedBoundingBox(); return b.w > 0 && b.x2 > 0 && b.y2 > 0 && b.x1 < w && b.y1 < h; }).length; })()""")
+        drawn = browser.evaluate(
+            session,
+            """(() => { const cy = peacegraph.cy, w = cy.width(), h = cy.height();
+            return cy.nodes().filter(n => { const b = n.renderedBoundingBox(); return b.w > 0 && b.x2 > 0 && b.y2 > 0 && b.x1 < w && b.y1 < h; }).length; })()""",
+        )
         assert drawn == len(expected.nodes)
         legend = browser.evaluate(session, "document.getElementById('legend').innerText")
         assert "region" in legend and "state" in legend
@@ -374,9 +402,12 @@ def test_html_page_works_offline_in_chromium(engine, tmp_path):
         assert results.splitlines()[0] == "Nagorno-Karabakh"
         assert browser.evaluate(session, "peacegraph.cy.getElementById('ent:nagorno-karabakh').hasClass('match')")
         # ... and a click on the node shows its facts with dates, quotes and sources.
-        x, y = browser.evaluate(session, """(() => { const n = peacegraph.cy.getElementById('ent:nagorno-karabakh');
+        x, y = browser.evaluate(
+            session,
+            """(() => { const n = peacegraph.cy.getElementById('ent:nagorno-karabakh');
             const p = n.renderedPosition(), r = peacegraph.cy.container().getBoundingClientRect();
-            return [r.left + p.x, r.top + p.y]; })()""")
+            return [r.left + p.x, r.top + p.y]; })()""",
+        )
         browser.click(session, x, y)
         browser.wait_until(session, "peacegraph.selected === 'ent:nagorno-karabakh'", timeout=5)
         facts = browser.evaluate(session, "document.getElementById('details').innerText")
@@ -389,9 +420,12 @@ def test_html_page_works_offline_in_chromium(engine, tmp_path):
         (ARTIFACTS / "export-html-whole-graph.png").write_bytes(base64.b64decode(shot))
         # The browser made no request outside the page, and nothing was refused or failed.
         assert browser.requested_urls() == [url]
-        problems = [e["params"] for e in browser.events
-                    if e.get("method") == "Runtime.exceptionThrown"
-                    or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")]
+        problems = [
+            e["params"]
+            for e in browser.events
+            if e.get("method") == "Runtime.exceptionThrown"
+            or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
+        ]
         assert problems == []
     finally:
         browser.close()

@@ -29,8 +29,12 @@ BASE = (MINI / "facts" / "m001.yaml").read_text(encoding="utf-8")
 ENTITIES = (MINI / "facts" / "entities.yaml").read_text(encoding="utf-8")
 SCHEMA = load_schema()
 
-ids = st.sampled_from(["armenia", "azerbaijan", "united-states", "test-ceasefire", "nikol-pashinyan", "washington-dc", "nobody", "", "Armenia", "x y"])
-relations = st.sampled_from(["signatoryOf", "brokerOf", "holdsPost", "postIn", "status", "welcomes", "date", "numberDisplaced", "nope", "location"])
+ids = st.sampled_from(
+    ["armenia", "azerbaijan", "united-states", "test-ceasefire", "nikol-pashinyan", "washington-dc", "nobody", "", "Armenia", "x y"]
+)
+relations = st.sampled_from(
+    ["signatoryOf", "brokerOf", "holdsPost", "postIn", "status", "welcomes", "date", "numberDisplaced", "nope", "location"]
+)
 dates = st.one_of(st.sampled_from(["2024", "2024-03", "2024-03-04", "2023-02-30", "2024-13", "0999", "March", ""]), st.text(max_size=12))
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 keys = st.sampled_from(sorted(FACT_KEYS) + ["sourse", "qualifier", "quote "])
@@ -48,7 +52,12 @@ def fact_records(draw):
         "relation": draw(relations),
         draw(st.sampled_from(["object", "value"])): draw(st.one_of(ids, texts)),
         "source": draw(st.sampled_from(["m001", "m002", ""])),
-        "quote": draw(st.one_of(st.sampled_from(["Armenia and Azerbaijan signed a ceasefire", "brokered by the United States", "Armenia", "“historic”"]), texts)),
+        "quote": draw(
+            st.one_of(
+                st.sampled_from(["Armenia and Azerbaijan signed a ceasefire", "brokered by the United States", "Armenia", "“historic”"]),
+                texts,
+            )
+        ),
     }
     for _ in range(draw(st.integers(0, 3))):
         record[draw(keys)] = draw(st.one_of(dates, texts))
@@ -102,9 +111,13 @@ def test_mutated_fact_files_load_or_fail_cleanly(tmp_path, data):
         where = data.draw(st.integers(0, len(text)))
         action = data.draw(st.sampled_from(["insert", "delete", "duplicate-line"]))
         if action == "insert":
-            text = text[:where] + data.draw(st.sampled_from([":", "-", " ", "\n", "  ", '"', "'", "[", "{", "#", "\t", "é", "\x00", "&a", "*a", "!!int "])) + text[where:]
+            text = (
+                text[:where]
+                + data.draw(st.sampled_from([":", "-", " ", "\n", "  ", '"', "'", "[", "{", "#", "\t", "é", "\x00", "&a", "*a", "!!int "]))
+                + text[where:]
+            )
         elif action == "delete":
-            text = text[:where] + text[where + data.draw(st.integers(1, 10)):]
+            text = text[:where] + text[where + data.draw(st.integers(1, 10)) :]
         else:
             lines = text.splitlines(keepends=True)
             if lines:

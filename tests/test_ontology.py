@@ -17,7 +17,7 @@ def _own_terms(graph):
 
 
 def test_namespace_terms_equal_ontology_terms(schema):
-    declared = {str(s)[len(PG_IRI):] for s in schema.graph.subjects() if str(s).startswith(PG_IRI)}
+    declared = {str(s)[len(PG_IRI) :] for s in schema.graph.subjects() if str(s).startswith(PG_IRI)}
     assert set(PG_TERMS) == declared
 
 

@@ -32,6 +32,7 @@ QUERIES = list_queries()
 GOLDEN = TESTS / "golden"
 UPDATE = os.environ.get("PEACEGRAPH_UPDATE_GOLDEN") == "1"
 
+
 def test_there_are_at_least_twenty_questions():
     assert len(QUERIES) >= 20
 
@@ -69,8 +70,11 @@ def test_golden_rows(query, engine, inferred_engine):
         if not UPDATE:
             pytest.fail(f"{golden} is missing; run with PEACEGRAPH_UPDATE_GOLDEN=1 and review it")
         GOLDEN.mkdir(exist_ok=True)
-        golden.write_text(json.dumps({"params": GOLDEN_PARAMS.get(query.name, {}), "columns": result.columns, "rows": rows},
-                                     indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        golden.write_text(
+            json.dumps({"params": GOLDEN_PARAMS.get(query.name, {}), "columns": result.columns, "rows": rows}, indent=1, ensure_ascii=False)
+            + "\n",
+            encoding="utf-8",
+        )
     expected = json.loads(golden.read_text(encoding="utf-8"))
     assert expected["columns"] == result.columns
     assert {tuple(r) for r in expected["rows"]} == set(rows)

@@ -91,7 +91,9 @@ def test_clash_names_the_fact_that_caused_it(schema):
     data.add((stmt, RDF.subject, other))
     data.add((stmt, RDF.predicate, holds))
     data.add((stmt, RDF.object, person))
-    result = reasoning.check_consistency(schema.graph, data, {"d009-bad-office": "seeds/facts/d009.yaml:12", "someone": "seeds/facts/entities.yaml:3"})
+    result = reasoning.check_consistency(
+        schema.graph, data, {"d009-bad-office": "seeds/facts/d009.yaml:12", "someone": "seeds/facts/entities.yaml:3"}
+    )
     assert result.status == "inconsistent"
     culprit = next(c for c in result.culprits if "someone" in c)
     assert culprit.startswith("seeds/facts/entities.yaml:3:")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
@@ -77,13 +76,30 @@ def test_publish_reports_what_was_sent(faults, built_dir):
 def test_serve_binds_loopback_read_only_and_says_so(built_dir, tmp_path):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "peacegraph", "serve", "--port", str(port), "--graph-dir", str(built_dir), "--location", str(tmp_path / "store")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "peacegraph",
+            "serve",
+            "--port",
+            str(port),
+            "--graph-dir",
+            str(built_dir),
+            "--location",
+            str(tmp_path / "store"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", 30)
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/update", data=b"INSERT DATA { <x:a> <x:b> <x:c> }",
-                                         headers={"Content-Type": "application/sparql-update"}, method="POST")
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/update",
+            data=b"INSERT DATA { <x:a> <x:b> <x:c> }",
+            headers={"Content-Type": "application/sparql-update"},
+            method="POST",
+        )
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(request, timeout=5)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/query?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", timeout=5) as answer:

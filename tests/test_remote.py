@@ -11,7 +11,7 @@ from peacegraph.cli import main
 from peacegraph.engines import EmbeddedEngine, RemoteEngine
 
 from .servers import oxigraph_server
-from .tests_params import GOLDEN_PARAMS, INFERRED_QUESTIONS, canonical
+from .tests_params import GOLDEN_PARAMS, canonical
 
 QUERIES = list_queries()
 
@@ -38,7 +38,9 @@ def test_cli_query_with_endpoint(endpoint):
 
 
 def test_read_only_server_refuses_updates_even_when_allowed(endpoint):
-    result = CliRunner().invoke(main, ["sparql", "INSERT DATA { <x:a> <x:b> <x:c> }", "--endpoint", endpoint.replace("/query", "/update"), "--allow-update"])
+    result = CliRunner().invoke(
+        main, ["sparql", "INSERT DATA { <x:a> <x:b> <x:c> }", "--endpoint", endpoint.replace("/query", "/update"), "--allow-update"]
+    )
     assert result.exit_code == 2
     assert "error:" in result.output
 
@@ -52,8 +54,12 @@ def test_publish_then_query_round_trips(built_dir, tmp_path):
         remote = run("agreements", engine=RemoteEngine(base + "/query"))
         text = get_query("agreements").text
         assert canonical(remote, text) == canonical(local, text)
-        count = CliRunner().invoke(main, ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--endpoint", base + "/query", "--format", "csv"])
-        local_count = CliRunner().invoke(main, ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--graph-dir", str(built_dir), "--format", "csv"])
+        count = CliRunner().invoke(
+            main, ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--endpoint", base + "/query", "--format", "csv"]
+        )
+        local_count = CliRunner().invoke(
+            main, ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--graph-dir", str(built_dir), "--format", "csv"]
+        )
         assert count.output == local_count.output
 
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections import Counter
 
 # Classes that only the loader instantiates, or that are abstract parents.
-LOADER_CLASSES = {"Assertion", "Evidence", "PublicStatement", "SourceDocument", "ParticipantRole", "Stance", "AgreementStatus", "Actor", "Disagreement"}
+LOADER_CLASSES = {
+    "Assertion",
+    "Evidence",
+    "PublicStatement",
+    "SourceDocument",
+    "ParticipantRole",
+    "Stance",
+    "AgreementStatus",
+    "Actor",
+    "Disagreement",
+}
 
 
 def test_real_seeds_load(real_report):

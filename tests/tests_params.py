@@ -17,6 +17,7 @@ GOLDEN_PARAMS: dict[str, dict[str, str]] = {
 def params_for(name: str) -> dict[str, str]:
     return GOLDEN_PARAMS.get(name, {})
 
+
 #: Questions whose golden rows are taken with the inferred triples loaded.
 INFERRED_QUESTIONS = {"located-within"}
 
@@ -26,7 +27,4 @@ def canonical(result, query_text: str = "") -> set[tuple[str, ...]]:
     import re
 
     joined = set(re.findall(r"GROUP_CONCAT\(.*?\)\s+AS\s+\?(\w+)", query_text, re.S))
-    return {
-        tuple("; ".join(sorted(row[c].split("; "))) if c in joined else row[c] for c in result.columns)
-        for row in result.values()
-    }
+    return {tuple("; ".join(sorted(row[c].split("; "))) if c in joined else row[c] for c in result.columns) for row in result.values()}

@@ -99,8 +99,11 @@ def check(inputs: Inputs | None = None, reason: bool = True, infer: bool = False
     with _timed(timings, "shacl"):
         violations = validate(data, schema.graph, load_shapes(inputs.shapes_path), where)
     with _timed(timings, "reasoning"):
-        reasoning = (check_consistency(schema.graph, data, where, infer=infer, reasoner=reasoner) if reason
-                     else ReasonerResult("skipped", "reasoning skipped: --no-reason"))
+        reasoning = (
+            check_consistency(schema.graph, data, where, infer=infer, reasoner=reasoner)
+            if reason
+            else ReasonerResult("skipped", "reasoning skipped: --no-reason")
+        )
     with _timed(timings, "qc"):
         qc_results = run_quality_rules(schema.graph, data)
     return Report(curation, data, schema.graph, violations, reasoning, qc_results, timings)
@@ -141,10 +144,18 @@ def mark_inferred(graph: Graph) -> Graph:
     from peacegraph.namespaces import BASE, PREFIXES
 
     node = URIRef(BASE + "graph/inferred")
-    graph.add((node, URIRef(PREFIXES["dcterms"] + "description"), Literal(
-        "Triples entailed by ontology/peacegraph.ttl and the asserted graph (peacegraph-data.ttl), computed by the "
-        "HermiT reasoner through owlready2: class memberships, inverse, symmetric, transitive and super-properties. "
-        "Not asserted by any source; each rests on the asserted facts it follows from.", lang="en")))
+    graph.add(
+        (
+            node,
+            URIRef(PREFIXES["dcterms"] + "description"),
+            Literal(
+                "Triples entailed by ontology/peacegraph.ttl and the asserted graph (peacegraph-data.ttl), computed by the "
+                "HermiT reasoner through owlready2: class memberships, inverse, symmetric, transitive and super-properties. "
+                "Not asserted by any source; each rests on the asserted facts it follows from.",
+                lang="en",
+            ),
+        )
+    )
     graph.add((node, URIRef(PREFIXES["prov"] + "wasDerivedFrom"), URIRef(BASE + "graph/asserted")))
     return graph
 

@@ -21,21 +21,6 @@ from peacegraph.results import ResultSet, Term
 
 _PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*)(?:_([A-Za-z0-9]+(?:_[A-Za-z0-9]+)*))?\b")
 _XSD = PREFIXES["xsd"]
-#: Find entities whose label or alias is ?text (any case).
-_RESOLVE = """
-SELECT DISTINCT ?entity ?label WHERE {
-  VALUES ?p { <http://www.w3.org/2000/01/rdf-schema#label> <http://www.w3.org/2004/02/skos/core#altLabel> }
-  ?entity ?p ?name ; <http://www.w3.org/2000/01/rdf-schema#label> ?label .
-  FILTER(STRSTARTS(STR(?entity), "%s"))
-  FILTER(LCASE(STR(?name)) = LCASE(STR(?text)))
-}""" % PREFIXES["ent"]
-_ALL_LABELS = """
-SELECT ?label WHERE {
-  ?entity <http://www.w3.org/2000/01/rdf-schema#label> ?label .
-  FILTER(STRSTARTS(STR(?entity), "%s"))
-}""" % PREFIXES["ent"]
-
-
 @dataclass(frozen=True)
 class Param:
     """One query parameter: its name, SPARQL variable, whether required, and its type suffix."""
@@ -46,7 +31,9 @@ class Param:
     kind: str  # "iri", "xsd_date", "integer", "en", "string" ...
 
     def describe(self) -> str:
-        return {"iri": "entity: IRI, ent:id, label or alias", "xsd_date": "date YYYY-MM-DD", "integer": "whole number"}.get(self.kind, self.kind)
+        return {"iri": "entity: IRI, ent:id, label or alias", "xsd_date": "date YYYY-MM-DD", "integer": "whole number"}.get(
+            self.kind, self.kind
+        )
 
 
 @dataclass
@@ -110,9 +97,14 @@ def load_query(path: Path) -> CannedQuery:
         if isinstance(item, dict):
             defaults.update({str(k): str(v) for k, v in item.items()})
     return CannedQuery(
-        name=path.stem, path=path, text=text, summary=str(header.get("summary", "")),
-        description=" ".join(str(header.get("description", "")).split()), tags=list(header.get("tags") or []),
-        defaults=defaults, params=find_params(text),
+        name=path.stem,
+        path=path,
+        text=text,
+        summary=str(header.get("summary", "")),
+        description=" ".join(str(header.get("description", "")).split()),
+        tags=list(header.get("tags") or []),
+        defaults=defaults,
+        params=find_params(text),
     )
 
 
@@ -130,6 +122,10 @@ def get_query(name: str, folder: Path | None = None) -> CannedQuery:
     return load_query(path)
 
 
+def _lookup(name: str) -> str:
+    return (paths.LOOKUP_DIR / f"{name}.rq").read_text(encoding="utf-8")
+
+
 def resolve_entity(engine, value: str, param: str = "entity") -> Term:
     """An IRI, a prefixed name (``ent:armenia``) or a label/alias -> an IRI term, or QueryError."""
     value = value.strip()
@@ -138,15 +134,17 @@ def resolve_entity(engine, value: str, param: str = "entity") -> Term:
     prefix, sep, local = value.partition(":")
     if sep and prefix in PREFIXES and re.match(r"^[A-Za-z0-9_.-]+$", local):
         return Term.iri(PREFIXES[prefix] + local)
-    found = engine.run(_RESOLVE, {"text": Term.literal(value)})
+    found = engine.run(_lookup("resolve-entity"), {"text": Term.literal(value)})
     entities = sorted({row["entity"].value: row["label"].value for row in found.rows}.items())
     if len(entities) == 1:
         return Term.iri(entities[0][0])
     if not entities:
-        labels = sorted({row["label"].value for row in engine.run(_ALL_LABELS).rows})
+        labels = sorted({row["label"].value for row in engine.run(_lookup("all-labels")).rows})
         close = difflib.get_close_matches(value, labels, n=8, cutoff=0.5)
         hint = f"; closest labels: {', '.join(close)}" if close else ""
-        raise QueryError(f"parameter '{param}': no entity has the label or alias {value!r}{hint}. Accepted: an IRI, ent:<id>, or one of the labels listed by 'peacegraph query entities'")
+        raise QueryError(
+            f"parameter '{param}': no entity has the label or alias {value!r}{hint}. Accepted: an IRI, ent:<id>, or one of the labels listed by 'peacegraph query entities'"
+        )
     names = ", ".join(f"{label} <{iri}>" for iri, label in entities)
     raise QueryError(f"parameter '{param}': {value!r} names {len(entities)} entities ({names}); give one of their IRIs")
 

@@ -22,16 +22,24 @@ from peacegraph.errors import PeacegraphError
 DEMO_QUESTION = "agreement-roles"
 
 REASONER_OPTION = click.option(
-    "--reasoner", type=click.Choice(["hermit", "pellet"]), default="hermit", show_default=True,
+    "--reasoner",
+    type=click.Choice(["hermit", "pellet"]),
+    default="hermit",
+    show_default=True,
     help="OWL reasoner run through owlready2 (Pellet needs a newer Java than 17 with owlready2 0.50-0.51).",
 )
 GRAPH_DIR_OPTION = click.option(
-    "--graph-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--graph-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Where the graph is written/read (default: graph/ in the repository).",
 )
 
 SEEDS_OPTION = click.option(
-    "--seeds", "seeds_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+    "--seeds",
+    "seeds_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
     help="A folder laid out like seeds/ (documents/, facts/) to use instead of the repository's.",
 )
 
@@ -147,9 +155,11 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner
     click.echo("")
     from peacegraph.results import format_table
 
-    click.echo(format_table(["class", "instances", "triples"], [
-        {"class": c, "instances": str(n), "triples": str(t)} for c, n, t in report.class_counts()
-    ]))
+    click.echo(
+        format_table(
+            ["class", "instances", "triples"], [{"class": c, "instances": str(n), "triples": str(t)} for c, n, t in report.class_counts()]
+        )
+    )
     click.echo("")
     from peacegraph.canned import get_query, run
     from peacegraph.results import render
@@ -160,15 +170,25 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner
 
 
 FORMAT_OPTION = click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "markdown"]),
+    default="table",
+    show_default=True,
     help="Output format; json is the SPARQL 1.1 JSON results format. CONSTRUCT/DESCRIBE print Turtle.",
 )
-ENDPOINT_OPTION = click.option("--endpoint", metavar="URL", default=None, help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
+ENDPOINT_OPTION = click.option(
+    "--endpoint", metavar="URL", default=None, help="Run on this SPARQL 1.1 endpoint instead of the embedded store."
+)
 INFERRED_OPTION = click.option(
-    "--inferred/--asserted-only", default=False, show_default=True,
+    "--inferred/--asserted-only",
+    default=False,
+    show_default=True,
     help="Also query the triples the OWL reasoner inferred (graph/peacegraph-inferred.ttl).",
 )
-TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds before a query is stopped.")
+TIMEOUT_OPTION = click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds before a query is stopped."
+)
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
@@ -192,14 +212,23 @@ def _emit(result, fmt: str) -> None:
 
 @main.command()
 @click.argument("name", required=False)
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value: an IRI, ent:<id>, label or alias, date or text.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter value: an IRI, ent:<id>, label or alias, date or text.",
+)
 @FORMAT_OPTION
 @ENDPOINT_OPTION
 @TIMEOUT_OPTION
 @INFERRED_OPTION
 @GRAPH_DIR_OPTION
 @handle_errors
-def query(name: str | None, params: tuple[str, ...], fmt: str, endpoint: str | None, timeout: float, inferred: bool, graph_dir: Path | None) -> None:
+def query(
+    name: str | None, params: tuple[str, ...], fmt: str, endpoint: str | None, timeout: float, inferred: bool, graph_dir: Path | None
+) -> None:
     """List the canned questions, or run one by NAME with -p name=value parameters."""
     from peacegraph.canned import list_queries, run
     from peacegraph.engines import make_engine
@@ -226,8 +255,16 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, endpoint: str | N
 @INFERRED_OPTION
 @GRAPH_DIR_OPTION
 @handle_errors
-def sparql(text: str | None, file: Path | None, fmt: str, endpoint: str | None, timeout: float, allow_update: bool, inferred: bool,
-           graph_dir: Path | None) -> None:
+def sparql(
+    text: str | None,
+    file: Path | None,
+    fmt: str,
+    endpoint: str | None,
+    timeout: float,
+    allow_update: bool,
+    inferred: bool,
+    graph_dir: Path | None,
+) -> None:
     """Run ad-hoc SPARQL: TEXT, or -f FILE. Updates are refused unless allowed."""
     from peacegraph.engines import make_engine
     from peacegraph.errors import QueryError
@@ -245,9 +282,16 @@ def sparql(text: str | None, file: Path | None, fmt: str, endpoint: str | None, 
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; anything but 127.0.0.1 exposes the graph to the network.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to bind; anything but 127.0.0.1 exposes the graph to the network."
+)
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
-@click.option("--location", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the server's store (default: a temporary folder).")
+@click.option(
+    "--location",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the server's store (default: a temporary folder).",
+)
 @click.option("--timeout", type=int, default=30, show_default=True, help="Seconds before the server stops a query.")
 @GRAPH_DIR_OPTION
 @handle_errors
@@ -268,7 +312,12 @@ def serve(host: str, port: int, location: Path | None, timeout: int, graph_dir: 
 
 
 @main.command()
-@click.option("--endpoint", metavar="URL", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or http://host:3030/ds/data (Fuseki).")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    required=True,
+    help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or http://host:3030/ds/data (Fuseki).",
+)
 @click.option("--graph", "graph_iri", metavar="IRI", default=None, help="Named graph to write (default: the default graph).")
 @click.option("--merge", is_flag=True, help="POST (add to what is there) instead of PUT (replace).")
 @click.option("--user", default=None, help="User name for basic or digest authentication.")
@@ -284,7 +333,9 @@ def publish(endpoint: str, graph_iri: str | None, merge: bool, user: str | None,
 
 @main.command()
 @SEEDS_OPTION
-@click.option("--min", "minimum", type=click.FloatRange(0, 100), default=95.0, show_default=True, help="Coverage (percent) every document must reach.")
+@click.option(
+    "--min", "minimum", type=click.FloatRange(0, 100), default=95.0, show_default=True, help="Coverage (percent) every document must reach."
+)
 @click.option("--quiet", is_flag=True, help="Print the figures only, not the uncovered sentences and unlinked entities.")
 @handle_errors
 def coverage(seeds_dir: Path | None, minimum: float, quiet: bool) -> None:
@@ -301,4 +352,3 @@ def coverage(seeds_dir: Path | None, minimum: float, quiet: bool) -> None:
         click.echo(f"FAIL coverage: below {minimum:g}% or with uncovered sentences: {', '.join(failing)}")
         sys.exit(1)
     click.echo(f"PASS coverage: every document at or above {minimum:g}%, every uncovered sentence justified")
-

@@ -14,7 +14,28 @@ from dataclasses import dataclass, field
 from peacegraph.curation import Curation
 
 #: Words ending in '.' that do not end a sentence.
-ABBREVIATIONS = {"U.S.", "D.C.", "U.N.", "Mr.", "Mrs.", "Dr.", "St.", "Nov.", "Sept.", "Oct.", "Dec.", "Jan.", "Feb.", "Aug.", "Apr.", "Jr.", "vs.", "e.g.", "i.e.", "No."}
+ABBREVIATIONS = {
+    "U.S.",
+    "D.C.",
+    "U.N.",
+    "Mr.",
+    "Mrs.",
+    "Dr.",
+    "St.",
+    "Nov.",
+    "Sept.",
+    "Oct.",
+    "Dec.",
+    "Jan.",
+    "Feb.",
+    "Aug.",
+    "Apr.",
+    "Jr.",
+    "vs.",
+    "e.g.",
+    "i.e.",
+    "No.",
+}
 _BOUNDARY = re.compile(r"[.!?][\"”’)]*(\s+)(?=[\"“‘(]?[A-Z0-9])")
 
 
@@ -51,7 +72,7 @@ def split_sentences(text: str) -> list[Sentence]:
         body = line.group(0)
         cut = 0
         for match in _BOUNDARY.finditer(body):
-            candidate = body[cut:match.start(1)]
+            candidate = body[cut : match.start(1)]
             last_word = candidate.split()[-1] if candidate.split() else ""
             if last_word in ABBREVIATIONS or re.fullmatch(r"[A-Z]\.", last_word):
                 continue
@@ -117,8 +138,7 @@ def measure(curation: Curation) -> list[DocumentCoverage]:
         for entity_id, name, _ in patterns:
             sharers.setdefault(name, set()).add(entity_id)
         report.unlinked = {
-            e: sorted(names) for e, names in sorted(mentioned.items())
-            if e not in linked and not any(sharers[n] & linked for n in names)
+            e: sorted(names) for e, names in sorted(mentioned.items()) if e not in linked and not any(sharers[n] & linked for n in names)
         }
         results.append(report)
     return results
@@ -127,11 +147,18 @@ def measure(curation: Curation) -> list[DocumentCoverage]:
 def report_text(results: list[DocumentCoverage], verbose: bool = True) -> str:
     from peacegraph.results import format_table
 
-    rows = [{
-        "document": r.doc_id, "sentences": str(r.sentences), "covered": str(len(r.covered)),
-        "coverage": f"{r.percent:.1f}%", "justified": str(len(r.justified)), "uncovered": str(len(r.uncovered)),
-        "unlinked entities": str(len(r.unlinked)),
-    } for r in results]
+    rows = [
+        {
+            "document": r.doc_id,
+            "sentences": str(r.sentences),
+            "covered": str(len(r.covered)),
+            "coverage": f"{r.percent:.1f}%",
+            "justified": str(len(r.justified)),
+            "uncovered": str(len(r.uncovered)),
+            "unlinked entities": str(len(r.unlinked)),
+        }
+        for r in results
+    ]
     lines = [format_table(list(rows[0]), rows)] if rows else []
     if verbose:
         for r in results:

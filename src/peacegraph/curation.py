@@ -25,9 +25,19 @@ ENTITY_KEYS = {"id": True, "type": True, "label": True, "aliases": False, "descr
 ALIAS_KEYS = {"label": True, "source": False, "note": False}
 #: fact key -> required?  ('object' or 'value' is checked separately)
 FACT_KEYS = {
-    "id": True, "subject": True, "relation": True, "object": False, "value": False,
-    "date": False, "start": False, "end": False, "date_note": False,
-    "qualifiers": False, "source": True, "quote": True, "note": False,
+    "id": True,
+    "subject": True,
+    "relation": True,
+    "object": False,
+    "value": False,
+    "date": False,
+    "start": False,
+    "end": False,
+    "date_note": False,
+    "qualifiers": False,
+    "source": True,
+    "quote": True,
+    "note": False,
 }
 DISAGREEMENT_KEYS = {"id": True, "about": True, "description": True, "statements": True}
 #: An alias added to an entity defined elsewhere (so curators of different documents never edit one file).
@@ -151,10 +161,17 @@ def load_curation(
             problems.append(Problem(shown, 1, "the file is empty", "add 'entities:' and/or 'facts:' lists, or delete the file"))
             continue
         if not isinstance(tree, Record):
-            problems.append(Problem(shown, 1, "expected a mapping with 'entities:' and/or 'facts:'", "start the file with 'entities:' or 'facts:'"))
+            problems.append(
+                Problem(shown, 1, "expected a mapping with 'entities:' and/or 'facts:'", "start the file with 'entities:' or 'facts:'")
+            )
             continue
-        buckets = {"entities": entity_records, "facts": fact_records, "disagreements": disagreement_records,
-                   "aliases": alias_records, "justified": justified_records}
+        buckets = {
+            "entities": entity_records,
+            "facts": fact_records,
+            "disagreements": disagreement_records,
+            "aliases": alias_records,
+            "justified": justified_records,
+        }
         problems += check_keys(tree, {key: False for key in buckets}, "fact file")
         for key, bucket in buckets.items():
             seq = tree.values.get(key)
@@ -167,7 +184,11 @@ def load_curation(
                 if isinstance(item, Record):
                     bucket.append(item)
                 else:
-                    problems.append(Problem(shown, seq.line, f"an item of '{key}' is not a mapping", "write each item as '- id: ...' followed by its keys"))
+                    problems.append(
+                        Problem(
+                            shown, seq.line, f"an item of '{key}' is not a mapping", "write each item as '- id: ...' followed by its keys"
+                        )
+                    )
     entities = _entities(entity_records, schema, documents, problems)
     _extra_aliases(alias_records, entities, documents, problems)
     _check_document_people(documents, entities, schema, problems)
@@ -188,7 +209,13 @@ def _extra_aliases(records: list[Record], entities: dict[str, Entity], documents
         if entity is None or not label:
             continue
         if source and source not in documents:
-            problems.append(rec.problem("source", f"unknown document '{source}'", "use an id from seeds/documents/documents.yaml" + suggest(source, list(documents))))
+            problems.append(
+                rec.problem(
+                    "source",
+                    f"unknown document '{source}'",
+                    "use an id from seeds/documents/documents.yaml" + suggest(source, list(documents)),
+                )
+            )
         elif label in {a.label for a in entity.aliases} | {entity.label}:
             problems.append(rec.problem("label", f"'{label}' is already a name of '{entity.id}'", "drop this record"))
         else:
@@ -225,11 +252,19 @@ def _check_event_spans(facts: list[Fact], problems: list[Problem]) -> None:
         start = starts.get(fact.subject)
         if fact.relation.name == "endDate" and fact.value_time and start and start.value_time:
             if fact.value_time.latest < start.value_time.earliest:
-                problems.append(Problem(fact.file, fact.line, f"'{fact.subject}' ends ({fact.value_time.text}) before it starts ({start.value_time.text}, {start.file}:{start.line})",
-                                        "correct one of the two dates"))
+                problems.append(
+                    Problem(
+                        fact.file,
+                        fact.line,
+                        f"'{fact.subject}' ends ({fact.value_time.text}) before it starts ({start.value_time.text}, {start.file}:{start.line})",
+                        "correct one of the two dates",
+                    )
+                )
 
 
-def _disagreements(records: list[Record], entities: dict[str, Entity], fact_records: list[Record], problems: list[Problem]) -> list[Disagreement]:
+def _disagreements(
+    records: list[Record], entities: dict[str, Entity], fact_records: list[Record], problems: list[Problem]
+) -> list[Disagreement]:
     fact_ids = {r.values.get("id") for r in fact_records}
     out: list[Disagreement] = []
     seen: set[str] = set()
@@ -239,7 +274,11 @@ def _disagreements(records: list[Record], entities: dict[str, Entity], fact_reco
         if not (dis_id and about and description):
             continue
         if not ID_PATTERN.match(dis_id) or dis_id in seen:
-            problems.append(rec.problem("id", f"disagreement id '{dis_id}' is malformed or used twice", "use a unique id of lower-case words joined by '-'"))
+            problems.append(
+                rec.problem(
+                    "id", f"disagreement id '{dis_id}' is malformed or used twice", "use a unique id of lower-case words joined by '-'"
+                )
+            )
             continue
         seen.add(dis_id)
         _entity_ref(rec, "about", about, entities, problems)
@@ -250,9 +289,17 @@ def _disagreements(records: list[Record], entities: dict[str, Entity], fact_reco
         ids = [str(i) for i in statements.items]
         for fact_id in ids:
             if fact_id not in fact_ids:
-                problems.append(rec.problem("statements", f"unknown fact id '{fact_id}' in a disagreement", "use the id of a fact record" + suggest(fact_id, sorted(i for i in fact_ids if i))))
+                problems.append(
+                    rec.problem(
+                        "statements",
+                        f"unknown fact id '{fact_id}' in a disagreement",
+                        "use the id of a fact record" + suggest(fact_id, sorted(i for i in fact_ids if i)),
+                    )
+                )
         if len(set(ids)) < 2:
-            problems.append(rec.problem("statements", "a disagreement needs at least two conflicting facts", "list every fact that gives a version"))
+            problems.append(
+                rec.problem("statements", "a disagreement needs at least two conflicting facts", "list every fact that gives a version")
+            )
         out.append(Disagreement(dis_id, about, description, ids, rec.file, rec.line))
     return out
 
@@ -274,20 +321,41 @@ def _entities(records: list[Record], schema: Schema, documents: dict[str, Docume
         if not (ent_id and type_name and label):
             continue
         if not ID_PATTERN.match(ent_id):
-            problems.append(rec.problem("id", f"entity id '{ent_id}' is not lower-case letters, digits and '-'", "rename it like 'nikol-pashinyan'"))
+            problems.append(
+                rec.problem("id", f"entity id '{ent_id}' is not lower-case letters, digits and '-'", "rename it like 'nikol-pashinyan'")
+            )
             continue
         if ent_id in entities:
             first = entities[ent_id]
-            problems.append(rec.problem("id", f"duplicate entity id '{ent_id}' (first defined at {first.file}:{first.line})", "merge the two records or rename one"))
+            problems.append(
+                rec.problem(
+                    "id",
+                    f"duplicate entity id '{ent_id}' (first defined at {first.file}:{first.line})",
+                    "merge the two records or rename one",
+                )
+            )
             continue
         if type_name not in schema.classes:
-            problems.append(rec.problem("type", f"unknown entity type '{type_name}'", "use a class of ontology/peacegraph.ttl" + suggest(type_name, list(schema.classes))))
+            problems.append(
+                rec.problem(
+                    "type",
+                    f"unknown entity type '{type_name}'",
+                    "use a class of ontology/peacegraph.ttl" + suggest(type_name, list(schema.classes)),
+                )
+            )
             continue
-        entity = Entity(ent_id, type_name, schema.classes[type_name], label, rec.file, rec.line,
-                        description=_str(rec, "description", problems))
+        entity = Entity(
+            ent_id, type_name, schema.classes[type_name], label, rec.file, rec.line, description=_str(rec, "description", problems)
+        )
         if label in label_owner:
             other = label_owner[label]
-            problems.append(rec.problem("label", f"label '{label}' is also the label of '{other.id}' ({other.file}:{other.line})", "give each entity its own label; put shared names in 'aliases'"))
+            problems.append(
+                rec.problem(
+                    "label",
+                    f"label '{label}' is also the label of '{other.id}' ({other.file}:{other.line})",
+                    "give each entity its own label; put shared names in 'aliases'",
+                )
+            )
         label_owner[label] = entity
         aliases = rec.values.get("aliases")
         if aliases is not None:
@@ -310,9 +378,17 @@ def _alias(item, rec: Record, line: int, documents: dict[str, Document], problem
         problems += check_keys(item, ALIAS_KEYS, "alias")
         label, source, note = (_str(item, k, problems) for k in ("label", "source", "note"))
         if source and source not in documents:
-            problems.append(item.problem("source", f"unknown document '{source}'", "use an id from seeds/documents/documents.yaml" + suggest(source, list(documents))))
+            problems.append(
+                item.problem(
+                    "source",
+                    f"unknown document '{source}'",
+                    "use an id from seeds/documents/documents.yaml" + suggest(source, list(documents)),
+                )
+            )
         return Alias(label, source, note) if label else None
-    problems.append(Problem(rec.file, line, "an alias is empty or not text", "write the alias as text, or as a mapping with 'label', 'source', 'note'"))
+    problems.append(
+        Problem(rec.file, line, "an alias is empty or not text", "write the alias as text, or as a mapping with 'label', 'source', 'note'")
+    )
     return None
 
 
@@ -326,12 +402,21 @@ def _check_document_people(documents: dict[str, Document], entities: dict[str, E
             line = (doc.lines or {}).get(key, doc.line)
             entity = entities.get(ref)
             if entity is None:
-                problems.append(Problem(doc.meta_file, line, f"{key} '{ref}' is not a known entity", "define it in seeds/facts/entities.yaml" + suggest(ref, list(entities))))
+                problems.append(
+                    Problem(
+                        doc.meta_file,
+                        line,
+                        f"{key} '{ref}' is not a known entity",
+                        "define it in seeds/facts/entities.yaml" + suggest(ref, list(entities)),
+                    )
+                )
             elif not schema.fits(frozenset({entity.type_iri}), frozenset({schema.classes[cls]})):
                 problems.append(Problem(doc.meta_file, line, f"{key} '{ref}' is a {entity.type}, not a {cls}", f"point {key} at a {cls}"))
 
 
-def _facts(records: list[Record], schema: Schema, documents: dict[str, Document], entities: dict[str, Entity], problems: list[Problem]) -> list[Fact]:
+def _facts(
+    records: list[Record], schema: Schema, documents: dict[str, Document], entities: dict[str, Entity], problems: list[Problem]
+) -> list[Fact]:
     facts: list[Fact] = []
     seen: dict[str, Record] = {}
     for rec in records:
@@ -340,9 +425,19 @@ def _facts(records: list[Record], schema: Schema, documents: dict[str, Document]
         fact_id, subject, relation_name, source, quote = (_str(rec, k, problems) for k in ("id", "subject", "relation", "source", "quote"))
         if fact_id:
             if not ID_PATTERN.match(fact_id):
-                problems.append(rec.problem("id", f"fact id '{fact_id}' is not lower-case letters, digits and '-'", "rename it like 'd000-us-route-rights'"))
+                problems.append(
+                    rec.problem(
+                        "id", f"fact id '{fact_id}' is not lower-case letters, digits and '-'", "rename it like 'd000-us-route-rights'"
+                    )
+                )
             elif fact_id in seen:
-                problems.append(rec.problem("id", f"duplicate fact id '{fact_id}' (first at {seen[fact_id].file}:{seen[fact_id].line})", "give each fact its own id"))
+                problems.append(
+                    rec.problem(
+                        "id",
+                        f"duplicate fact id '{fact_id}' (first at {seen[fact_id].file}:{seen[fact_id].line})",
+                        "give each fact its own id",
+                    )
+                )
             else:
                 seen[fact_id] = rec
         subject_entity = _entity_ref(rec, "subject", subject, entities, problems)
@@ -350,9 +445,21 @@ def _facts(records: list[Record], schema: Schema, documents: dict[str, Document]
         if relation_name:
             relation = schema.relations.get(relation_name)
             if relation is None:
-                problems.append(rec.problem("relation", f"unknown relation '{relation_name}'", "use a property of the ontology marked pg:usage \"relation\"" + suggest(relation_name, list(schema.relations))))
+                problems.append(
+                    rec.problem(
+                        "relation",
+                        f"unknown relation '{relation_name}'",
+                        'use a property of the ontology marked pg:usage "relation"' + suggest(relation_name, list(schema.relations)),
+                    )
+                )
         if relation and subject_entity and not schema.fits(frozenset({subject_entity.type_iri}), relation.domain):
-            problems.append(rec.problem("subject", f"'{relation.name}' does not fit subject '{subject_entity.id}', a {subject_entity.type}: its subject must be a {schema.describe(relation.domain)}", "change the relation or the subject, or the entity's type if it is wrong"))
+            problems.append(
+                rec.problem(
+                    "subject",
+                    f"'{relation.name}' does not fit subject '{subject_entity.id}', a {subject_entity.type}: its subject must be a {schema.describe(relation.domain)}",
+                    "change the relation or the subject, or the entity's type if it is wrong",
+                )
+            )
         obj, value, value_time = _object_or_value(rec, relation, schema, entities, problems)
         times = _times(rec, problems)
         qualifiers = _qualifiers(rec, schema, entities, problems)
@@ -360,7 +467,13 @@ def _facts(records: list[Record], schema: Schema, documents: dict[str, Document]
         if source:
             doc = documents.get(source)
             if doc is None:
-                problems.append(rec.problem("source", f"unknown document '{source}'", "use an id from seeds/documents/documents.yaml" + suggest(source, list(documents))))
+                problems.append(
+                    rec.problem(
+                        "source",
+                        f"unknown document '{source}'",
+                        "use an id from seeds/documents/documents.yaml" + suggest(source, list(documents)),
+                    )
+                )
         span = None
         if doc is not None and quote is not None:
             try:
@@ -368,11 +481,25 @@ def _facts(records: list[Record], schema: Schema, documents: dict[str, Document]
             except QuoteNotFound as err:
                 problems.append(rec.problem("quote", f"{err} ({doc.file})", err.fix))
         if len(problems) == before and fact_id and subject and relation and source and quote and span:
-            facts.append(Fact(
-                id=fact_id, subject=subject, relation=relation, source=source, quote=quote, span=span,
-                file=rec.file, line=rec.line, object=obj, value=value, value_time=value_time, times=times,
-                date_note=_str(rec, "date_note", problems), qualifiers=qualifiers, note=_str(rec, "note", problems),
-            ))
+            facts.append(
+                Fact(
+                    id=fact_id,
+                    subject=subject,
+                    relation=relation,
+                    source=source,
+                    quote=quote,
+                    span=span,
+                    file=rec.file,
+                    line=rec.line,
+                    object=obj,
+                    value=value,
+                    value_time=value_time,
+                    times=times,
+                    date_note=_str(rec, "date_note", problems),
+                    qualifiers=qualifiers,
+                    note=_str(rec, "note", problems),
+                )
+            )
     return facts
 
 
@@ -381,7 +508,11 @@ def _entity_ref(rec: Record, key: str, ref: str | None, entities: dict[str, Enti
         return None
     entity = entities.get(ref)
     if entity is None:
-        problems.append(rec.problem(key, f"unknown entity id '{ref}'", "define it in seeds/facts/entities.yaml or correct the id" + suggest(ref, list(entities))))
+        problems.append(
+            rec.problem(
+                key, f"unknown entity id '{ref}'", "define it in seeds/facts/entities.yaml or correct the id" + suggest(ref, list(entities))
+            )
+        )
     return entity
 
 
@@ -400,20 +531,42 @@ def _object_or_value(rec: Record, relation: Property | None, schema: Schema, ent
     if relation.is_object:
         if obj is None:
             hint = "use 'object:' with an entity id" if value is not None else "add 'object:' with an entity id"
-            problems.append(rec.problem("value" if value is not None else None, f"relation '{relation.name}' links to an entity but the fact has no 'object'", hint))
+            problems.append(
+                rec.problem(
+                    "value" if value is not None else None,
+                    f"relation '{relation.name}' links to an entity but the fact has no 'object'",
+                    hint,
+                )
+            )
             return None, None, None
         if obj in schema.concepts:
             iri, types = schema.concepts[obj]
             if not schema.fits(types, relation.range):
-                problems.append(rec.problem("object", f"concept '{obj}' does not fit '{relation.name}', whose object must be a {schema.describe(relation.range)}", "use a concept of the right scheme"))
+                problems.append(
+                    rec.problem(
+                        "object",
+                        f"concept '{obj}' does not fit '{relation.name}', whose object must be a {schema.describe(relation.range)}",
+                        "use a concept of the right scheme",
+                    )
+                )
             return obj, None, None
         entity = _entity_ref(rec, "object", obj, entities, problems)
         if entity and not schema.fits(frozenset({entity.type_iri}), relation.range):
-            problems.append(rec.problem("object", f"'{relation.name}' does not fit object '{entity.id}', a {entity.type}: its object must be a {schema.describe(relation.range)}", "change the relation or the object, or the entity's type if it is wrong"))
+            problems.append(
+                rec.problem(
+                    "object",
+                    f"'{relation.name}' does not fit object '{entity.id}', a {entity.type}: its object must be a {schema.describe(relation.range)}",
+                    "change the relation or the object, or the entity's type if it is wrong",
+                )
+            )
         return obj, None, None
     if value is None:
         hint = "use 'value:' for this relation, which takes a literal" if obj is not None else "add 'value:'"
-        problems.append(rec.problem("object" if obj is not None else None, f"relation '{relation.name}' takes a literal but the fact has no 'value'", hint))
+        problems.append(
+            rec.problem(
+                "object" if obj is not None else None, f"relation '{relation.name}' takes a literal but the fact has no 'value'", hint
+            )
+        )
         return None, None, None
     if relation.name in DATE_VALUED:
         try:
@@ -447,7 +600,9 @@ def _times(rec: Record, problems: list[Problem]) -> dict[str, TimeValue]:
         except ValueError as err:
             problems.append(rec.problem(key, f"bad {key}: {err}", "write YYYY, YYYY-MM or YYYY-MM-DD"))
     if "pointInTime" in times and ("startTime" in times or "endTime" in times):
-        problems.append(rec.problem("date", "a fact has both 'date' and 'start'/'end'", "use 'date' for a moment, 'start'/'end' for a period"))
+        problems.append(
+            rec.problem("date", "a fact has both 'date' and 'start'/'end'", "use 'date' for a moment, 'start'/'end' for a period")
+        )
     start, end = times.get("startTime"), times.get("endTime")
     if start and end and end.latest < start.earliest:
         problems.append(rec.problem("end", f"end {end.text} is before start {start.text}", "swap or correct the dates"))
@@ -475,7 +630,13 @@ def _qualifiers(rec: Record, schema: Schema, entities: dict[str, Entity], proble
         if prop.is_object:
             entity = _entity_ref(raw, name, value, entities, problems)
             if entity and not schema.fits(frozenset({entity.type_iri}), prop.range):
-                problems.append(raw.problem(name, f"qualifier '{name}' takes a {schema.describe(prop.range)}, but '{value}' is a {entity.type}", "point it at an entity of the right type"))
+                problems.append(
+                    raw.problem(
+                        name,
+                        f"qualifier '{name}' takes a {schema.describe(prop.range)}, but '{value}' is a {entity.type}",
+                        "point it at an entity of the right type",
+                    )
+                )
         else:
             message = _literal_problem(value, prop.datatype)
             if message:

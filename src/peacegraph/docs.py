@@ -92,12 +92,12 @@ def compact(iri: str) -> str:
     best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
     if best is None:
         return iri
-    return next(p for p, ns in PREFIXES.items() if ns == best) + ":" + iri[len(best):]
+    return next(p for p, ns in PREFIXES.items() if ns == best) + ":" + iri[len(best) :]
 
 
 def _anchor(kind: str, iri: str) -> str:
     short = {KINDS["Classes"]: "class"}.get(kind, "property")
-    return f"{short}-{iri[len(PG_IRI):]}"
+    return f"{short}-{iri[len(PG_IRI) :]}"
 
 
 class _Reader:
@@ -109,8 +109,12 @@ class _Reader:
         self.onto = Graph().parse(ontology_path, format="turtle")
         self.data = Graph().parse(data_path, format="turtle") if data_path is not None else None
         self.both = self.onto + self.data if self.data is not None else self.onto
-        self.kinds = {str(s): kind for kind in KINDS.values() for s in self.onto.subjects(self.uri(_RDF + "type"), self.uri(kind))
-                      if str(s).startswith(PG_IRI)}
+        self.kinds = {
+            str(s): kind
+            for kind in KINDS.values()
+            for s in self.onto.subjects(self.uri(_RDF + "type"), self.uri(kind))
+            if str(s).startswith(PG_IRI)
+        }
 
     @staticmethod
     def uri(iri):
@@ -164,8 +168,12 @@ def _describe(reader: _Reader, node) -> str:
     if graph is None:
         return compact(str(node))
     oa = PREFIXES["oa"]
-    quote = [q for t in graph.objects(node, reader.uri(oa + "hasTarget")) for s in graph.objects(t, reader.uri(oa + "hasSelector"))
-             for q in graph.objects(s, reader.uri(oa + "exact"))]
+    quote = [
+        q
+        for t in graph.objects(node, reader.uri(oa + "hasTarget"))
+        for s in graph.objects(t, reader.uri(oa + "hasSelector"))
+        for q in graph.objects(s, reader.uri(oa + "exact"))
+    ]
     if quote:
         return f"the quote “{_shorten(str(quote[0]))}”"
     subject = graph.value(node, reader.uri(_RDF + "subject"))
@@ -273,10 +281,17 @@ def read(ontology_path: Path | None = None, data_path: Path | None = None) -> On
     reader = _Reader(ontology_path or paths.ONTOLOGY_PATH, data_path)
     onto = ONTOLOGY_IRI
     header = []
-    for name, prop in (("Title", _DCT + "title"), ("IRI", None), ("Version IRI", _OWL + "versionIRI"), ("Version", _OWL + "versionInfo"),
-                       ("License", _DCT + "license"), ("Creator", _DCT + "creator"), ("Created", _DCT + "created"),
-                       ("Preferred prefix", PREFIXES["vann"] + "preferredNamespacePrefix"),
-                       ("Namespace", PREFIXES["vann"] + "preferredNamespaceUri")):
+    for name, prop in (
+        ("Title", _DCT + "title"),
+        ("IRI", None),
+        ("Version IRI", _OWL + "versionIRI"),
+        ("Version", _OWL + "versionInfo"),
+        ("License", _DCT + "license"),
+        ("Creator", _DCT + "creator"),
+        ("Created", _DCT + "created"),
+        ("Preferred prefix", PREFIXES["vann"] + "preferredNamespacePrefix"),
+        ("Namespace", PREFIXES["vann"] + "preferredNamespaceUri"),
+    ):
         values = [onto] if prop is None else [str(v) for v in reader.objects(onto, prop)]
         if values:
             header.append((name, values[0]))
@@ -302,7 +317,7 @@ def _diagram(reader: _Reader) -> tuple[list[str], list[tuple[str, str, str]]]:
     stands for them) and properties declared as another's owl:inverseOf target.
     """
     classes = {i for i, k in reader.kinds.items() if k == KINDS["Classes"]}
-    local = {i: i[len(PG_IRI):] for i in classes}
+    local = {i: i[len(PG_IRI) :] for i in classes}
     parents = {i: [str(p) for p in reader.objects(i, _RDFS + "subClassOf") if str(p) in classes] for i in classes}
     main = {i for i in classes if not parents[i]} | {p for ps in parents.values() for p in ps}
     props = []
@@ -372,9 +387,17 @@ def markdown(model: Ontology) -> str:
     out += ["## Contents", "", "- [Diagram of the main classes](#diagram-of-the-main-classes)"]
     out += [f"- [{title}](#{title.lower().replace(' ', '-')})" for title in model.sections]
     out += ["- [Concept schemes](#concept-schemes)", "- [Namespaces](#namespaces)", ""]
-    out += ["## Diagram of the main classes", "",
-            "Open triangles point from a class to its superclass; arrows run from a property's domain to its range "
-            "(sub-properties are shown under their parent).", "", "```mermaid", mermaid(model), "```", ""]
+    out += [
+        "## Diagram of the main classes",
+        "",
+        "Open triangles point from a class to its superclass; arrows run from a property's domain to its range "
+        "(sub-properties are shown under their parent).",
+        "",
+        "```mermaid",
+        mermaid(model),
+        "```",
+        "",
+    ]
     for title, entries in model.sections.items():
         out += [f"## {title}", ""]
         for e in entries:
@@ -433,10 +456,13 @@ def dot_source(model: Ontology) -> str:
     from peacegraph.export.dot import quote, wrap
 
     classes, edges = model.diagram
-    lines = ["digraph ontology {", '  graph [rankdir=LR, fontname=Helvetica, nodesep=0.3, ranksep=0.6];',
-             '  node [shape=box, style="rounded,filled", fillcolor="#eef4fb", color="#4a6fa5", fontname=Helvetica, fontsize=11];',
-             '  edge [fontname=Helvetica, fontsize=9, color="#555555", fontcolor="#333333"];']
-    lines += [f'  {c} [URL={quote("#class-" + c)}, tooltip={quote("pg:" + c)}];' for c in classes]
+    lines = [
+        "digraph ontology {",
+        "  graph [rankdir=LR, fontname=Helvetica, nodesep=0.3, ranksep=0.6];",
+        '  node [shape=box, style="rounded,filled", fillcolor="#eef4fb", color="#4a6fa5", fontname=Helvetica, fontsize=11];',
+        '  edge [fontname=Helvetica, fontsize=9, color="#555555", fontcolor="#333333"];',
+    ]
+    lines += [f"  {c} [URL={quote('#class-' + c)}, tooltip={quote('pg:' + c)}];" for c in classes]
     for child, parent, label in edges:
         if label:
             lines.append(f"  {child} -> {parent} [label={quote(wrap(label, 30))}, style=dashed];")
@@ -453,18 +479,28 @@ def svg(model: Ontology) -> str | None:
     from peacegraph.export.dot import render
 
     text = render(dot_source(model).encode("utf-8"), "svg").decode("utf-8")
-    text = text[text.index("<svg"):]
+    text = text[text.index("<svg") :]
     text = re.sub(r"<!--.*?-->\n?", "", text, flags=re.S)  # Graphviz puts its version in comments
     return re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", text).strip()
 
 
 def html_page(model: Ontology, drawing: str | None) -> str:
     title = dict(model.header).get("Title", "Ontology")
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">', f"<title>{_h(title)}</title>",
-           f"<style>{_CSS.strip()}</style>", "</head>", "<body>",
-           "<!-- Generated by 'peacegraph docs' from ontology/peacegraph.ttl; do not edit by hand. -->",
-           f"<h1>{_h(title)}</h1>", f"<p>{_h(model.description)}</p>", "<dl>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_h(title)}</title>",
+        f"<style>{_CSS.strip()}</style>",
+        "</head>",
+        "<body>",
+        "<!-- Generated by 'peacegraph docs' from ontology/peacegraph.ttl; do not edit by hand. -->",
+        f"<h1>{_h(title)}</h1>",
+        f"<p>{_h(model.description)}</p>",
+        "<dl>",
+    ]
     out += [f"<dt>{_h(name)}</dt><dd>{_html_value(value)}</dd>" for name, value in model.header if name != "Title"]
     out.append("</dl>")
     if not model.has_data:
@@ -472,28 +508,40 @@ def html_page(model: Ontology, drawing: str | None) -> str:
     out += ["<nav><h2>Contents</h2><ul>", '<li><a href="#diagram">Diagram of the main classes</a></li>']
     out += [f'<li><a href="#{_h(t.lower().replace(" ", "-"))}">{_h(t)}</a> ({len(es)})</li>' for t, es in model.sections.items()]
     out += ['<li><a href="#concepts">Concept schemes</a></li>', '<li><a href="#namespaces">Namespaces</a></li>', "</ul></nav>"]
-    out += ['<h2 id="diagram">Diagram of the main classes</h2>',
-            "<p>Open triangles point from a class to its superclass; dashed arrows run from a property's domain to its range "
-            "(sub-properties are shown under their parent). Click a class to go to its entry.</p>", DIAGRAM_START]
+    out += [
+        '<h2 id="diagram">Diagram of the main classes</h2>',
+        "<p>Open triangles point from a class to its superclass; dashed arrows run from a property's domain to its range "
+        "(sub-properties are shown under their parent). Click a class to go to its entry.</p>",
+        DIAGRAM_START,
+    ]
     if drawing is None:
-        out.append('<p class="note">No diagram: Graphviz\'s <code>dot</code> was not installed when this page was generated '
-                   "(install graphviz and run <code>peacegraph docs</code>); docs/ontology.md has the same diagram in Mermaid.</p>")
+        out.append(
+            '<p class="note">No diagram: Graphviz\'s <code>dot</code> was not installed when this page was generated '
+            "(install graphviz and run <code>peacegraph docs</code>); docs/ontology.md has the same diagram in Mermaid.</p>"
+        )
     else:
         out.append(f"<figure>{drawing}</figure>")
     out.append(DIAGRAM_END)
     for title, entries in model.sections.items():
         out.append(f'<h2 id="{_h(title.lower().replace(" ", "-"))}">{_h(title)}</h2>')
         for e in entries:
-            out += [f'<section class="term" id="{_h(e.anchor)}">', f"<h3>{_h(e.label)} <code>{_h(e.curie)}</code></h3>",
-                    f"<p>{_h(e.definition)}</p>", "<dl>"]
+            out += [
+                f'<section class="term" id="{_h(e.anchor)}">',
+                f"<h3>{_h(e.label)} <code>{_h(e.curie)}</code></h3>",
+                f"<p>{_h(e.definition)}</p>",
+                "<dl>",
+            ]
             out += [f"<dt>{_h(name)}</dt><dd>{_html_value(value)}</dd>" for name, value in e.facts]
             if e.example:
                 out.append(f"<dt>Example</dt><dd>{_h(e.example)}</dd>")
             out += ["</dl>", "</section>"]
     out.append('<h2 id="concepts">Concept schemes</h2>')
     for scheme, definition, concepts in model.schemes:
-        out += [f"<h3>{_h(scheme.label)} <code>{_h(scheme.curie)}</code></h3>", f"<p>{_h(definition)}</p>",
-                "<table><tr><th>concept</th><th>label</th><th>definition</th></tr>"]
+        out += [
+            f"<h3>{_h(scheme.label)} <code>{_h(scheme.curie)}</code></h3>",
+            f"<p>{_h(definition)}</p>",
+            "<table><tr><th>concept</th><th>label</th><th>definition</th></tr>",
+        ]
         out += [f"<tr><td><code>{_h(c.curie)}</code></td><td>{_h(c.label)}</td><td>{_h(d)}</td></tr>" for c, d in concepts]
         out.append("</table>")
     out += ['<h2 id="namespaces">Namespaces</h2>', "<table><tr><th>prefix</th><th>namespace</th></tr>"]
@@ -549,11 +597,20 @@ def write(generated: dict[str, str], out_dir: Path | None = None) -> list[Path]:
 
 
 @click.command("docs")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write ontology.md and ontology.html (default: docs/ in the repository).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write ontology.md and ontology.html (default: docs/ in the repository).",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the files in --out differ from what would be generated.")
-@click.option("--graph-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where graph/peacegraph-data.ttl is read for examples (default: graph/ in the repository).")
+@click.option(
+    "--graph-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where graph/peacegraph-data.ttl is read for examples (default: graph/ in the repository).",
+)
 def docs_command(out_dir: Path | None, check: bool, graph_dir: Path | None) -> None:
     """Generate the ontology documentation (Markdown and self-contained HTML) into docs/.
 

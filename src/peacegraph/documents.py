@@ -17,9 +17,18 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 #: document key -> required?
 DOCUMENT_KEYS = {
-    "id": True, "file": True, "title": True, "published": True,
-    "author": False, "editor": False, "publisher": False, "modified": False,
-    "not_before": False, "not_after": False, "date_inferred": False, "note": False,
+    "id": True,
+    "file": True,
+    "title": True,
+    "published": True,
+    "author": False,
+    "editor": False,
+    "publisher": False,
+    "modified": False,
+    "not_before": False,
+    "not_after": False,
+    "date_inferred": False,
+    "note": False,
 }
 
 
@@ -64,18 +73,31 @@ def load_documents(metadata_path: Path | None = None) -> tuple[dict[str, Documen
     metadata_path = metadata_path or paths.DOCUMENTS_METADATA_PATH
     shown = display_path(metadata_path)
     if not metadata_path.exists():
-        return {}, [Problem(shown, 1, "the document metadata file is missing", "create it with a 'documents:' list (see seeds/facts/README.md)")]
+        return {}, [
+            Problem(shown, 1, "the document metadata file is missing", "create it with a 'documents:' list (see seeds/facts/README.md)")
+        ]
     tree, problems = read_yaml(metadata_path, shown)
     if problems:
         return {}, problems
     if not isinstance(tree, Record) or not isinstance(tree.values.get("documents"), Seq):
-        return {}, [Problem(shown, 1, "expected a mapping with a 'documents:' list", "start the file with 'documents:' and list one mapping per document")]
+        return {}, [
+            Problem(
+                shown,
+                1,
+                "expected a mapping with a 'documents:' list",
+                "start the file with 'documents:' and list one mapping per document",
+            )
+        ]
     documents: dict[str, Document] = {}
     seq = tree.values["documents"]
     assert isinstance(seq, Seq)
     for item in seq.items:
         if not isinstance(item, Record):
-            problems.append(Problem(shown, seq.line, "each document must be a mapping of keys", "write '- id: ...' with 'file:', 'title:', 'published:'"))
+            problems.append(
+                Problem(
+                    shown, seq.line, "each document must be a mapping of keys", "write '- id: ...' with 'file:', 'title:', 'published:'"
+                )
+            )
             continue
         item.file = shown
         problems += check_keys(item, DOCUMENT_KEYS, "document")
@@ -83,7 +105,11 @@ def load_documents(metadata_path: Path | None = None) -> tuple[dict[str, Documen
         if doc is None:
             continue
         if doc.id in documents:
-            problems.append(item.problem("id", f"duplicate document id '{doc.id}' (first at line {documents[doc.id].line})", "give each document its own id"))
+            problems.append(
+                item.problem(
+                    "id", f"duplicate document id '{doc.id}' (first at line {documents[doc.id].line})", "give each document its own id"
+                )
+            )
             continue
         documents[doc.id] = doc
     return documents, problems
@@ -104,12 +130,22 @@ def _document(item: Record, folder: Path, problems: list[Problem]) -> Document |
     try:
         raw = path.read_bytes()
     except OSError:
-        problems.append(item.problem("file", f"document file '{file}' does not exist in {display_path(folder)}", "put the article there or correct 'file'"))
+        problems.append(
+            item.problem(
+                "file", f"document file '{file}' does not exist in {display_path(folder)}", "put the article there or correct 'file'"
+            )
+        )
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        problems.append(item.problem("file", f"document file '{file}' is not UTF-8 (byte {err.start})", "convert it to UTF-8; evidence offsets are counted in characters of the UTF-8 text"))
+        problems.append(
+            item.problem(
+                "file",
+                f"document file '{file}' is not UTF-8 (byte {err.start})",
+                "convert it to UTF-8; evidence offsets are counted in characters of the UTF-8 text",
+            )
+        )
         return None
     times: dict[str, TimeValue | None] = {}
     for key in ("published", "modified", "not_before", "not_after"):
@@ -128,9 +164,21 @@ def _document(item: Record, folder: Path, problems: list[Problem]) -> Document |
     if not_before and not_after and not_before > not_after:
         problems.append(item.problem("not_after", f"not_after {not_after} is before not_before {not_before}", "swap or correct them"))
     return Document(
-        id=doc_id, file=file, text=text, sha256=hashlib.sha256(raw).hexdigest(), title=title,
-        published=times["published"], line=item.line, meta_file=item.file,
-        author=_text(item, "author"), editor=_text(item, "editor"), publisher=_text(item, "publisher"),
-        modified=times["modified"], not_before=not_before, not_after=not_after,
-        date_inferred=_text(item, "date_inferred"), note=_text(item, "note"), lines=item.lines,
+        id=doc_id,
+        file=file,
+        text=text,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        title=title,
+        published=times["published"],
+        line=item.line,
+        meta_file=item.file,
+        author=_text(item, "author"),
+        editor=_text(item, "editor"),
+        publisher=_text(item, "publisher"),
+        modified=times["modified"],
+        not_before=not_before,
+        not_after=not_after,
+        date_inferred=_text(item, "date_inferred"),
+        note=_text(item, "note"),
+        lines=item.lines,
     )

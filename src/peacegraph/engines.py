@@ -50,7 +50,9 @@ def is_update(text: str) -> bool:
 
 def refuse_update(text: str) -> None:
     if is_update(text):
-        raise QueryError("update operations are refused: the graph is built from seeds/, so edit seeds/ and rebuild; to change a remote store pass --endpoint with --allow-update")
+        raise QueryError(
+            "update operations are refused: the graph is built from seeds/, so edit seeds/ and rebuild; to change a remote store pass --endpoint with --allow-update"
+        )
 
 
 def syntax_message(err: Exception, text: str) -> str:
@@ -96,7 +98,7 @@ class EmbeddedEngine:
 
     def run(self, text: str, bindings: dict[str, Term] | None = None, timeout: float | None = None):
         refuse_update(text)
-        store = self.store  # load before any fork, so the child inherits it
+        self.store  # noqa: B018 (load before any fork, so the child inherits the store)
         if timeout is None:
             return self._run(text, bindings or {})
         return _in_child(self._run, (text, bindings or {}), timeout)
@@ -161,7 +163,9 @@ def _in_child(function, args, timeout: float):
     if not receiver.poll(timeout):
         process.kill()
         process.join()
-        raise QueryTimeout(f"the query ran past its {timeout:g} s time limit and was stopped; narrow it (add LIMIT or more specific patterns) or raise --timeout")
+        raise QueryTimeout(
+            f"the query ran past its {timeout:g} s time limit and was stopped; narrow it (add LIMIT or more specific patterns) or raise --timeout"
+        )
     try:
         status, payload = receiver.recv()
     except EOFError:
@@ -178,10 +182,10 @@ def _in_child(function, args, timeout: float):
 # ---------------------------------------------------------------------------
 
 _TOKEN = re.compile(
-    r'(?P<comment>#[^\n]*)'
+    r"(?P<comment>#[^\n]*)"
     r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
     r'|(?P<iri><[^<>"{}|^`\\\s]*>)'
-    r'|(?P<var>[?$][A-Za-z0-9_]+)',
+    r"|(?P<var>[?$][A-Za-z0-9_]+)",
 )
 
 
@@ -281,7 +285,7 @@ class RemoteEngine:
             if isinstance(reason, (TimeoutError, socket.timeout)):
                 raise RemoteError(f"{where} did not answer within {wrapper.timeout} s; try again or raise --timeout") from err
             raise RemoteError(f"cannot reach {where}: {reason}; is the server running and the URL right?") from err
-        except (TimeoutError, socket.timeout) as err:
+        except TimeoutError as err:
             raise RemoteError(f"{where} did not answer within {wrapper.timeout} s; try again or raise --timeout") from err
         except OSError as err:
             raise RemoteError(f"cannot reach {where}: {err}") from err
@@ -295,8 +299,14 @@ class RemoteEngine:
             body = raw.response.read()
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError) as err:
-            kind = "HTML" if "html" in content_type or body[:200].lstrip().lower().startswith((b"<!doctype html", b"<html")) else "malformed data"
-            raise RemoteError(f"{where} answered with {kind} ({content_type or 'no content type'}), not SPARQL JSON results; is this the SPARQL query URL?") from err
+            kind = (
+                "HTML"
+                if "html" in content_type or body[:200].lstrip().lower().startswith((b"<!doctype html", b"<html"))
+                else "malformed data"
+            )
+            raise RemoteError(
+                f"{where} answered with {kind} ({content_type or 'no content type'}), not SPARQL JSON results; is this the SPARQL query URL?"
+            ) from err
         if not isinstance(data, dict):
             raise RemoteError(f"{where} answered JSON that is not a SPARQL results object")
         if "boolean" in data:
@@ -323,8 +333,13 @@ def _from_json(value: dict | None) -> Term | None:
     return Term(kind, value["value"], datatype, value.get("xml:lang"))
 
 
-def make_engine(endpoint: str | None = None, graph_dir: Path | None = None, timeout: float = DEFAULT_TIMEOUT,
-                allow_update: bool = False, inferred: bool = False):
+def make_engine(
+    endpoint: str | None = None,
+    graph_dir: Path | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    allow_update: bool = False,
+    inferred: bool = False,
+):
     """The remote engine for an endpoint, else the embedded one (with the inferred triples if asked)."""
     if endpoint:
         return RemoteEngine(endpoint, timeout=timeout, allow_update=allow_update)
@@ -332,6 +347,8 @@ def make_engine(endpoint: str | None = None, graph_dir: Path | None = None, time
     if inferred:
         extra = paths.graph_file(graph_dir, paths.INFERRED_FILE_NAME)
         if not extra.is_file():
-            raise GraphMissingError(f"{extra} does not exist: build with reasoning (needs Java) to get inferred triples, or drop --inferred")
+            raise GraphMissingError(
+                f"{extra} does not exist: build with reasoning (needs Java) to get inferred triples, or drop --inferred"
+            )
         files.append(extra)
     return EmbeddedEngine(graph_dir, files)

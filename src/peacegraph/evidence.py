@@ -48,7 +48,7 @@ def locate(quote: str, text: str) -> Span:
     if count == 1:
         start = text.index(quote)
         end = start + len(quote)
-        return Span(start, end, quote, text[max(0, start - CONTEXT):start], text[end:end + CONTEXT])
+        return Span(start, end, quote, text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT])
     if count > 1:
         raise QuoteNotFound(
             f"the quote occurs {count} times in the document, so the evidence would be ambiguous",
@@ -84,7 +84,7 @@ def _original_slice(text: str, loose_start: int, loose_length: int) -> str:
                 begin = i
             out_index += 1
             if begin is not None and out_index == loose_start + loose_length:
-                return text[begin:i + 1]
+                return text[begin : i + 1]
         previous_space = is_space
         i += 1
-    return text[begin or 0:]
+    return text[begin or 0 :]

@@ -35,6 +35,8 @@ SHAPES_PATH = ROOT / "ontology" / "shapes.ttl"
 GRAPH_DIR = ROOT / "graph"
 #: Canned SPARQL questions (*.rq with grlc-style headers).
 QUERIES_DIR = ROOT / "queries"
+#: Internal lookups the query path runs (resolving a label to an entity).
+LOOKUP_DIR = QUERIES_DIR / "lookup"
 #: Quality rules: SPARQL queries that must return no rows.
 QC_DIR = QUERIES_DIR / "qc"
 #: Generated ontology documentation.

@@ -106,7 +106,7 @@ def compact(iri: str) -> str:
     if best is None:
         return f"<{iri}>"
     prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-    local = iri[len(best):]
+    local = iri[len(best) :]
     return f"{prefix}:{local}" if re.fullmatch(r"[A-Za-z0-9_.-]*", local) else f"<{iri}>"
 
 
@@ -129,8 +129,14 @@ def parse_rule(path: Path) -> Rule:
     if not select or select.group(1).split()[:2] != ["?entity", "?property"] or "?value" not in select.group(1):
         raise QueryError(f"{path}: a quality rule must select ?entity ?property ?value")
     severity = _SEVERITY.search(comment)
-    return Rule(path.stem, path, " ".join(problem.group(1).split()), " ".join(solution.group(1).split()), text,
-                severity.group(1) if severity else "error")
+    return Rule(
+        path.stem,
+        path,
+        " ".join(problem.group(1).split()),
+        " ".join(solution.group(1).split()),
+        text,
+        severity.group(1) if severity else "error",
+    )
 
 
 def load_rules(folder: Path | None = None) -> list[Rule]:

@@ -17,8 +17,10 @@ from peacegraph.documents import Document
 from peacegraph.namespaces import DIS, DOC, ENT, EV, OA, PG, PREFIXES, SKOSXL, STMT, TIME, bind_prefixes
 
 SKOS_ALT = URIRef(PREFIXES["skos"] + "altLabel")
-DCT = {name: URIRef(PREFIXES["dcterms"] + name) for name in (
-    "identifier", "title", "issued", "modified", "creator", "contributor", "publisher", "source", "format")}
+DCT = {
+    name: URIRef(PREFIXES["dcterms"] + name)
+    for name in ("identifier", "title", "issued", "modified", "creator", "contributor", "publisher", "source", "format")
+}
 PROV_DERIVED = URIRef(PREFIXES["prov"] + "wasDerivedFrom")
 
 #: Document attribute -> (predicate, how to turn the value into a term)
@@ -135,9 +137,12 @@ def _add_fact(graph: Graph, fact: Fact, curation: Curation) -> None:
         graph.add((stmt, PG.dateResolution, Literal(fact.date_note)))
     if fact.note:
         graph.add((stmt, RDFS.comment, Literal(fact.note, lang="en")))
-    for name, (prop, value) in sorted(fact.qualifiers.items()):
-        term = entity_iri(value) if prop.is_object else (
-            Literal(value, datatype=prop.datatype) if prop.datatype not in (None, XSD.string) else Literal(value))
+    for _name, (prop, value) in sorted(fact.qualifiers.items()):
+        term = (
+            entity_iri(value)
+            if prop.is_object
+            else (Literal(value, datatype=prop.datatype) if prop.datatype not in (None, XSD.string) else Literal(value))
+        )
         graph.add((stmt, prop.iri, term))
     _add_evidence(graph, stmt, fact)
 

@@ -66,8 +66,9 @@ def reasoner_input(ontology: Graph, data: Graph) -> Graph:
 REASONERS = ("hermit", "pellet")
 
 
-def check_consistency(ontology: Graph, data: Graph, where: dict[str, str] | None = None, infer: bool = False,
-                      reasoner: str = "hermit") -> ReasonerResult:
+def check_consistency(
+    ontology: Graph, data: Graph, where: dict[str, str] | None = None, infer: bool = False, reasoner: str = "hermit"
+) -> ReasonerResult:
     """Run HermiT over ontology plus data; explain an inconsistency by the disjoint types involved.
 
     With ``infer``, also return the entailed triples about the data's
@@ -80,7 +81,9 @@ def check_consistency(ontology: Graph, data: Graph, where: dict[str, str] | None
 
     started = time.perf_counter()
     if java_available() is None:
-        return ReasonerResult("skipped", "reasoning skipped: no Java runtime found on PATH; HermiT needs one (Debian: apt-get install default-jre-headless)")
+        return ReasonerResult(
+            "skipped", "reasoning skipped: no Java runtime found on PATH; HermiT needs one (Debian: apt-get install default-jre-headless)"
+        )
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r}; use one of {', '.join(REASONERS)}")
     name = "HermiT" if reasoner == "hermit" else "Pellet"
@@ -105,11 +108,16 @@ def check_consistency(ontology: Graph, data: Graph, where: dict[str, str] | None
         except owlready2.OwlReadyJavaError as err:
             lines = [line for line in str(err).strip().splitlines() if line.strip() and not line.strip().startswith("at ")]
             hint = "; try --reasoner hermit" if reasoner == "pellet" else ""
-            return ReasonerResult("skipped", f"reasoning skipped: {name} failed in Java ({(lines[-1] if lines else 'no message')[:300]}){hint}",
-                                  seconds=time.perf_counter() - started)
+            return ReasonerResult(
+                "skipped",
+                f"reasoning skipped: {name} failed in Java ({(lines[-1] if lines else 'no message')[:300]}){hint}",
+                seconds=time.perf_counter() - started,
+            )
         unsatisfiable = sorted(str(c.iri) for c in world.inconsistent_classes())
         if unsatisfiable:
-            return ReasonerResult("inconsistent", "unsatisfiable classes: " + ", ".join(unsatisfiable), unsatisfiable, time.perf_counter() - started)
+            return ReasonerResult(
+                "inconsistent", "unsatisfiable classes: " + ", ".join(unsatisfiable), unsatisfiable, time.perf_counter() - started
+            )
         inferred = inferred_triples(world, data) if infer else None
     detail = f"{name} found ontology plus data consistent"
     if inferred is not None:
@@ -206,15 +214,16 @@ def explain_disjointness(ontology: Graph, data: Graph, where: dict[str, str]) ->
             if a in classes and b in classes:
                 curated = node_id(str(node))
                 place = where.get(curated, "") if curated else ""
-                found.append(f"{place + ': ' if place else ''}<{node}> is both {a} ({classes[a]}) and {b} ({classes[b]}), "
-                             "which the ontology declares disjoint (owl:AllDisjointClasses)")
+                found.append(
+                    f"{place + ': ' if place else ''}<{node}> is both {a} ({classes[a]}) and {b} ({classes[b]}), "
+                    "which the ontology declares disjoint (owl:AllDisjointClasses)"
+                )
     return found
 
 
 def _classes(graph: Graph, node) -> list[URIRef]:
     if isinstance(node, URIRef):
         return [node]
-    from rdflib.collection import Collection
 
     members = graph.value(node, OWL.unionOf)
     # A union domain gives no single type, so it proves no clash.
@@ -245,7 +254,7 @@ def _disjoint_pairs(graph: Graph) -> set[tuple[URIRef, URIRef]]:
     for group in graph.subjects(RDF.type, OWL.AllDisjointClasses):
         members = [m for m in Collection(graph, graph.value(group, OWL.members)) if isinstance(m, URIRef)]
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
+            for b in members[i + 1 :]:
                 pairs.add(tuple(sorted((a, b))))
     for a, b in graph.subject_objects(OWL.disjointWith):
         if isinstance(a, URIRef) and isinstance(b, URIRef):

@@ -66,7 +66,9 @@ def _class_set(graph: Graph, node) -> frozenset[URIRef]:
         return frozenset({node})
     members = graph.value(node, OWL.unionOf)
     if members is None:
-        raise OntologyError(f"{paths.ONTOLOGY_PATH}: a domain or range is a class expression other than owl:unionOf; use a named class or owl:unionOf")
+        raise OntologyError(
+            f"{paths.ONTOLOGY_PATH}: a domain or range is a class expression other than owl:unionOf; use a named class or owl:unionOf"
+        )
     return frozenset(m for m in Collection(graph, members) if isinstance(m, URIRef))
 
 
@@ -107,18 +109,14 @@ def load_schema(path: Path | None = None) -> Schema:
 
 def schema_from_graph(graph: Graph) -> Schema:
     superclasses = _closure(graph)
-    classes = {
-        str(c)[len(PG_IRI):]: c
-        for c in graph.subjects(RDF.type, OWL.Class)
-        if isinstance(c, URIRef) and str(c).startswith(PG_IRI)
-    }
+    classes = {str(c)[len(PG_IRI) :]: c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef) and str(c).startswith(PG_IRI)}
     labels = {s: str(o) for s, o in graph.subject_objects(RDFS.label) if isinstance(s, URIRef)}
     usage_of = URIRef(PG_IRI + "usage")
     relations: dict[str, Property] = {}
     qualifiers: dict[str, Property] = {}
     for prop, usage in graph.subject_objects(usage_of):
         assert isinstance(prop, URIRef)
-        name = str(prop)[len(PG_IRI):]
+        name = str(prop)[len(PG_IRI) :]
         is_object = (prop, RDF.type, OWL.ObjectProperty) in graph
         range_node = _inherited(graph, prop, RDFS.range)
         entry = Property(
@@ -140,7 +138,7 @@ def schema_from_graph(graph: Graph) -> Schema:
     for concept in set(graph.subjects(URIRef("http://www.w3.org/2004/02/skos/core#inScheme"), None)):
         if isinstance(concept, URIRef) and str(concept).startswith(PGC_IRI):
             types = frozenset(t for t in graph.objects(concept, RDF.type) if isinstance(t, URIRef))
-            concepts[str(concept)[len(PGC_IRI):]] = (concept, types)
+            concepts[str(concept)[len(PGC_IRI) :]] = (concept, types)
     return Schema(graph, classes, superclasses, relations, qualifiers, concepts, labels)
 
 

@@ -88,8 +88,15 @@ def store_url(endpoint: str, graph: str | None) -> str:
     return f"{endpoint}{joiner}default"
 
 
-def publish(endpoint: str, graph: str | None = None, replace: bool = True, graph_dir: Path | None = None, timeout: float = 60.0,
-            user: str | None = None, password: str | None = None) -> PublishReport:
+def publish(
+    endpoint: str,
+    graph: str | None = None,
+    replace: bool = True,
+    graph_dir: Path | None = None,
+    timeout: float = 60.0,
+    user: str | None = None,
+    password: str | None = None,
+) -> PublishReport:
     """Send graph/peacegraph.ttl to a Graph Store Protocol endpoint (PUT replaces, POST merges)."""
     path = paths.graph_file(graph_dir)
     if not path.is_file():

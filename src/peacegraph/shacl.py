@@ -54,7 +54,7 @@ def node_id(iri: str) -> str | None:
     """
     for base in (ENTITY_IRI, STATEMENT_IRI, EVIDENCE_IRI, DOCUMENT_IRI):
         if iri.startswith(base):
-            return iri[len(base):].split("/", 1)[0]
+            return iri[len(base) :].split("/", 1)[0]
     return None
 
 
@@ -74,7 +74,8 @@ def validate(data: Graph, ontology: Graph, shapes: Graph, where: dict[str, str] 
     where = where or {}
     rows = []
     for result in report.subjects(URIRef(SH + "resultSeverity"), None):
-        def one(pred: str) -> str:
+
+        def one(pred: str, result=result) -> str:
             value = report.value(result, URIRef(SH + pred))
             return "" if value is None else str(value)
 
@@ -84,12 +85,18 @@ def validate(data: Graph, ontology: Graph, shapes: Graph, where: dict[str, str] 
         parent = shapes.value(None, URIRef(SH + "property"), shape) if shape is not None else None
         label = data.value(URIRef(focus), RDFS.label) if focus else None
         curated = node_id(focus)
-        rows.append(Violation(
-            focus=focus, path=path_text(report, report.value(result, URIRef(SH + "resultPath"))), shape=_short(str(parent if parent is not None else shape)),
-            severity=_short(one("resultSeverity")).replace("sh:", ""), message=one("resultMessage"),
-            value=one("value"), label=str(label) if label else "",
-            where=where.get(curated, "") if curated else "",
-        ))
+        rows.append(
+            Violation(
+                focus=focus,
+                path=path_text(report, report.value(result, URIRef(SH + "resultPath"))),
+                shape=_short(str(parent if parent is not None else shape)),
+                severity=_short(one("resultSeverity")).replace("sh:", ""),
+                message=one("resultMessage"),
+                value=one("value"),
+                label=str(label) if label else "",
+                where=where.get(curated, "") if curated else "",
+            )
+        )
     return sorted(set(rows))
 
 
@@ -118,5 +125,5 @@ def _short(iri: str) -> str:
 
     for prefix, base in {**PREFIXES, "pgs": SHAPES_IRI}.items():
         if iri.startswith(base):
-            return f"{prefix}:{iri[len(base):]}"
+            return f"{prefix}:{iri[len(base) :]}"
     return iri

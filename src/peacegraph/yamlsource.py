@@ -78,7 +78,11 @@ def read_yaml(path: Path, display: str) -> tuple[Value, list[Problem]]:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
         what = err.problem or err.context or "malformed YAML"
-        return None, [Problem(display, line, f"malformed YAML: {what}", "fix the YAML syntax (indentation, quotes, colons) on or just before this line")]
+        return None, [
+            Problem(
+                display, line, f"malformed YAML: {what}", "fix the YAML syntax (indentation, quotes, colons) on or just before this line"
+            )
+        ]
     except yaml.YAMLError as err:
         return None, [Problem(display, 1, f"malformed YAML: {err}", "fix the YAML syntax")]
     if node is None:
@@ -91,13 +95,12 @@ def check_keys(record: Record, allowed: dict[str, bool], what: str) -> list[Prob
 
     ``allowed`` maps each key to whether it is required.
     """
-    problems = [
-        Problem(record.file, line, f"duplicate key '{key}' in this {what}", "keep one of them")
-        for key, line in record.duplicates
-    ]
+    problems = [Problem(record.file, line, f"duplicate key '{key}' in this {what}", "keep one of them") for key, line in record.duplicates]
     for key in record.values:
         if key not in allowed:
-            problems.append(record.problem(key, f"unknown key '{key}' in {what}", f"use one of: {', '.join(allowed)}" + _suggest(key, allowed)))
+            problems.append(
+                record.problem(key, f"unknown key '{key}' in {what}", f"use one of: {', '.join(allowed)}" + _suggest(key, allowed))
+            )
     for key, required in allowed.items():
         if required and record.values.get(key) in (None, ""):
             problems.append(record.problem(key if key in record.values else None, f"{what} has no '{key}'", f"add '{key}:'"))

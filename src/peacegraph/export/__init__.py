@@ -38,22 +38,25 @@ class Exporter:
 
 
 #: Format name -> exporter. The CLI's --format choices come from here.
-EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
-    Exporter("turtle", ".ttl", "rdf", rdf.turtle, "Turtle (sorted, like graph/)"),
-    Exporter("ntriples", ".nt", "rdf", rdf.ntriples, "N-Triples, sorted lines"),
-    Exporter("jsonld", ".jsonld", "rdf", jsonld.jsonld, "JSON-LD with a context of the project's prefixes"),
-    Exporter("rdfxml", ".rdf", "rdf", rdf.rdfxml, "RDF/XML (Protégé)"),
-    Exporter("graphml", ".graphml", "graph", graphml.graphml, "GraphML (yEd, Cytoscape, Gephi)"),
-    Exporter("gexf", ".gexf", "graph", gexf.gexf, "GEXF with start/end on dated edges (Gephi timeline)"),
-    Exporter("dot", ".dot", "graph", dot.dot, "Graphviz DOT"),
-    Exporter("svg", ".svg", "graph", dot.svg, "SVG drawn by Graphviz"),
-    Exporter("png", ".png", "graph", dot.png, "PNG drawn by Graphviz", binary=True),
-    Exporter("mermaid", ".mmd", "graph", mermaid.mermaid, "Mermaid flowchart (GitHub Markdown); large graphs cut"),
-    Exporter("cytoscape", ".json", "graph", cytoscape.cytoscape, "Cytoscape.js elements JSON"),
-    Exporter("csv", "", "graph", neo4j.neo4j_csv, "nodes.csv, relationships.csv and import.cypher for Neo4j"),
-    Exporter("html", ".html", "graph", html.html, "self-contained interactive page (offline)"),
-    Exporter("timeline", ".svg", "graph", timeline.timeline, "SVG timeline of dated facts by actor"),
-)}
+EXPORTERS: dict[str, Exporter] = {
+    e.name: e
+    for e in (
+        Exporter("turtle", ".ttl", "rdf", rdf.turtle, "Turtle (sorted, like graph/)"),
+        Exporter("ntriples", ".nt", "rdf", rdf.ntriples, "N-Triples, sorted lines"),
+        Exporter("jsonld", ".jsonld", "rdf", jsonld.jsonld, "JSON-LD with a context of the project's prefixes"),
+        Exporter("rdfxml", ".rdf", "rdf", rdf.rdfxml, "RDF/XML (Protégé)"),
+        Exporter("graphml", ".graphml", "graph", graphml.graphml, "GraphML (yEd, Cytoscape, Gephi)"),
+        Exporter("gexf", ".gexf", "graph", gexf.gexf, "GEXF with start/end on dated edges (Gephi timeline)"),
+        Exporter("dot", ".dot", "graph", dot.dot, "Graphviz DOT"),
+        Exporter("svg", ".svg", "graph", dot.svg, "SVG drawn by Graphviz"),
+        Exporter("png", ".png", "graph", dot.png, "PNG drawn by Graphviz", binary=True),
+        Exporter("mermaid", ".mmd", "graph", mermaid.mermaid, "Mermaid flowchart (GitHub Markdown); large graphs cut"),
+        Exporter("cytoscape", ".json", "graph", cytoscape.cytoscape, "Cytoscape.js elements JSON"),
+        Exporter("csv", "", "graph", neo4j.neo4j_csv, "nodes.csv, relationships.csv and import.cypher for Neo4j"),
+        Exporter("html", ".html", "graph", html.html, "self-contained interactive page (offline)"),
+        Exporter("timeline", ".svg", "graph", timeline.timeline, "SVG timeline of dated facts by actor"),
+    )
+}
 
 
 def export(view_name: str, fmt: str, values: dict[str, str] | None = None, graph_dir: Path | None = None, engine=None):

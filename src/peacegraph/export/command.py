@@ -41,17 +41,28 @@ def _views_help() -> str:
 
 @click.command("export")
 @click.argument("view", required=False)
-@click.option("-f", "--format", "fmt", default="turtle", show_default=True, metavar="FORMAT",
-              help="Output format; --list shows them all.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="File to write (a folder for csv). Default: standard output for text formats.")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A view parameter, e.g. -p entity=Nagorno-Karabakh -p depth=2.")
-@click.option("--graph-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the graph is read from (default: graph/ in the repository).")
+@click.option("-f", "--format", "fmt", default="turtle", show_default=True, metavar="FORMAT", help="Output format; --list shows them all.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File to write (a folder for csv). Default: standard output for text formats.",
+)
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A view parameter, e.g. -p entity=Nagorno-Karabakh -p depth=2."
+)
+@click.option(
+    "--graph-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the graph is read from (default: graph/ in the repository).",
+)
 @click.option("--list", "list_all", is_flag=True, help="List the views and formats, and exit.")
 @_handle_errors
-def export_command(view: str | None, fmt: str, output: Path | None, params: tuple[str, ...], graph_dir: Path | None, list_all: bool) -> None:
+def export_command(
+    view: str | None, fmt: str, output: Path | None, params: tuple[str, ...], graph_dir: Path | None, list_all: bool
+) -> None:
     """Export VIEW (a named slice of the graph) to RDF, GraphML, GEXF, DOT/SVG/PNG, Mermaid,
     Cytoscape JSON, Neo4j CSV, an interactive HTML page or a timeline.
 

@@ -18,18 +18,40 @@ def elements(graph: PropertyGraph) -> dict:
     nodes = []
     for node in graph.nodes:
         name, fill, _, shape = family(node)
-        nodes.append({"data": {
-            "id": node.id, "label": node.label, "type": node.type, "type_label": node.type_label,
-            "family": name, "color": fill, "shape": shape, "iri": node.iri, "aliases": node.aliases,
-            "categories": node.categories, "attributes": node.attributes,
-        }})
+        nodes.append(
+            {
+                "data": {
+                    "id": node.id,
+                    "label": node.label,
+                    "type": node.type,
+                    "type_label": node.type_label,
+                    "family": name,
+                    "color": fill,
+                    "shape": shape,
+                    "iri": node.iri,
+                    "aliases": node.aliases,
+                    "categories": node.categories,
+                    "attributes": node.attributes,
+                }
+            }
+        )
     edges = []
     for edge in graph.edges:
-        edges.append({"data": {
-            "id": edge.id, "source": edge.source, "target": edge.target, "label": edge.label,
-            "predicate": edge.predicate, "date": edge.date, "start": edge.start, "end": edge.end,
-            "facts": [asdict(e) for e in edge.evidence],
-        }})
+        edges.append(
+            {
+                "data": {
+                    "id": edge.id,
+                    "source": edge.source,
+                    "target": edge.target,
+                    "label": edge.label,
+                    "predicate": edge.predicate,
+                    "date": edge.date,
+                    "start": edge.start,
+                    "end": edge.end,
+                    "facts": [asdict(e) for e in edge.evidence],
+                }
+            }
+        )
     return {"elements": {"nodes": nodes, "edges": edges}}
 
 

@@ -40,17 +40,26 @@ def dot(graph: PropertyGraph) -> bytes:
     layered = len(graph.nodes) <= LAYERED_MAX_NODES
     lines = [
         f"digraph {quote('peacegraph ' + graph.view)} {{",
-        "  graph [" + ", ".join([
-            f"label={quote('peacegraph: ' + graph.view)}", "labelloc=t", "fontname=Helvetica", "fontsize=14",
-            "rankdir=LR" if layered else "layout=neato, overlap=false, splines=true, sep=\"+8\"",
-        ]) + "];",
+        "  graph ["
+        + ", ".join(
+            [
+                f"label={quote('peacegraph: ' + graph.view)}",
+                "labelloc=t",
+                "fontname=Helvetica",
+                "fontsize=14",
+                "rankdir=LR" if layered else 'layout=neato, overlap=false, splines=true, sep="+8"',
+            ]
+        )
+        + "];",
         '  node [style="filled", fontname=Helvetica, fontsize=10, penwidth=0.5];',
         '  edge [fontname=Helvetica, fontsize=8, color="#555555", fontcolor="#333333"];',
     ]
     for node in graph.nodes:
         _, fill, shape, _ = family(node)
         tooltip = f"{node.label} ({node.type_label})" if node.type_label else node.label
-        lines.append(f"  {quote(node.id)} [label={quote(wrap(node.label))}, fillcolor={quote(fill + 'cc')}, shape={shape}, tooltip={quote(tooltip)}];")
+        lines.append(
+            f"  {quote(node.id)} [label={quote(wrap(node.label))}, fillcolor={quote(fill + 'cc')}, shape={shape}, tooltip={quote(tooltip)}];"
+        )
     for edge in graph.edges:
         label = edge.label + (f"\n{edge.date}" if edge.date else "")
         tooltip = " | ".join(edge.sources) or edge.predicate
@@ -63,11 +72,15 @@ def render(dot_text: bytes, fmt: str) -> bytes:
     """Run Graphviz ``dot -T<fmt>`` on DOT text; PeacegraphError if Graphviz is missing or fails."""
     exe = shutil.which("dot")
     if exe is None:
-        raise PeacegraphError(f"cannot render {fmt}: Graphviz's 'dot' is not installed; install it (Debian: apt-get install graphviz) or export --format dot")
+        raise PeacegraphError(
+            f"cannot render {fmt}: Graphviz's 'dot' is not installed; install it (Debian: apt-get install graphviz) or export --format dot"
+        )
     try:
         done = subprocess.run([exe, f"-T{fmt}"], input=dot_text, capture_output=True, timeout=RENDER_TIMEOUT, check=False)
     except subprocess.TimeoutExpired as err:
-        raise PeacegraphError(f"Graphviz took more than {RENDER_TIMEOUT}s; export a smaller view (e.g. neighbourhood) or --format dot") from err
+        raise PeacegraphError(
+            f"Graphviz took more than {RENDER_TIMEOUT}s; export a smaller view (e.g. neighbourhood) or --format dot"
+        ) from err
     if done.returncode != 0:
         raise PeacegraphError(f"Graphviz failed ({done.returncode}): {done.stderr.decode('utf-8', 'replace').strip()}")
     return done.stdout

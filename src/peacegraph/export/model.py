@@ -46,7 +46,7 @@ def curie(iri: str) -> str:
     for prefix, base in PREFIXES.items():
         if iri.startswith(base) and len(base) > len(PREFIXES.get(best, "")):
             best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
 
 
 def local_name(iri: str) -> str:
@@ -241,12 +241,19 @@ def build_graph(triples, view: str = "") -> PropertyGraph:
             for selector in by_subject.get(target.value, {}).get(_OA + "hasSelector", []):
                 quote = quote or first(selector.value, _OA + "exact")
         role_iri = first(subject, _PG + "role") or first(subject, _PG + "stance")
-        evidence[(s, p, o)].append(Evidence(
-            statement=curie(subject), date=_date_text(times),
-            earliest=first(subject, _PG + "earliestDate") or None, latest=first(subject, _PG + "latestDate") or None,
-            role=labels.get(role_iri, local_name(role_iri) if role_iri else ""), quote=quote,
-            source=first(doc, _DCT + "title"), source_id=first(doc, _DCT + "identifier"), issued=first(doc, _DCT + "issued"),
-        ))
+        evidence[(s, p, o)].append(
+            Evidence(
+                statement=curie(subject),
+                date=_date_text(times),
+                earliest=first(subject, _PG + "earliestDate") or None,
+                latest=first(subject, _PG + "latestDate") or None,
+                role=labels.get(role_iri, local_name(role_iri) if role_iri else ""),
+                quote=quote,
+                source=first(doc, _DCT + "title"),
+                source_id=first(doc, _DCT + "identifier"),
+                issued=first(doc, _DCT + "issued"),
+            )
+        )
 
     def categories(type_iri: str) -> list[str]:
         ordered = [type_iri] + sorted(supers.get(type_iri, set()))
@@ -256,9 +263,13 @@ def build_graph(triples, view: str = "") -> PropertyGraph:
     for iri in sorted(node_iris):
         type_iri = sorted(types.get(iri, set()))[0] if types.get(iri) else ""
         nodes[iri] = Node(
-            id=curie(iri), iri=iri, label=labels.get(iri, local_name(iri)),
-            type=local_name(type_iri) if type_iri else "", type_label=labels.get(type_iri, local_name(type_iri)) if type_iri else "",
-            categories=categories(type_iri) if type_iri else [], aliases=sorted(aliases.get(iri, set())),
+            id=curie(iri),
+            iri=iri,
+            label=labels.get(iri, local_name(iri)),
+            type=local_name(type_iri) if type_iri else "",
+            type_label=labels.get(type_iri, local_name(type_iri)) if type_iri else "",
+            categories=categories(type_iri) if type_iri else [],
+            aliases=sorted(aliases.get(iri, set())),
         )
     for s, p, value in sorted(literal_facts):
         attributes = nodes[s].attributes
@@ -269,7 +280,9 @@ def build_graph(triples, view: str = "") -> PropertyGraph:
     for s, p, o in track(sorted(facts), "building edges"):
         found = sorted(evidence.get((s, p, o), []), key=lambda e: e.statement)
         edge_id = found[0].statement if found else "edge:" + hashlib.sha1(f"{s} {p} {o}".encode()).hexdigest()[:12]
-        edges.append(Edge(id=edge_id, source=curie(s), target=curie(o), label=labels.get(p, local_name(p)), predicate=curie(p), evidence=found))
+        edges.append(
+            Edge(id=edge_id, source=curie(s), target=curie(o), label=labels.get(p, local_name(p)), predicate=curie(p), evidence=found)
+        )
     return PropertyGraph(sorted(nodes.values(), key=lambda n: n.id), edges, view)
 
 

@@ -19,8 +19,21 @@ ARRAY_DELIMITER = ";"
 #: Label every node also gets, for one uniqueness constraint on id.
 BASE_LABEL = "Entity"
 NODE_HEADER = ["id:ID", "label", ":LABEL", "type", "iri", "aliases:string[]", "attributes:string[]"]
-REL_HEADER = [":START_ID", ":END_ID", ":TYPE", "label", "predicate", "date", "start:date", "end:date",
-              "roles:string[]", "sources:string[]", "source_ids:string[]", "quotes:string[]", "statements:string[]"]
+REL_HEADER = [
+    ":START_ID",
+    ":END_ID",
+    ":TYPE",
+    "label",
+    "predicate",
+    "date",
+    "start:date",
+    "end:date",
+    "roles:string[]",
+    "sources:string[]",
+    "source_ids:string[]",
+    "quotes:string[]",
+    "statements:string[]",
+]
 
 
 def relationship_type(key: str) -> str:
@@ -54,11 +67,41 @@ def _csv(header: list[str], rows: list[list[str]]) -> bytes:
 
 def neo4j_csv(graph: PropertyGraph) -> dict[str, bytes]:
     """``nodes.csv``, ``relationships.csv`` and ``import.cypher``."""
-    nodes = [[n.id, _cell(n.label), ARRAY_DELIMITER.join(_labels(n.categories)), n.type, n.iri, _array(n.aliases),
-              _array([f"{k}={v}" for k, v in sorted(n.attributes.items())])] for n in graph.nodes]
-    rels = [[e.source, e.target, relationship_type(e.key), _cell(e.label), e.predicate, _cell(e.date), e.start or "", e.end or "",
-             _array(e.roles), _array(e.sources), _array(e.source_ids), _array(e.quotes), _array(e.statements)] for e in graph.edges]
-    return {"nodes.csv": _csv(NODE_HEADER, nodes), "relationships.csv": _csv(REL_HEADER, rels), "import.cypher": cypher(graph).encode("utf-8")}
+    nodes = [
+        [
+            n.id,
+            _cell(n.label),
+            ARRAY_DELIMITER.join(_labels(n.categories)),
+            n.type,
+            n.iri,
+            _array(n.aliases),
+            _array([f"{k}={v}" for k, v in sorted(n.attributes.items())]),
+        ]
+        for n in graph.nodes
+    ]
+    rels = [
+        [
+            e.source,
+            e.target,
+            relationship_type(e.key),
+            _cell(e.label),
+            e.predicate,
+            _cell(e.date),
+            e.start or "",
+            e.end or "",
+            _array(e.roles),
+            _array(e.sources),
+            _array(e.source_ids),
+            _array(e.quotes),
+            _array(e.statements),
+        ]
+        for e in graph.edges
+    ]
+    return {
+        "nodes.csv": _csv(NODE_HEADER, nodes),
+        "relationships.csv": _csv(REL_HEADER, rels),
+        "import.cypher": cypher(graph).encode("utf-8"),
+    }
 
 
 def cypher(graph: PropertyGraph) -> str:

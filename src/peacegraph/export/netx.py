@@ -26,16 +26,26 @@ def to_networkx(graph: PropertyGraph, dynamic: bool = False):
     nxg = nx.MultiDiGraph(name=f"peacegraph {graph.view}".strip())
     for node in graph.nodes:
         attrs = {
-            "label": node.label, "type": node.type, "type_label": node.type_label, "iri": node.iri,
-            "categories": SEPARATOR.join(node.categories), "aliases": SEPARATOR.join(node.aliases), "colour": colour(node),
+            "label": node.label,
+            "type": node.type,
+            "type_label": node.type_label,
+            "iri": node.iri,
+            "categories": SEPARATOR.join(node.categories),
+            "aliases": SEPARATOR.join(node.aliases),
+            "colour": colour(node),
         }
         attrs.update({f"pg_{k}": v for k, v in node.attributes.items()})
         nxg.add_node(node.id, **attrs)
     for edge in track(graph.edges, "writing edges"):
         attrs = {
-            "id": edge.id, "label": edge.label, "predicate": edge.predicate, "date": edge.date,
-            "roles": SEPARATOR.join(edge.roles), "sources": SEPARATOR.join(edge.sources),
-            "source_ids": SEPARATOR.join(edge.source_ids), "quotes": SEPARATOR.join(edge.quotes),
+            "id": edge.id,
+            "label": edge.label,
+            "predicate": edge.predicate,
+            "date": edge.date,
+            "roles": SEPARATOR.join(edge.roles),
+            "sources": SEPARATOR.join(edge.sources),
+            "source_ids": SEPARATOR.join(edge.source_ids),
+            "quotes": SEPARATOR.join(edge.quotes),
             "statements": SEPARATOR.join(edge.statements),
         }
         if dynamic:

@@ -41,7 +41,11 @@ def _event_span(node: Node) -> tuple[str, str] | None:
         if key in node.attributes:
             span = date_span(node.attributes[key].split(";")[0].strip())
             if span:
-                end = date_span(node.attributes["endDate"])[1] if "endDate" in node.attributes and date_span(node.attributes["endDate"]) else span[1]
+                end = (
+                    date_span(node.attributes["endDate"])[1]
+                    if "endDate" in node.attributes and date_span(node.attributes["endDate"])
+                    else span[1]
+                )
                 return span[0], end
     return None
 
@@ -61,11 +65,20 @@ def items(graph: PropertyGraph) -> list[Item]:
             other = ends[1 - i]
             # Read from the actor's row: "signatory of X", or "X office in" turned round as "office in <- X".
             text = f"{edge.label} {other.label}" if i == 0 else f"{edge.label} \u2190 {other.label}"
-            tooltip = "\n".join(filter(None, [
-                f"{ends[0].label} {edge.label} {ends[1].label}", edge.date or f"(date of {other.label})",
-                *[f"\u201c{q}\u201d" for q in edge.quotes], *[f"\u2014 {s}" for s in edge.sources],
-            ]))
-            found.append(Item(actor, dt.date.fromisoformat(span[0]), dt.date.fromisoformat(span[1]), open_end, text, tooltip, colour(other)))
+            tooltip = "\n".join(
+                filter(
+                    None,
+                    [
+                        f"{ends[0].label} {edge.label} {ends[1].label}",
+                        edge.date or f"(date of {other.label})",
+                        *[f"\u201c{q}\u201d" for q in edge.quotes],
+                        *[f"\u2014 {s}" for s in edge.sources],
+                    ],
+                )
+            )
+            found.append(
+                Item(actor, dt.date.fromisoformat(span[0]), dt.date.fromisoformat(span[1]), open_end, text, tooltip, colour(other))
+            )
     return sorted(found, key=lambda it: (it.actor.label, it.start, it.text))
 
 
@@ -85,9 +98,11 @@ def timeline(graph: PropertyGraph) -> bytes:
     found = items(graph)
     title = f"peacegraph: {graph.view} \u2014 dated facts by actor"
     if not found:
-        svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="80" font-family="Helvetica, Arial, sans-serif">'
-               f'<text x="20" y="30" font-size="16">{escape(title)}</text>'
-               '<text x="20" y="58" font-size="12" fill="#666">No dated facts involving an actor in this view.</text></svg>\n')
+        svg = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="80" font-family="Helvetica, Arial, sans-serif">'
+            f'<text x="20" y="30" font-size="16">{escape(title)}</text>'
+            '<text x="20" y="58" font-size="12" fill="#666">No dated facts involving an actor in this view.</text></svg>\n'
+        )
         return svg.encode("utf-8")
     first = min(it.start for it in found)
     last = max(max(it.end for it in found), first + dt.timedelta(days=1))
@@ -116,9 +131,11 @@ def timeline(graph: PropertyGraph) -> bytes:
             lanes.append([(item, lo_x, hi_x, left_label)])
 
     height = TOP + sum(len(lanes) * LANE + 10 for _, lanes in rows) + 30
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="Helvetica, Arial, sans-serif" font-size="11">',
-           f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
-           f'<text x="20" y="28" font-size="16" font-weight="bold">{escape(title)}</text>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="Helvetica, Arial, sans-serif" font-size="11">',
+        f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
+        f'<text x="20" y="28" font-size="16" font-weight="bold">{escape(title)}</text>',
+    ]
     step = max(1, (hi.year - lo.year) // 12)
     for year in range(lo.year, hi.year + 1, step):
         gx = x(dt.date(year, 1, 1))
@@ -139,7 +156,9 @@ def timeline(graph: PropertyGraph) -> bytes:
                 out.append(f"<title>{escape(item.tooltip)}</title>")
                 if x1 - x0 >= 4:
                     dash = ' stroke-dasharray="3,2"' if item.open_end else ""
-                    out.append(f'<rect x="{x0:.1f}" y="{cy - 4}" width="{x1 - x0:.1f}" height="8" rx="2" fill="{item.colour}" fill-opacity="0.55" stroke="#333" stroke-width="0.5"{dash}/>')
+                    out.append(
+                        f'<rect x="{x0:.1f}" y="{cy - 4}" width="{x1 - x0:.1f}" height="8" rx="2" fill="{item.colour}" fill-opacity="0.55" stroke="#333" stroke-width="0.5"{dash}/>'
+                    )
                 out.append(f'<circle cx="{x0:.1f}" cy="{cy}" r="4.5" fill="{item.colour}" stroke="#333" stroke-width="0.7"/>')
                 if left_label:
                     out.append(f'<text x="{x0 - 8:.1f}" y="{cy + 4}" text-anchor="end" fill="#222">{escape(item.text)}</text>')
@@ -147,6 +166,8 @@ def timeline(graph: PropertyGraph) -> bytes:
                     out.append(f'<text x="{max(x1, x0 + 4) + 6:.1f}" y="{cy + 4}" fill="#222">{escape(item.text)}</text>')
                 out.append("</g>")
         y += block + 10
-    out.append(f'<text x="{WIDTH - RIGHT}" y="{height - 6}" text-anchor="end" fill="#888" font-size="10">{escape("hover a mark for its quote and source")}</text>')
+    out.append(
+        f'<text x="{WIDTH - RIGHT}" y="{height - 6}" text-anchor="end" fill="#888" font-size="10">{escape("hover a mark for its quote and source")}</text>'
+    )
     out.append("</svg>")
     return ("\n".join(out) + "\n").encode("utf-8")
