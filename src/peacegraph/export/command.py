@@ -2,31 +2,16 @@
 
 Exit codes as everywhere in peacegraph: 0 ok, 2 unknown view, format or
 parameter, missing graph, or a renderer (Graphviz) that is missing or fails.
-Register with ``main.add_command(export_command)`` in cli.py.
+Registered in cli.LAZY_SUBCOMMANDS, so it is imported only when used.
 """
 
 from __future__ import annotations
 
-import functools
-import sys
 from pathlib import Path
 
 import click
 
-from peacegraph.errors import PeacegraphError
-
-
-def _handle_errors(command):
-    # The same contract as cli.handle_errors, kept here so cli.py can import this module at its top.
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except PeacegraphError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(err.exit_code)
-
-    return wrapper
+from peacegraph.cli import handle_errors as _handle_errors  # noqa: E402  (cli imports this module lazily, so no cycle)
 
 
 def _views_help() -> str:
