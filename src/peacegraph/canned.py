@@ -9,7 +9,6 @@ also accepts a prefixed name (``ent:armenia``) or a label or alias
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,11 +82,14 @@ def find_params(text: str) -> list[Param]:
     return list(seen.values())
 
 
-def load_query(path: Path) -> CannedQuery:
+def load_query(path: Path, header: bool = True) -> CannedQuery:
+    """Read a question; with ``header=False`` its #+ header is read only if it sets defaults (YAML costs startup time)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise QueryError(f"{path}: cannot read the query file ({err})") from err
+    if not header and "#+ defaults" not in text:
+        return CannedQuery(name=path.stem, path=path, text=text, params=find_params(text))
     try:
         header = parse_header(text)
     except Exception as err:
@@ -113,13 +115,13 @@ def list_queries(folder: Path | None = None) -> list[CannedQuery]:
     return [load_query(p) for p in sorted(folder.glob("*.rq"))]
 
 
-def get_query(name: str, folder: Path | None = None) -> CannedQuery:
+def get_query(name: str, folder: Path | None = None, header: bool = True) -> CannedQuery:
     folder = folder or paths.QUERIES_DIR
     path = folder / f"{name}.rq"
     if not re.match(r"^[A-Za-z0-9_-]+$", name) or not path.is_file():
         known = ", ".join(q.name for q in list_queries(folder))
         raise QueryError(f"no canned question named '{name}'; known questions: {known}")
-    return load_query(path)
+    return load_query(path, header)
 
 
 def _lookup(name: str) -> str:
@@ -140,6 +142,8 @@ def resolve_entity(engine, value: str, param: str = "entity") -> Term:
         return Term.iri(entities[0][0])
     if not entities:
         labels = sorted({row["label"].value for row in engine.run(_lookup("all-labels")).rows})
+        import difflib
+
         close = difflib.get_close_matches(value, labels, n=8, cutoff=0.5)
         hint = f"; closest labels: {', '.join(close)}" if close else ""
         raise QueryError(
@@ -202,7 +206,7 @@ def run(name: str, values: dict[str, str] | None = None, engine=None, graph_dir:
     """Run a canned question; return a ResultSet (SELECT/ASK) or Turtle bytes (CONSTRUCT)."""
     from peacegraph.engines import EmbeddedEngine
 
-    query = get_query(name)
+    query = get_query(name, header=False)
     engine = engine if engine is not None else EmbeddedEngine(graph_dir)
     bindings = bind(engine, query, values or {})
     return engine.run(query.text, bindings)

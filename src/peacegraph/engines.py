@@ -13,6 +13,7 @@ This module must not import rdflib, pyshacl or owlready2.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -181,12 +182,15 @@ def _in_child(function, args, timeout: float):
 # Remote engine: any SPARQL 1.1 endpoint through SPARQLWrapper
 # ---------------------------------------------------------------------------
 
-_TOKEN = re.compile(
-    r"(?P<comment>#[^\n]*)"
-    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
-    r'|(?P<iri><[^<>"{}|^`\\\s]*>)'
-    r"|(?P<var>[?$][A-Za-z0-9_]+)",
-)
+@functools.lru_cache(maxsize=1)
+def _token() -> re.Pattern:
+    # Compiled on first use: costly to compile, and a query with no parameters never needs it.
+    return re.compile(
+        r"(?P<comment>#[^\n]*)"
+        r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
+        r'|(?P<iri><[^<>"{}|^`\\\s]*>)'
+        r"|(?P<var>[?$][A-Za-z0-9_]+)",
+    )
 
 
 def substitute(text: str, bindings: dict[str, Term]) -> str:
@@ -203,7 +207,7 @@ def substitute(text: str, bindings: dict[str, Term]) -> str:
             return bindings[match.group("var")[1:]].n3()
         return match.group(0)
 
-    return _TOKEN.sub(swap, text)
+    return _token().sub(swap, text)
 
 
 #: SPARQLWrapper's exception classes and the HTTP status behind each.
@@ -222,7 +226,7 @@ def strip_comments(text: str) -> str:
     >>> strip_comments('SELECT * # describes\\nWHERE { ?s ?p "#x" }')
     'SELECT * \\nWHERE { ?s ?p "#x" }'
     """
-    return _TOKEN.sub(lambda m: "" if m.group("comment") else m.group(0), text)
+    return _token().sub(lambda m: "" if m.group("comment") else m.group(0), text)
 
 
 class RemoteEngine:

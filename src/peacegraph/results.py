@@ -8,9 +8,6 @@ TSV (SPARQL 1.1 CSV/TSV results), JSON (SPARQL 1.1 JSON results) and Markdown.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from dataclasses import dataclass, field
 
@@ -116,6 +113,9 @@ def _table(result: ResultSet) -> str:
 
 
 def _csv(result: ResultSet, delimiter: str = ",") -> str:
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(result.columns)
@@ -133,6 +133,8 @@ def _tsv(result: ResultSet) -> str:
 
 
 def _json(result: ResultSet) -> str:
+    import json
+
     if result.boolean is not None:
         return json.dumps({"head": {}, "boolean": result.boolean}, indent=2)
     bindings = [{c: t.to_json() for c, t in row.items() if t is not None} for row in result.rows]
