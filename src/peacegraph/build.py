@@ -17,7 +17,7 @@ from peacegraph import paths
 from peacegraph.curation import Curation, load_curation
 from peacegraph.errors import ValidationError
 from peacegraph.output import build_lock, turtle_bytes, write_files
-from peacegraph.rdfgen import to_graph
+from peacegraph.rdfgen import to_graph, union_graph
 from peacegraph.reasoning import ReasonerResult, check_consistency
 from peacegraph.schema import Schema, load_schema
 from peacegraph.shacl import Violation, load_shapes, validate
@@ -45,6 +45,7 @@ class Report:
     curation: Curation
     data: Graph
     ontology: Graph
+    full: Graph  # ontology plus data, built once: validated, checked by the rules, written
     violations: list[Violation]
     reasoning: ReasonerResult
     qc: list = field(default_factory=list)  # qc.RuleResult per quality rule
@@ -95,9 +96,10 @@ def check(inputs: Inputs | None = None, reason: bool = True, infer: bool = False
         schema: Schema = load_schema(inputs.ontology_path)
         curation = load_curation(inputs.facts_dir, inputs.documents_path, schema)
         data = to_graph(curation)
+        full = union_graph(schema.graph, data)
     where = curation.where()
     with _timed(timings, "shacl"):
-        violations = validate(data, schema.graph, load_shapes(inputs.shapes_path), where)
+        violations = validate(full, load_shapes(inputs.shapes_path), where)
     with _timed(timings, "reasoning"):
         reasoning = (
             check_consistency(schema.graph, data, where, infer=infer, reasoner=reasoner)
@@ -105,19 +107,15 @@ def check(inputs: Inputs | None = None, reason: bool = True, infer: bool = False
             else ReasonerResult("skipped", "reasoning skipped: --no-reason")
         )
     with _timed(timings, "qc"):
-        qc_results = run_quality_rules(schema.graph, data)
-    return Report(curation, data, schema.graph, violations, reasoning, qc_results, timings)
+        qc_results = run_quality_rules(full)
+    return Report(curation, data, schema.graph, full, violations, reasoning, qc_results, timings)
 
 
-def run_quality_rules(ontology: Graph, data: Graph) -> list:
+def run_quality_rules(full: Graph) -> list:
     """The SPARQL quality rules of queries/qc/ on ontology plus asserted data (never the inferred triples)."""
     from peacegraph.qc import run_all
 
-    both = Graph()
-    for graph in (ontology, data):
-        for triple in graph:
-            both.add(triple)
-    return run_all(turtle=both.serialize(format="nt", encoding="utf-8"))
+    return run_all(turtle=full.serialize(format="nt", encoding="utf-8"))
 
 
 def output_files(report: Report) -> dict[str, bytes | None]:
@@ -126,15 +124,14 @@ def output_files(report: Report) -> dict[str, bytes | None]:
     The inferred file is None (to be removed) when reasoning did not run, so
     that graph/ never pairs new data with old inferences.
     """
-    full = Graph()
-    for triple in report.ontology:
-        full.add(triple)
-    for triple in report.data:
-        full.add(triple)
     inferred = None
     if report.reasoning.inferred is not None:
         inferred = turtle_bytes(mark_inferred(report.reasoning.inferred))
-    return {paths.DATA_FILE_NAME: turtle_bytes(report.data), paths.FULL_FILE_NAME: turtle_bytes(full), paths.INFERRED_FILE_NAME: inferred}
+    return {
+        paths.DATA_FILE_NAME: turtle_bytes(report.data),
+        paths.FULL_FILE_NAME: turtle_bytes(report.full),
+        paths.INFERRED_FILE_NAME: inferred,
+    }
 
 
 def mark_inferred(graph: Graph) -> Graph:

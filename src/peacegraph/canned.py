@@ -20,6 +20,8 @@ from peacegraph.results import ResultSet, Term
 
 _PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*)(?:_([A-Za-z0-9]+(?:_[A-Za-z0-9]+)*))?\b")
 _XSD = PREFIXES["xsd"]
+
+
 @dataclass(frozen=True)
 class Param:
     """One query parameter: its name, SPARQL variable, whether required, and its type suffix."""

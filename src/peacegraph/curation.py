@@ -14,7 +14,7 @@ from rdflib import URIRef
 
 from peacegraph import paths
 from peacegraph.dates import TimeValue, parse_time
-from peacegraph.documents import ID_PATTERN, Document, display_path, load_documents
+from peacegraph.documents import ID_PATTERN, Document, display_path, load_documents, time_field
 from peacegraph.errors import Problem, SeedError
 from peacegraph.evidence import QuoteNotFound, Span, locate
 from peacegraph.schema import XSD_BOOLEAN, XSD_INTEGER, Property, Schema, load_schema
@@ -208,15 +208,9 @@ def _extra_aliases(records: list[Record], entities: dict[str, Entity], documents
         label, source, note = (_str(rec, k, problems) for k in ("label", "source", "note"))
         if entity is None or not label:
             continue
-        if source and source not in documents:
-            problems.append(
-                rec.problem(
-                    "source",
-                    f"unknown document '{source}'",
-                    "use an id from seeds/documents/documents.yaml" + suggest(source, list(documents)),
-                )
-            )
-        elif label in {a.label for a in entity.aliases} | {entity.label}:
+        if source and _document_ref(rec, "source", source, documents, problems) is None:
+            continue
+        if label in {a.label for a in entity.aliases} | {entity.label}:
             problems.append(rec.problem("label", f"'{label}' is already a name of '{entity.id}'", "drop this record"))
         else:
             entity.aliases.append(Alias(label, source, note))
@@ -229,9 +223,8 @@ def _justified(records: list[Record], documents: dict[str, Document], problems: 
         source, quote, reason = (_str(rec, k, problems) for k in ("source", "quote", "reason"))
         if not (source and quote and reason):
             continue
-        doc = documents.get(source)
+        doc = _document_ref(rec, "source", source, documents, problems)
         if doc is None:
-            problems.append(rec.problem("source", f"unknown document '{source}'", "use an id from seeds/documents/documents.yaml"))
             continue
         try:
             span = locate(quote, doc.text)
@@ -377,14 +370,8 @@ def _alias(item, rec: Record, line: int, documents: dict[str, Document], problem
         item.file = rec.file
         problems += check_keys(item, ALIAS_KEYS, "alias")
         label, source, note = (_str(item, k, problems) for k in ("label", "source", "note"))
-        if source and source not in documents:
-            problems.append(
-                item.problem(
-                    "source",
-                    f"unknown document '{source}'",
-                    "use an id from seeds/documents/documents.yaml" + suggest(source, list(documents)),
-                )
-            )
+        if source:
+            _document_ref(item, "source", source, documents, problems)
         return Alias(label, source, note) if label else None
     problems.append(
         Problem(rec.file, line, "an alias is empty or not text", "write the alias as text, or as a mapping with 'label', 'source', 'note'")
@@ -463,17 +450,7 @@ def _facts(
         obj, value, value_time = _object_or_value(rec, relation, schema, entities, problems)
         times = _times(rec, problems)
         qualifiers = _qualifiers(rec, schema, entities, problems)
-        doc = None
-        if source:
-            doc = documents.get(source)
-            if doc is None:
-                problems.append(
-                    rec.problem(
-                        "source",
-                        f"unknown document '{source}'",
-                        "use an id from seeds/documents/documents.yaml" + suggest(source, list(documents)),
-                    )
-                )
+        doc = _document_ref(rec, "source", source, documents, problems) if source else None
         span = None
         if doc is not None and quote is not None:
             try:
@@ -514,6 +491,15 @@ def _entity_ref(rec: Record, key: str, ref: str | None, entities: dict[str, Enti
             )
         )
     return entity
+
+
+def _document_ref(rec: Record, key: str, ref: str, documents: dict[str, Document], problems: list[Problem]) -> Document | None:
+    """The document a record names, or a problem saying it is unknown."""
+    doc = documents.get(ref)
+    if doc is None:
+        fix = "use an id from seeds/documents/documents.yaml" + suggest(ref, list(documents))
+        problems.append(rec.problem(key, f"unknown document '{ref}'", fix))
+    return doc
 
 
 def _object_or_value(rec: Record, relation: Property | None, schema: Schema, entities: dict[str, Entity], problems: list[Problem]):
@@ -592,13 +578,9 @@ def _literal_problem(value: str, datatype) -> str | None:
 def _times(rec: Record, problems: list[Problem]) -> dict[str, TimeValue]:
     times: dict[str, TimeValue] = {}
     for key, prop in TIME_KEYS.items():
-        raw = _str(rec, key, problems)
-        if raw is None:
-            continue
-        try:
-            times[prop] = parse_time(raw)
-        except ValueError as err:
-            problems.append(rec.problem(key, f"bad {key}: {err}", "write YYYY, YYYY-MM or YYYY-MM-DD"))
+        value = time_field(rec, key, _str(rec, key, problems), problems)
+        if value is not None:
+            times[prop] = value
     if "pointInTime" in times and ("startTime" in times or "endTime" in times):
         problems.append(
             rec.problem("date", "a fact has both 'date' and 'start'/'end'", "use 'date' for a moment, 'start'/'end' for a period")

@@ -115,6 +115,17 @@ def load_documents(metadata_path: Path | None = None) -> tuple[dict[str, Documen
     return documents, problems
 
 
+def time_field(record: Record, key: str, raw: str | None, problems: list[Problem]) -> TimeValue | None:
+    """A record's date value at its precision, or None (with a problem when it is not a real date)."""
+    if raw is None:
+        return None
+    try:
+        return parse_time(raw)
+    except ValueError as err:
+        problems.append(record.problem(key, f"bad {key}: {err}", "write YYYY, YYYY-MM or YYYY-MM-DD"))
+        return None
+
+
 def _text(record: Record, key: str) -> str | None:
     value = record.values.get(key)
     return value if isinstance(value, str) else None
@@ -149,14 +160,7 @@ def _document(item: Record, folder: Path, problems: list[Problem]) -> Document |
         return None
     times: dict[str, TimeValue | None] = {}
     for key in ("published", "modified", "not_before", "not_after"):
-        value = _text(item, key)
-        times[key] = None
-        if value is None:
-            continue
-        try:
-            times[key] = parse_time(value)
-        except ValueError as err:
-            problems.append(item.problem(key, f"bad {key}: {err}", "write YYYY, YYYY-MM or YYYY-MM-DD"))
+        times[key] = time_field(item, key, _text(item, key), problems)
     if times["published"] is None:
         return None
     not_before = times["not_before"].earliest if times["not_before"] else None

@@ -182,6 +182,7 @@ def _in_child(function, args, timeout: float):
 # Remote engine: any SPARQL 1.1 endpoint through SPARQLWrapper
 # ---------------------------------------------------------------------------
 
+
 @functools.lru_cache(maxsize=1)
 def _token() -> re.Pattern:
     # Compiled on first use: costly to compile, and a query with no parameters never needs it.
@@ -331,10 +332,7 @@ def _from_json(value: dict | None) -> Term | None:
     kind = value["type"]
     if kind == "typed-literal":
         kind = "literal"
-    datatype = value.get("datatype")
-    if kind == "literal" and not datatype and "xml:lang" not in value:
-        datatype = None
-    return Term(kind, value["value"], datatype, value.get("xml:lang"))
+    return Term(kind, value["value"], value.get("datatype"), value.get("xml:lang"))
 
 
 def make_engine(

@@ -25,7 +25,7 @@ EVIDENCE_IRI = BASE + "evidence/"
 DOCUMENT_IRI = BASE + "document/"
 DISAGREEMENT_IRI = BASE + "disagreement/"
 
-#: Prefix -> namespace IRI: binds graphs, heads SPARQL queries, forms the JSON-LD context.
+#: Prefix -> namespace IRI: binds graphs, shortens names in messages, forms the JSON-LD context.
 PREFIXES: dict[str, str] = {
     "pg": PG_IRI,
     "pgc": PGC_IRI,
@@ -205,15 +205,6 @@ PG_TERMS: tuple[str, ...] = (
     "welcomes",
     "witnessOf",
 )
-
-
-def sparql_prologue() -> str:
-    """``PREFIX`` lines for every prefix in ``PREFIXES``, to head a SPARQL query.
-
-    >>> sparql_prologue().splitlines()[0]
-    'PREFIX pg: <https://w3id.org/peacegraph/ontology#>'
-    """
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
 def bind_prefixes(graph: Any) -> Any:

@@ -50,6 +50,15 @@ def entity_iri(entity_id: str) -> URIRef:
     return ENT[entity_id]
 
 
+def union_graph(*graphs: Graph) -> Graph:
+    """One graph holding every triple of ``graphs`` (e.g. ontology plus data), with the project's prefixes."""
+    out = bind_prefixes(Graph())
+    for graph in graphs:
+        for triple in graph:
+            out.add(triple)
+    return out
+
+
 def to_graph(curation: Curation) -> Graph:
     """The data graph (no ontology) for a checked curation."""
     graph = bind_prefixes(Graph())

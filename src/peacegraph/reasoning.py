@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import OWL, RDF, XSD, Graph, Literal, URIRef
 
 #: Datatypes HermiT cannot handle; literals of these are left out of its input.
 _UNSUPPORTED = {XSD.date, XSD.gYear, XSD.gYearMonth}
@@ -175,12 +175,16 @@ class _quiet:
 
 def explain_disjointness(ontology: Graph, data: Graph, where: dict[str, str]) -> list[str]:
     """Individuals whose asserted types, or the types their facts' domains and ranges give them, are disjoint."""
+    from peacegraph.schema import schema_from_graph
     from peacegraph.shacl import node_id
 
-    supers = _superclasses(ontology)
-    disjoint = _disjoint_pairs(ontology)
-    domains = {p: set(_classes(ontology, d)) for p, d in ontology.subject_objects(RDFS.domain)}
-    ranges = {p: set(_classes(ontology, r)) for p, r in ontology.subject_objects(RDFS.range)}
+    schema = schema_from_graph(ontology)
+    supers = schema.superclasses
+    disjoint = disjoint_pairs(ontology)
+    # Only a single-class domain or range proves a type; a union (owl:unionOf) does not.
+    properties = [*schema.relations.values(), *schema.qualifiers.values()]
+    domains = {p.iri: p.domain for p in properties if len(p.domain) == 1}
+    ranges = {p.iri: p.range for p in properties if len(p.range) == 1}
     types: dict[URIRef, dict[URIRef, str]] = {}
 
     def give(node, cls, why):
@@ -203,9 +207,9 @@ def explain_disjointness(ontology: Graph, data: Graph, where: dict[str, str]) ->
         if p == RDF.type and isinstance(o, URIRef):
             give(s, o, "declared type")
         elif p not in _REIFICATION:
-            for cls in domains.get(p, ()) if len(domains.get(p, ())) == 1 else ():
+            for cls in domains.get(p, ()):
                 give(s, cls, because("subject", s, p, o))
-            for cls in ranges.get(p, ()) if len(ranges.get(p, ())) == 1 else ():
+            for cls in ranges.get(p, ()):
                 if not isinstance(o, Literal):
                     give(o, cls, because("object", s, p, o))
     found = []
@@ -221,33 +225,7 @@ def explain_disjointness(ontology: Graph, data: Graph, where: dict[str, str]) ->
     return found
 
 
-def _classes(graph: Graph, node) -> list[URIRef]:
-    if isinstance(node, URIRef):
-        return [node]
-
-    members = graph.value(node, OWL.unionOf)
-    # A union domain gives no single type, so it proves no clash.
-    return [] if members is None else [URIRef("urn:peacegraph:union")] * 2
-
-
-def _superclasses(graph: Graph) -> dict[URIRef, set[URIRef]]:
-    out: dict[URIRef, set[URIRef]] = {}
-    direct: dict[URIRef, set[URIRef]] = {}
-    for s, o in graph.subject_objects(RDFS.subClassOf):
-        if isinstance(s, URIRef) and isinstance(o, URIRef):
-            direct.setdefault(s, set()).add(o)
-    for cls in list(direct):
-        seen, todo = {cls}, [cls]
-        while todo:
-            for sup in direct.get(todo.pop(), ()):
-                if sup not in seen:
-                    seen.add(sup)
-                    todo.append(sup)
-        out[cls] = seen
-    return out
-
-
-def _disjoint_pairs(graph: Graph) -> set[tuple[URIRef, URIRef]]:
+def disjoint_pairs(graph: Graph) -> set[tuple[URIRef, URIRef]]:
     from rdflib.collection import Collection
 
     pairs = set()

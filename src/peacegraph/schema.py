@@ -6,7 +6,7 @@ is all it takes to let curators use it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
@@ -42,7 +42,6 @@ class Schema:
     relations: dict[str, Property]
     qualifiers: dict[str, Property]
     concepts: dict[str, tuple[URIRef, frozenset[URIRef]]]  # id -> (IRI, its classes)
-    labels: dict[URIRef, str] = field(default_factory=dict)
 
     def fits(self, types: frozenset[URIRef], allowed: frozenset[URIRef]) -> bool:
         """True if an individual of ``types`` belongs to some class in ``allowed``."""
@@ -110,7 +109,6 @@ def load_schema(path: Path | None = None) -> Schema:
 def schema_from_graph(graph: Graph) -> Schema:
     superclasses = _closure(graph)
     classes = {str(c)[len(PG_IRI) :]: c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef) and str(c).startswith(PG_IRI)}
-    labels = {s: str(o) for s, o in graph.subject_objects(RDFS.label) if isinstance(s, URIRef)}
     usage_of = URIRef(PG_IRI + "usage")
     relations: dict[str, Property] = {}
     qualifiers: dict[str, Property] = {}
@@ -139,7 +137,7 @@ def schema_from_graph(graph: Graph) -> Schema:
         if isinstance(concept, URIRef) and str(concept).startswith(PGC_IRI):
             types = frozenset(t for t in graph.objects(concept, RDF.type) if isinstance(t, URIRef))
             concepts[str(concept)[len(PGC_IRI) :]] = (concept, types)
-    return Schema(graph, classes, superclasses, relations, qualifiers, concepts, labels)
+    return Schema(graph, classes, superclasses, relations, qualifiers, concepts)
 
 
 def _inherited(graph: Graph, prop: URIRef, what: URIRef):
@@ -157,4 +155,3 @@ def _inherited(graph: Graph, prop: URIRef, what: URIRef):
 
 XSD_INTEGER = XSD.integer
 XSD_BOOLEAN = XSD.boolean
-XSD_STRING = XSD.string

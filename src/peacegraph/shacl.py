@@ -58,19 +58,17 @@ def node_id(iri: str) -> str | None:
     return None
 
 
-def validate(data: Graph, ontology: Graph, shapes: Graph, where: dict[str, str] | None = None) -> list[Violation]:
-    """Validate ``data`` (with the ontology for class hierarchy); return violations, sorted."""
+def validate(graph: Graph, shapes: Graph, where: dict[str, str] | None = None) -> list[Violation]:
+    """Validate ``graph``, the ontology plus the data; return violations, sorted.
+
+    The ontology is in the data graph itself, with no RDFS inference: SHACL
+    then follows rdfs:subClassOf for targets and sh:class and sees the concept
+    schemes, but does not infer an object's type from a property's range,
+    which would make every sh:class check on that property pass vacuously.
+    """
     from pyshacl import validate as pyshacl_validate
 
-    # The ontology is mixed into the data (no RDFS inference): SHACL then follows
-    # rdfs:subClassOf for targets and sh:class, sees the concept schemes, and does
-    # not infer an object's type from a property's range, which would make every
-    # sh:class check on that property pass vacuously.
-    mixed = Graph()
-    for graph in (ontology, data):
-        for triple in graph:
-            mixed.add(triple)
-    _, report, _ = pyshacl_validate(mixed, shacl_graph=shapes, inference="none", abort_on_first=False, allow_warnings=False)
+    _, report, _ = pyshacl_validate(graph, shacl_graph=shapes, inference="none", abort_on_first=False, allow_warnings=False)
     where = where or {}
     rows = []
     for result in report.subjects(URIRef(SH + "resultSeverity"), None):
@@ -83,7 +81,7 @@ def validate(data: Graph, ontology: Graph, shapes: Graph, where: dict[str, str] 
         shape = report.value(result, URIRef(SH + "sourceShape"))
         # Property shapes are blank nodes: name the node shape that holds them.
         parent = shapes.value(None, URIRef(SH + "property"), shape) if shape is not None else None
-        label = data.value(URIRef(focus), RDFS.label) if focus else None
+        label = graph.value(URIRef(focus), RDFS.label) if focus else None
         curated = node_id(focus)
         rows.append(
             Violation(
