@@ -122,6 +122,7 @@ PG_TERMS: tuple[str, ...] = (
     "capitalOf",
     "characterCount",
     "claims",
+    "comesFrom",
     "commentsOn",
     "comparator",
     "concerns",
