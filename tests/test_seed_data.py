@@ -13,6 +13,7 @@ LOADER_CLASSES = {
     "ParticipantRole",
     "Stance",
     "AgreementStatus",
+    "Modality",
     "Actor",
     "Disagreement",
 }
@@ -59,3 +60,20 @@ def test_every_time_key_and_precision_is_used(real_report):
 def test_every_quality_rule_finds_nothing_on_the_seeds(real_report):
     flagged = {r.name: len(r.rows) for r in real_report.qc if r.rows}
     assert not flagged, f"quality rules with rows on the seed graph (warnings included): {flagged}"
+
+
+def test_modality_qualifier_becomes_a_concept_on_the_statement_node(real_report):
+    from rdflib import RDF, URIRef
+
+    from peacegraph.namespaces import BASE, PG
+
+    stmt = URIRef(BASE + "statement/")
+    concept = URIRef(BASE + "concept/")
+    data = real_report.data
+    assert (stmt + "d001-us-as-guarantor", PG.modality, concept + "modality-hypothetical") in data
+    # A planned date lies after its source (June 2024) and still passes date-after-source.
+    planned = stmt + "d004-cop29-date"
+    assert (planned, PG.modality, concept + "modality-planned") in data
+    assert any(str(o) == "2024-11" for o in data.objects(planned, RDF.object))
+    date_rule = next(r for r in real_report.qc if r.rule.name == "date-after-source")
+    assert not date_rule.rows

@@ -532,7 +532,7 @@ def _object_or_value(rec: Record, relation: Property | None, schema: Schema, ent
                     rec.problem(
                         "object",
                         f"concept '{obj}' does not fit '{relation.name}', whose object must be a {schema.describe(relation.range)}",
-                        "use a concept of the right scheme",
+                        f"use one of: {schema.concepts_fitting(relation.range)}",
                     )
                 )
             return obj, None, None
@@ -609,7 +609,17 @@ def _qualifiers(rec: Record, schema: Schema, entities: dict[str, Entity], proble
             problems.append(raw.problem(name, f"qualifier '{name}' needs a single text value", f"write '{name}: ...'"))
             continue
         value = value.strip()
-        if prop.is_object:
+        if prop.is_object and value in schema.concepts:
+            if not schema.fits(schema.concepts[value][1], prop.range):
+                problems.append(
+                    raw.problem(
+                        name,
+                        f"concept '{value}' does not fit qualifier '{name}', which takes a {schema.describe(prop.range)}",
+                        f"use one of: {schema.concepts_fitting(prop.range)}",
+                    )
+                )
+                continue
+        elif prop.is_object:
             entity = _entity_ref(raw, name, value, entities, problems)
             if entity and not schema.fits(frozenset({entity.type_iri}), prop.range):
                 problems.append(

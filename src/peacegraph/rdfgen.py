@@ -146,12 +146,14 @@ def _add_fact(graph: Graph, fact: Fact, curation: Curation) -> None:
         graph.add((stmt, PG.dateResolution, Literal(fact.date_note)))
     if fact.note:
         graph.add((stmt, RDFS.comment, Literal(fact.note, lang="en")))
+    concepts = curation.schema.concepts
     for _name, (prop, value) in sorted(fact.qualifiers.items()):
-        term = (
-            entity_iri(value)
-            if prop.is_object
-            else (Literal(value, datatype=prop.datatype) if prop.datatype not in (None, XSD.string) else Literal(value))
-        )
+        if prop.is_object:
+            term = concepts[value][0] if value in concepts else entity_iri(value)
+        elif prop.datatype not in (None, XSD.string):
+            term = Literal(value, datatype=prop.datatype)
+        else:
+            term = Literal(value)
         graph.add((stmt, prop.iri, term))
     _add_evidence(graph, stmt, fact)
 

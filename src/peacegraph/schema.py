@@ -52,6 +52,10 @@ class Schema:
     def describe(self, allowed: frozenset[URIRef]) -> str:
         return " or ".join(sorted(_local(c) for c in allowed)) or "anything"
 
+    def concepts_fitting(self, allowed: frozenset[URIRef]) -> str:
+        """The concept ids a relation or qualifier of range ``allowed`` takes, for hints."""
+        return ", ".join(sorted(cid for cid, (_, types) in self.concepts.items() if self.fits(types, allowed)))
+
 
 def _local(iri: URIRef) -> str:
     text = str(iri)
