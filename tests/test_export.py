@@ -228,7 +228,7 @@ def test_mermaid_uses_safe_ids_and_cuts_large_graphs(engine):
     assert ids and all(re.fullmatch(r"n\d+", i) for i in ids)
     assert '["Washington, D.C."]' in text and "-->|signatory of (2024-03-04)|" in text
     cut = mermaid(model("whole-graph", engine), max_edges=3).decode()
-    assert cut.count("-->") == 3 and "%% cut: 3 of" in cut and "more facts not shown" in cut
+    assert cut.count("-->") + cut.count("-.->") == 3 and "%% cut: 3 of" in cut and "more facts not shown" in cut
 
 
 def test_cytoscape_json(engine):
@@ -429,3 +429,21 @@ def test_html_page_works_offline_in_chromium(engine, tmp_path):
         assert problems == []
     finally:
         browser.close()
+
+
+def test_planned_or_hypothetical_facts_are_marked_in_every_format(engine):
+    # The overlay's "Russia would act as guarantor of the ceasefire" is hypothetical.
+    edges = {(e.source, e.key, e.target): e for e in model("agreements", engine).edges}
+    would = edges[("ent:russia", "guarantorOf", "ent:test-ceasefire")]
+    signed = edges[("ent:armenia", "signatoryOf", "ent:test-ceasefire")]
+    assert would.modal and would.modalities == ["hypothetical"] and would.display_label.endswith("[hypothetical]")
+    assert not signed.modal and signed.display_label == signed.label
+    dot = run("agreements", "dot", engine).decode()
+    dashed = [line for line in dot.splitlines() if "style=dashed" in line]
+    assert len(dashed) == 1 and '"ent:russia" -> "ent:test-ceasefire"' in dashed[0]
+    mermaid = run("agreements", "mermaid", engine).decode()
+    # Dotted arrow; the brackets are Mermaid entity codes.
+    assert mermaid.count("-.->") == 1 and "-.->|guarantor of #91;hypothetical#93;|" in mermaid
+    cyto = json.loads(run("agreements", "cytoscape", engine))
+    modal = [e["data"] for e in cyto["elements"]["edges"] if e["data"]["modal"]]
+    assert [(d["source"], d["facts"][0]["modality"]) for d in modal] == [("ent:russia", "hypothetical")]

@@ -61,9 +61,10 @@ def dot(graph: PropertyGraph) -> bytes:
             f"  {quote(node.id)} [label={quote(wrap(node.label))}, fillcolor={quote(fill + 'cc')}, shape={shape}, tooltip={quote(tooltip)}];"
         )
     for edge in graph.edges:
-        label = edge.label + (f"\n{edge.date}" if edge.date else "")
+        label = edge.display_label + (f"\n{edge.date}" if edge.date else "")
         tooltip = " | ".join(edge.sources) or edge.predicate
-        lines.append(f"  {quote(edge.source)} -> {quote(edge.target)} [label={quote(label)}, tooltip={quote(tooltip)}];")
+        dashed = ", style=dashed" if edge.modal else ""
+        lines.append(f"  {quote(edge.source)} -> {quote(edge.target)} [label={quote(label)}, tooltip={quote(tooltip)}{dashed}];")
     lines.append("}")
     return ("\n".join(lines) + "\n").encode("utf-8")
 

@@ -46,8 +46,9 @@ def mermaid(graph: PropertyGraph, max_edges: int = MAX_EDGES) -> bytes:
         name, fill, _, _ = family(node)
         classes.setdefault(re.sub(r"[^A-Za-z0-9]", "", name or "Other"), [fill, []])[1].append(ids[node.id])
     for edge in edges:
-        label = edge.label + (f" ({edge.date})" if edge.date else "")
-        lines.append(f"  {ids[edge.source]} -->|{text(label)}| {ids[edge.target]}")
+        label = edge.display_label + (f" ({edge.date})" if edge.date else "")
+        arrow = "-.->" if edge.modal else "-->"  # dotted: only planned or hypothetical
+        lines.append(f"  {ids[edge.source]} {arrow}|{text(label)}| {ids[edge.target]}")
     for name, (fill, members) in sorted(classes.items()):
         lines.append(f"  classDef k{name} fill:{fill},stroke:#333,color:#000")
         lines.append(f"  class {','.join(members)} k{name}")

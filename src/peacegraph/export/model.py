@@ -5,7 +5,9 @@ end of a fact; each has an id (its prefixed name, ``ent:armenia``), a label,
 a type (the local name of its most specific ``pg:`` class) and that type's
 superclasses. Edges are the plain fact triples ``ent:s pg:rel ent:o``; each
 is labelled with the property's ``rdfs:label`` and, when a statement node
-states it, carries the statement's dates, role, quotes and source documents.
+states it, carries the statement's dates, role, modality, quotes and source
+documents; an edge every source gives only as planned or hypothetical is
+``modal`` and drawn dashed.
 Literal-valued facts (an event's ``pg:date``, a ``pg:population``) become node
 attributes. Only the standard library is used here: the model is built from
 pyoxigraph terms (anything with ``.value``), so no rdflib on this path.
@@ -67,6 +69,7 @@ class Evidence:
     earliest: str | None = None  # xsd:date, first day the date can stand for
     latest: str | None = None  # xsd:date, last day
     role: str = ""
+    modality: str = ""  # "planned" or "hypothetical" when the source says so; "" for what happened
     quote: str = ""
     source: str = ""  # document title
     source_id: str = ""  # document identifier (d001)
@@ -139,6 +142,20 @@ class Edge:
     @property
     def roles(self) -> list[str]:
         return sorted({e.role for e in self.evidence if e.role})
+
+    @property
+    def modalities(self) -> list[str]:
+        return sorted({e.modality for e in self.evidence if e.modality})
+
+    @property
+    def modal(self) -> bool:
+        """True when no source gives the fact as having happened: every statement is planned or hypothetical."""
+        return bool(self.evidence) and all(e.modality for e in self.evidence)
+
+    @property
+    def display_label(self) -> str:
+        """The label, with the modality when the fact is only planned or hypothetical ("host of [planned]")."""
+        return self.label + (f" [{', '.join(self.modalities)}]" if self.modal else "")
 
     @property
     def statements(self) -> list[str]:
@@ -241,6 +258,7 @@ def build_graph(triples, view: str = "") -> PropertyGraph:
             for selector in by_subject.get(target.value, {}).get(_OA + "hasSelector", []):
                 quote = quote or first(selector.value, _OA + "exact")
         role_iri = first(subject, _PG + "role") or first(subject, _PG + "stance")
+        modality_iri = first(subject, _PG + "modality")
         evidence[(s, p, o)].append(
             Evidence(
                 statement=curie(subject),
@@ -248,6 +266,7 @@ def build_graph(triples, view: str = "") -> PropertyGraph:
                 earliest=first(subject, _PG + "earliestDate") or None,
                 latest=first(subject, _PG + "latestDate") or None,
                 role=labels.get(role_iri, local_name(role_iri) if role_iri else ""),
+                modality=labels.get(modality_iri, local_name(modality_iri) if modality_iri else ""),
                 quote=quote,
                 source=first(doc, _DCT + "title"),
                 source_id=first(doc, _DCT + "identifier"),

@@ -43,6 +43,7 @@ def to_networkx(graph: PropertyGraph, dynamic: bool = False):
             "predicate": edge.predicate,
             "date": edge.date,
             "roles": SEPARATOR.join(edge.roles),
+            "modalities": SEPARATOR.join(edge.modalities),
             "sources": SEPARATOR.join(edge.sources),
             "source_ids": SEPARATOR.join(edge.source_ids),
             "quotes": SEPARATOR.join(edge.quotes),

@@ -34,6 +34,7 @@ class Item:
     text: str
     tooltip: str
     colour: str
+    modal: bool = False  # planned or hypothetical: drawn hollow
 
 
 def _event_span(node: Node) -> tuple[str, str] | None:
@@ -64,12 +65,12 @@ def items(graph: PropertyGraph) -> list[Item]:
                 continue
             other = ends[1 - i]
             # Read from the actor's row: "signatory of X", or "X office in" turned round as "office in <- X".
-            text = f"{edge.label} {other.label}" if i == 0 else f"{edge.label} \u2190 {other.label}"
+            text = f"{edge.display_label} {other.label}" if i == 0 else f"{edge.display_label} \u2190 {other.label}"
             tooltip = "\n".join(
                 filter(
                     None,
                     [
-                        f"{ends[0].label} {edge.label} {ends[1].label}",
+                        f"{ends[0].label} {edge.display_label} {ends[1].label}",
                         edge.date or f"(date of {other.label})",
                         *[f"\u201c{q}\u201d" for q in edge.quotes],
                         *[f"\u2014 {s}" for s in edge.sources],
@@ -77,7 +78,16 @@ def items(graph: PropertyGraph) -> list[Item]:
                 )
             )
             found.append(
-                Item(actor, dt.date.fromisoformat(span[0]), dt.date.fromisoformat(span[1]), open_end, text, tooltip, colour(other))
+                Item(
+                    actor,
+                    dt.date.fromisoformat(span[0]),
+                    dt.date.fromisoformat(span[1]),
+                    open_end,
+                    text,
+                    tooltip,
+                    colour(other),
+                    edge.modal,
+                )
             )
     return sorted(found, key=lambda it: (it.actor.label, it.start, it.text))
 
@@ -159,7 +169,10 @@ def timeline(graph: PropertyGraph) -> bytes:
                     out.append(
                         f'<rect x="{x0:.1f}" y="{cy - 4}" width="{x1 - x0:.1f}" height="8" rx="2" fill="{item.colour}" fill-opacity="0.55" stroke="#333" stroke-width="0.5"{dash}/>'
                     )
-                out.append(f'<circle cx="{x0:.1f}" cy="{cy}" r="4.5" fill="{item.colour}" stroke="#333" stroke-width="0.7"/>')
+                fill = "#ffffff" if item.modal else item.colour
+                out.append(
+                    f'<circle cx="{x0:.1f}" cy="{cy}" r="4.5" fill="{fill}" stroke="{item.colour if item.modal else "#333"}" stroke-width="{1.5 if item.modal else 0.7}"/>'
+                )
                 if left_label:
                     out.append(f'<text x="{x0 - 8:.1f}" y="{cy + 4}" text-anchor="end" fill="#222">{escape(item.text)}</text>')
                 else:
@@ -167,7 +180,7 @@ def timeline(graph: PropertyGraph) -> bytes:
                 out.append("</g>")
         y += block + 10
     out.append(
-        f'<text x="{WIDTH - RIGHT}" y="{height - 6}" text-anchor="end" fill="#888" font-size="10">{escape("hover a mark for its quote and source")}</text>'
+        f'<text x="{WIDTH - RIGHT}" y="{height - 6}" text-anchor="end" fill="#888" font-size="10">{escape("hover a mark for its quote and source; a hollow mark is planned or hypothetical")}</text>'
     )
     out.append("</svg>")
     return ("\n".join(out) + "\n").encode("utf-8")

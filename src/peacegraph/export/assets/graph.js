@@ -28,6 +28,7 @@
         "line-color": "#9a9a9a", "target-arrow-color": "#9a9a9a", "label": "data(label)",
         "font-size": 7, "color": "#555", "text-rotation": "autorotate",
         "text-background-color": "#fff", "text-background-opacity": 0.85, "text-background-padding": 1 } },
+      { selector: "edge[?modal]", style: { "line-style": "dashed" } },
       { selector: ".faded", style: { "opacity": 0.12 } },
       { selector: "node.match", style: { "border-width": 4, "border-color": "#d62728" } },
       { selector: "node:selected", style: { "border-width": 5, "border-color": "#111" } }
@@ -161,7 +162,7 @@
       });
       box.appendChild(what);
       (e.facts || []).forEach(function (f) {
-        var when = [f.date, f.role ? "role: " + f.role : ""].filter(Boolean).join(" \u00b7 ");
+        var when = [f.date, f.role ? "role: " + f.role : "", f.modality].filter(Boolean).join(" \u00b7 ");
         if (when) box.appendChild(el("div", when, "when"));
         if (f.quote) box.appendChild(el("blockquote", "\u201c" + f.quote + "\u201d"));
         if (f.source) box.appendChild(el("div", "\u2014 " + f.source + (f.source_id ? " (" + f.source_id + (f.issued ? ", " + f.issued : "") + ")" : ""), "source"));
