@@ -395,6 +395,8 @@ def test_html_page_works_offline_in_chromium(engine, tmp_path):
         assert drawn == len(expected.nodes)
         legend = browser.evaluate(session, "document.getElementById('legend').innerText")
         assert "region" in legend and "state" in legend
+        # A fact its source gives only as hypothetical is drawn dashed.
+        assert browser.evaluate(session, "peacegraph.cy.edges('[?modal]').map(e => e.style('line-style')).join()") == "dashed"
         # A search by label finds Nagorno-Karabakh ...
         browser.evaluate(session, "document.getElementById('search').focus()")
         browser.call("Input.insertText", {"text": "Nagorno-Karabakh"}, session)
@@ -447,3 +449,38 @@ def test_planned_or_hypothetical_facts_are_marked_in_every_format(engine):
     cyto = json.loads(run("agreements", "cytoscape", engine))
     modal = [e["data"] for e in cyto["elements"]["edges"] if e["data"]["modal"]]
     assert [(d["source"], d["facts"][0]["modality"]) for d in modal] == [("ent:russia", "hypothetical")]
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_graphml_and_gexf_carry_the_modality(fmt, engine):
+    import networkx as nx
+
+    read = getattr(nx, f"read_{fmt}")(io.BytesIO(run("agreements", fmt, engine)))
+    marked = {(s, t): d["modalities"] for s, t, d in read.edges(data=True) if d.get("modalities")}
+    assert marked == {("ent:russia", "ent:test-ceasefire"): "hypothetical"}
+
+
+def test_neo4j_csv_carries_the_modality(engine):
+    from peacegraph.export.neo4j import neo4j_csv
+
+    rels = list(csv.reader(io.StringIO(neo4j_csv(model("agreements", engine))["relationships.csv"].decode("utf-8"))))
+    column = rels[0].index("modalities:string[]")
+    assert [(row[0], row[column]) for row in rels[1:] if row[column]] == [("ent:russia", "hypothetical")]
+
+
+def test_timeline_draws_a_planned_or_hypothetical_fact_hollow(engine):
+    import dataclasses
+
+    from peacegraph.export.model import PropertyGraph
+    from peacegraph.export.timeline import timeline
+
+    graph = model("agreements", engine)
+    # The dated signature, once as it is and once as if its source only planned it.
+    signed = next(e for e in graph.edges if e.key == "signatoryOf" and e.source == "ent:armenia")
+    planned = dataclasses.replace(
+        signed, id=signed.id + "-planned", evidence=[dataclasses.replace(ev, modality="planned") for ev in signed.evidence]
+    )
+    svg = timeline(PropertyGraph(graph.nodes, [signed, planned], "agreements")).decode()
+    circles = re.findall(r'<circle cx="[^"]+" cy="[^"]+" r="4.5" fill="([^"]+)"', svg)
+    assert circles.count("#ffffff") == 1 and len(circles) == 2
+    assert "signatory of [planned] Test ceasefire" in svg and "a hollow mark is planned or hypothetical" in svg

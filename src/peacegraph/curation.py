@@ -526,15 +526,7 @@ def _object_or_value(rec: Record, relation: Property | None, schema: Schema, ent
             )
             return None, None, None
         if obj in schema.concepts:
-            iri, types = schema.concepts[obj]
-            if not schema.fits(types, relation.range):
-                problems.append(
-                    rec.problem(
-                        "object",
-                        f"concept '{obj}' does not fit '{relation.name}', whose object must be a {schema.describe(relation.range)}",
-                        f"use one of: {schema.concepts_fitting(relation.range)}",
-                    )
-                )
+            _check_concept(rec, "object", obj, f"'{relation.name}'", relation.range, schema, problems)
             return obj, None, None
         entity = _entity_ref(rec, "object", obj, entities, problems)
         if entity and not schema.fits(frozenset({entity.type_iri}), relation.range):
@@ -591,6 +583,22 @@ def _times(rec: Record, problems: list[Problem]) -> dict[str, TimeValue]:
     return times
 
 
+def _check_concept(
+    rec: Record, key: str, value: str, what: str, allowed: frozenset[URIRef], schema: Schema, problems: list[Problem]
+) -> bool:
+    """False, with a problem naming the concepts that fit, when concept ``value`` is outside the range ``allowed`` of ``what``."""
+    if schema.fits(schema.concepts[value][1], allowed):
+        return True
+    problems.append(
+        rec.problem(
+            key,
+            f"concept '{value}' does not fit {what}, which takes a {schema.describe(allowed)}",
+            f"use one of: {schema.concepts_fitting(allowed)}",
+        )
+    )
+    return False
+
+
 def _qualifiers(rec: Record, schema: Schema, entities: dict[str, Entity], problems: list[Problem]) -> dict[str, tuple[Property, str]]:
     raw = rec.values.get("qualifiers")
     if raw is None:
@@ -610,14 +618,7 @@ def _qualifiers(rec: Record, schema: Schema, entities: dict[str, Entity], proble
             continue
         value = value.strip()
         if prop.is_object and value in schema.concepts:
-            if not schema.fits(schema.concepts[value][1], prop.range):
-                problems.append(
-                    raw.problem(
-                        name,
-                        f"concept '{value}' does not fit qualifier '{name}', which takes a {schema.describe(prop.range)}",
-                        f"use one of: {schema.concepts_fitting(prop.range)}",
-                    )
-                )
+            if not _check_concept(raw, name, value, f"qualifier '{name}'", prop.range, schema, problems):
                 continue
         elif prop.is_object:
             entity = _entity_ref(raw, name, value, entities, problems)

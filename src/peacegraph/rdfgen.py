@@ -113,11 +113,15 @@ def _add_entity(graph: Graph, entity: Entity) -> None:
                 graph.add((label_node, RDFS.comment, Literal(alias.note, lang="en")))
 
 
+def _node_term(ref: str, curation: Curation) -> URIRef:
+    """The IRI of an id the loader accepted: a concept of the ontology, else an entity."""
+    concept = curation.schema.concepts.get(ref)
+    return concept[0] if concept else entity_iri(ref)
+
+
 def _object_term(fact: Fact, curation: Curation):
     if fact.object is not None:
-        if fact.object in curation.schema.concepts:
-            return curation.schema.concepts[fact.object][0]
-        return entity_iri(fact.object)
+        return _node_term(fact.object, curation)
     if fact.value_time is not None:
         return time_literal(fact.value_time)
     datatype = fact.relation.datatype
@@ -146,10 +150,9 @@ def _add_fact(graph: Graph, fact: Fact, curation: Curation) -> None:
         graph.add((stmt, PG.dateResolution, Literal(fact.date_note)))
     if fact.note:
         graph.add((stmt, RDFS.comment, Literal(fact.note, lang="en")))
-    concepts = curation.schema.concepts
     for _name, (prop, value) in sorted(fact.qualifiers.items()):
         if prop.is_object:
-            term = concepts[value][0] if value in concepts else entity_iri(value)
+            term = _node_term(value, curation)
         elif prop.datatype not in (None, XSD.string):
             term = Literal(value, datatype=prop.datatype)
         else:
