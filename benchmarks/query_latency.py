@@ -39,8 +39,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from peacegraph import paths
-    from peacegraph.canned import get_query, list_queries, run
-    from peacegraph.engines import EmbeddedEngine, RemoteEngine
+    from peacegraph.query.canned import get_query, list_queries, run
+    from peacegraph.query.engines import EmbeddedEngine, RemoteEngine
 
     graph = paths.graph_file()
     question = get_query(args.question)

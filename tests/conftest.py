@@ -34,7 +34,7 @@ def mini_seeds(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def schema():
-    from peacegraph.schema import load_schema
+    from peacegraph.load.schema import load_schema
 
     return load_schema()
 
@@ -51,7 +51,7 @@ def real_report():
 def built_dir(tmp_path_factory, real_report) -> Path:
     """graph/ files for the repository's seeds, written to a temporary folder."""
     from peacegraph.build import output_files
-    from peacegraph.output import write_files
+    from peacegraph.write.files import write_files
 
     folder = tmp_path_factory.mktemp("graph")
     write_files(output_files(real_report), folder)

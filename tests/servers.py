@@ -9,7 +9,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from peacegraph.server import load_store, oxigraph_binary
+from peacegraph.web.server import load_store, oxigraph_binary
 
 
 def free_port() -> int:

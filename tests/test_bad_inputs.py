@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from peacegraph.curation import load_curation
 from peacegraph.errors import SeedError
+from peacegraph.load.loader import load_curation
 
 from .conftest import MINI, TESTS
 

@@ -89,7 +89,7 @@ def test_failed_validation_leaves_graph_untouched(mini_seeds, tmp_path):
 
 
 def test_write_failure_leaves_old_files_and_no_temporaries(mini_seeds, tmp_path, monkeypatch):
-    from peacegraph import output
+    from peacegraph.write import files as output
 
     out = tmp_path / "graph"
     build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False)

@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from peacegraph.cli import main
-from peacegraph.coverage import measure, split_sentences
-from peacegraph.curation import load_curation
+from peacegraph.curate.coverage import measure, split_sentences
+from peacegraph.load.loader import load_curation
 
 
 def test_sentences_keep_abbreviations_and_offsets():

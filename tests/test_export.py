@@ -57,7 +57,7 @@ def graph_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def engine(graph_dir):
-    from peacegraph.engines import EmbeddedEngine
+    from peacegraph.query.engines import EmbeddedEngine
 
     return EmbeddedEngine(graph_dir)
 

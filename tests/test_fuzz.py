@@ -15,9 +15,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peacegraph.curation import FACT_KEYS, load_curation
 from peacegraph.errors import SeedError
-from peacegraph.schema import load_schema
+from peacegraph.load.loader import FACT_KEYS, load_curation
+from peacegraph.load.schema import load_schema
 
 from .conftest import MINI
 

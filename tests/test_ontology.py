@@ -59,7 +59,7 @@ def test_labels_are_unique(schema):
 
 
 def test_person_and_state_are_disjoint(schema):
-    from peacegraph.reasoning import disjoint_pairs
+    from peacegraph.reason.hermit import disjoint_pairs
 
     pairs = disjoint_pairs(schema.graph)
     state_supers = schema.superclasses[URIRef(PG_IRI + "State")]

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from peacegraph import qc
 from peacegraph.errors import QueryError
 from peacegraph.namespaces import PREFIXES
+from peacegraph.validate import quality as qc
 
 from .conftest import MINI, TESTS
 
@@ -145,7 +145,7 @@ def test_qc_imports_no_rdflib():
     case = CASES_DIR / "missing-label.FAIL.ttl"
     code = (
         "import sys\n"
-        "from peacegraph import qc\n"
+        "from peacegraph.validate import quality as qc\n"
         f"qc.run_all(files=[__import__('pathlib').Path({str(case)!r})])\n"
         "print('HEAVY', sorted(m for m in ('rdflib', 'pyshacl', 'owlready2') if m in sys.modules))\n"
     )

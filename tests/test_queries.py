@@ -19,11 +19,11 @@ import pytest
 from click.testing import CliRunner
 
 from peacegraph import paths
-from peacegraph.canned import get_query, list_queries, run
 from peacegraph.cli import main
-from peacegraph.engines import EmbeddedEngine
 from peacegraph.errors import QueryError
-from peacegraph.results import ResultSet, Term
+from peacegraph.query.canned import get_query, list_queries, run
+from peacegraph.query.engines import EmbeddedEngine
+from peacegraph.query.results import ResultSet, Term
 
 from .conftest import TESTS
 from .tests_params import GOLDEN_PARAMS, INFERRED_QUESTIONS, canonical
@@ -229,7 +229,7 @@ def test_query_path_imports_no_rdflib_pyshacl_or_owlready2(built_dir):
 
 
 def test_python_api_rows(built_dir):
-    from peacegraph.canned import rows
+    from peacegraph.query.canned import rows
 
     found = rows("agreement-roles", graph_dir=built_dir, actor="Russia")
     assert found and all(r["actor"] == "Russia" for r in found)

@@ -7,8 +7,8 @@ import shutil
 import pytest
 from rdflib import RDF, Graph, URIRef
 
-from peacegraph import reasoning
 from peacegraph.namespaces import ENTITY_IRI, PG_IRI
+from peacegraph.reason import hermit as reasoning
 
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="no Java runtime; .ci/run installs default-jre-headless")
 

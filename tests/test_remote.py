@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 from peacegraph import paths
-from peacegraph.canned import get_query, list_queries, run
 from peacegraph.cli import main
-from peacegraph.engines import EmbeddedEngine, RemoteEngine
+from peacegraph.query.canned import get_query, list_queries, run
+from peacegraph.query.engines import EmbeddedEngine, RemoteEngine
 
 from .servers import oxigraph_server
 from .tests_params import GOLDEN_PARAMS, canonical

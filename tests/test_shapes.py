@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from peacegraph.load.triples import union_graph
 from peacegraph.namespaces import PREFIXES
-from peacegraph.rdfgen import union_graph
-from peacegraph.shacl import SHAPES_IRI, load_shapes, validate
+from peacegraph.validate.shacl import SHAPES_IRI, load_shapes, validate
 
 from .conftest import TESTS
 

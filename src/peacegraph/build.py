@@ -14,13 +14,13 @@ from pathlib import Path
 from rdflib import RDF, Graph
 
 from peacegraph import paths
-from peacegraph.curation import Curation, load_curation
 from peacegraph.errors import ValidationError
-from peacegraph.output import build_lock, turtle_bytes, write_files
-from peacegraph.rdfgen import to_graph, union_graph
-from peacegraph.reasoning import ReasonerResult, check_consistency
-from peacegraph.schema import Schema, load_schema
-from peacegraph.shacl import Violation, load_shapes, validate
+from peacegraph.load.loader import Curation, load_curation
+from peacegraph.load.schema import Schema, load_schema
+from peacegraph.load.triples import to_graph, union_graph
+from peacegraph.reason.hermit import ReasonerResult, check_consistency
+from peacegraph.validate.shacl import Violation, load_shapes, validate
+from peacegraph.write.files import build_lock, turtle_bytes, write_files
 
 
 @dataclass
@@ -54,7 +54,7 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        from peacegraph.qc import all_passed
+        from peacegraph.validate.quality import all_passed
 
         return not self.violations and self.reasoning.ok and all_passed(self.qc)
 
@@ -113,7 +113,7 @@ def check(inputs: Inputs | None = None, reason: bool = True, infer: bool = False
 
 def run_quality_rules(full: Graph) -> list:
     """The SPARQL quality rules of queries/qc/ on ontology plus asserted data (never the inferred triples)."""
-    from peacegraph.qc import run_all
+    from peacegraph.validate.quality import run_all
 
     return run_all(turtle=full.serialize(format="nt", encoding="utf-8"))
 
@@ -178,7 +178,7 @@ def failure_text(report: Report) -> str:
     if not report.reasoning.ok:
         lines.append(f"OWL reasoning: {report.reasoning.detail}")
         lines += [f"  {c}" for c in report.reasoning.culprits]
-    from peacegraph.qc import report_lines
+    from peacegraph.validate.quality import report_lines
 
     failed = [r for r in report.qc if not r.passed]
     if failed:

@@ -105,7 +105,7 @@ def _status_lines(report) -> list[str]:
     word = {"consistent": "PASS", "inconsistent": "FAIL", "skipped": "SKIP"}[status]
     lines.append(f"{word} reasoning: {report.reasoning.detail}")
     lines += [f"  {c}" for c in report.reasoning.culprits]
-    from peacegraph.qc import report_lines
+    from peacegraph.validate.quality import report_lines
 
     lines += report_lines(report.qc, max_rows=20)
     return lines
@@ -153,7 +153,7 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner
     click.echo(f"{len(report.data)} triples; {len(report.curation.entities)} entities; {len(report.curation.facts)} facts")
     click.echo("time: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()) + f"; total {total:.2f}s")
     click.echo("")
-    from peacegraph.results import format_table
+    from peacegraph.query.results import format_table
 
     click.echo(
         format_table(
@@ -161,8 +161,8 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner
         )
     )
     click.echo("")
-    from peacegraph.canned import get_query, run
-    from peacegraph.results import render
+    from peacegraph.query.canned import get_query, run
+    from peacegraph.query.results import render
 
     question = get_query(DEMO_QUESTION)
     click.echo(f"Canned question '{DEMO_QUESTION}': {question.summary}")
@@ -202,7 +202,7 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 
 
 def _emit(result, fmt: str) -> None:
-    from peacegraph.results import ResultSet, render
+    from peacegraph.query.results import ResultSet, render
 
     if isinstance(result, ResultSet):
         click.echo(render(result, fmt))
@@ -230,8 +230,8 @@ def query(
     name: str | None, params: tuple[str, ...], fmt: str, endpoint: str | None, timeout: float, inferred: bool, graph_dir: Path | None
 ) -> None:
     """List the canned questions, or run one by NAME with -p name=value parameters."""
-    from peacegraph.canned import list_queries, run
-    from peacegraph.engines import make_engine
+    from peacegraph.query.canned import list_queries, run
+    from peacegraph.query.engines import make_engine
 
     if name is None:
         for q in list_queries():
@@ -266,8 +266,8 @@ def sparql(
     graph_dir: Path | None,
 ) -> None:
     """Run ad-hoc SPARQL: TEXT, or -f FILE. Updates are refused unless allowed."""
-    from peacegraph.engines import make_engine
     from peacegraph.errors import QueryError
+    from peacegraph.query.engines import make_engine
 
     if (text is None) == (file is None):
         raise click.UsageError("give the query as TEXT or with -f FILE (one of them)")
@@ -300,7 +300,7 @@ def serve(host: str, port: int, location: Path | None, timeout: int, graph_dir: 
     import tempfile
 
     from peacegraph import paths
-    from peacegraph.server import exec_server, load_store
+    from peacegraph.web.server import exec_server, load_store
 
     location = location or Path(tempfile.mkdtemp(prefix="peacegraph-store-"))
     load_store(location, [paths.graph_file(graph_dir)])
@@ -326,7 +326,7 @@ def serve(host: str, port: int, location: Path | None, timeout: int, graph_dir: 
 @handle_errors
 def publish(endpoint: str, graph_iri: str | None, merge: bool, user: str | None, password: str | None, graph_dir: Path | None) -> None:
     """Push graph/peacegraph.ttl to a store through the SPARQL 1.1 Graph Store Protocol."""
-    from peacegraph.server import publish as run_publish
+    from peacegraph.write.publish import publish as run_publish
 
     click.echo(str(run_publish(endpoint, graph_iri, replace=not merge, graph_dir=graph_dir, user=user, password=password)))
 
@@ -341,8 +341,8 @@ def publish(endpoint: str, graph_iri: str | None, merge: bool, user: str | None,
 def coverage(seeds_dir: Path | None, minimum: float, quiet: bool) -> None:
     """How much of each article the facts cover; exit 1 below --min or with unjustified uncovered sentences."""
     from peacegraph.build import Inputs
-    from peacegraph.coverage import measure, report_text
-    from peacegraph.curation import load_curation
+    from peacegraph.curate.coverage import measure, report_text
+    from peacegraph.load.loader import load_curation
 
     inputs = Inputs.from_seeds(seeds_dir)
     results = measure(load_curation(inputs.facts_dir, inputs.documents_path))

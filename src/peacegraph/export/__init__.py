@@ -74,7 +74,7 @@ def export(view_name: str, fmt: str, values: dict[str, str] | None = None, graph
     exporter = EXPORTERS[fmt]
     view = get_view(view_name)
     if engine is None:
-        from peacegraph.engines import EmbeddedEngine
+        from peacegraph.query.engines import EmbeddedEngine
 
         engine = EmbeddedEngine(graph_dir)
     triples = run_view(engine, view, values)

@@ -19,8 +19,8 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from peacegraph.dates import parse_time
 from peacegraph.export.progress import track
+from peacegraph.load.dates import parse_time
 from peacegraph.namespaces import PREFIXES
 
 _RDF = PREFIXES["rdf"]

@@ -22,7 +22,7 @@ def rdflib_graph(triples):
 
 def turtle(triples) -> bytes:
     """Sorted, readable Turtle (rdflib's longturtle, as graph/ is written)."""
-    from peacegraph.output import turtle_bytes
+    from peacegraph.write.files import turtle_bytes
 
     return turtle_bytes(rdflib_graph(triples))
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peacegraph import paths
-from peacegraph.canned import CannedQuery, bind, load_query, parse_header
-from peacegraph.engines import substitute, syntax_message
 from peacegraph.errors import QueryError
-from peacegraph.results import Term
+from peacegraph.query.canned import CannedQuery, bind, load_query, parse_header
+from peacegraph.query.engines import substitute, syntax_message
+from peacegraph.query.results import Term
 
 #: The view queries (CONSTRUCT, grlc headers). TODO(lead): move to paths.VIEWS_DIR.
 VIEWS_DIR = getattr(paths, "VIEWS_DIR", paths.QUERIES_DIR / "views")
@@ -88,7 +88,7 @@ def check_values(view: View, values: dict[str, str]) -> None:
 def run_view(engine, view: View, values: dict[str, str] | None = None) -> list:
     """The view's triples plus their description, as a sorted list of pyoxigraph Triples.
 
-    ``engine`` is a :class:`peacegraph.engines.EmbeddedEngine`; parameters are
+    ``engine`` is a :class:`peacegraph.query.engines.EmbeddedEngine`; parameters are
     bound the way every canned question binds them (``engines.substitute``).
     The view's CONSTRUCT result is put in a named graph of the engine's store
     (removed again afterwards), and ``_describe.rq`` adds labels, types,

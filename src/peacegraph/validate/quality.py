@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from peacegraph import paths
-from peacegraph.engines import EmbeddedEngine
 from peacegraph.errors import QueryError
 from peacegraph.namespaces import PREFIXES
-from peacegraph.results import ResultSet, Term, format_table
+from peacegraph.query.engines import EmbeddedEngine
+from peacegraph.query.results import ResultSet, Term, format_table
 
 #: The quality rules, one per .rq file.
 QC_DIR = getattr(paths, "QC_DIR", paths.QUERIES_DIR / "qc")

@@ -13,12 +13,12 @@ from pathlib import Path
 from rdflib import URIRef
 
 from peacegraph import paths
-from peacegraph.dates import TimeValue, parse_time
-from peacegraph.documents import ID_PATTERN, Document, display_path, load_documents, time_field
 from peacegraph.errors import Problem, SeedError
-from peacegraph.evidence import QuoteNotFound, Span, locate
-from peacegraph.schema import XSD_BOOLEAN, XSD_INTEGER, Property, Schema, load_schema
-from peacegraph.yamlsource import Record, Seq, check_keys, read_yaml, suggest
+from peacegraph.load.dates import TimeValue, parse_time
+from peacegraph.load.documents import ID_PATTERN, Document, display_path, load_documents, time_field
+from peacegraph.load.quotes import QuoteNotFound, Span, locate
+from peacegraph.load.schema import XSD_BOOLEAN, XSD_INTEGER, Property, Schema, load_schema
+from peacegraph.load.yamlsource import Record, Seq, check_keys, read_yaml, suggest
 
 #: entity key -> required?
 ENTITY_KEYS = {"id": True, "type": True, "label": True, "aliases": False, "description": False}

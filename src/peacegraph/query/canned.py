@@ -16,7 +16,7 @@ from pathlib import Path
 from peacegraph import paths
 from peacegraph.errors import QueryError
 from peacegraph.namespaces import PREFIXES
-from peacegraph.results import ResultSet, Term
+from peacegraph.query.results import ResultSet, Term
 
 _PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*)(?:_([A-Za-z0-9]+(?:_[A-Za-z0-9]+)*))?\b")
 _XSD = PREFIXES["xsd"]
@@ -206,7 +206,7 @@ def _check_date(param: Param, raw: str) -> None:
 
 def run(name: str, values: dict[str, str] | None = None, engine=None, graph_dir: Path | None = None):
     """Run a canned question; return a ResultSet (SELECT/ASK) or Turtle bytes (CONSTRUCT)."""
-    from peacegraph.engines import EmbeddedEngine
+    from peacegraph.query.engines import EmbeddedEngine
 
     query = get_query(name, header=False)
     engine = engine if engine is not None else EmbeddedEngine(graph_dir)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from peacegraph.curation import Curation
+from peacegraph.load.loader import Curation
 
 #: Words ending in '.' that do not end a sentence.
 ABBREVIATIONS = {
@@ -145,7 +145,7 @@ def measure(curation: Curation) -> list[DocumentCoverage]:
 
 
 def report_text(results: list[DocumentCoverage], verbose: bool = True) -> str:
-    from peacegraph.results import format_table
+    from peacegraph.query.results import format_table
 
     rows = [
         {

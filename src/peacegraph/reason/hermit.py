@@ -175,8 +175,8 @@ class _quiet:
 
 def explain_disjointness(ontology: Graph, data: Graph, where: dict[str, str]) -> list[str]:
     """Individuals whose asserted types, or the types their facts' domains and ranges give them, are disjoint."""
-    from peacegraph.schema import schema_from_graph
-    from peacegraph.shacl import node_id
+    from peacegraph.load.schema import schema_from_graph
+    from peacegraph.validate.shacl import node_id
 
     schema = schema_from_graph(ontology)
     supers = schema.superclasses

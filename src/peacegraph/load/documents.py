@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peacegraph import paths
-from peacegraph.dates import TimeValue, parse_time
 from peacegraph.errors import Problem
-from peacegraph.yamlsource import Record, Seq, check_keys, read_yaml
+from peacegraph.load.dates import TimeValue, parse_time
+from peacegraph.load.yamlsource import Record, Seq, check_keys, read_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from peacegraph import paths
 from peacegraph.errors import GraphMissingError, PeacegraphError, QueryError
 from peacegraph.namespaces import PREFIXES
-from peacegraph.results import ResultSet, Term
+from peacegraph.query.results import ResultSet, Term
 
 #: Seconds an ad-hoc query may run before it is stopped.
 DEFAULT_TIMEOUT = 30.0

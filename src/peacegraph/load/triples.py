@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from peacegraph.curation import Curation, Entity, Fact
-from peacegraph.dates import TimeValue
-from peacegraph.documents import Document
+from peacegraph.load.dates import TimeValue
+from peacegraph.load.documents import Document
+from peacegraph.load.loader import Curation, Entity, Fact
 from peacegraph.namespaces import DIS, DOC, ENT, EV, OA, PG, PREFIXES, SKOSXL, STMT, TIME, bind_prefixes
 
 SKOS_ALT = URIRef(PREFIXES["skos"] + "altLabel")

@@ -1,0 +1,1 @@
+"""Curators' tools: coverage of the source documents by the facts."""

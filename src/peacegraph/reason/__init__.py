@@ -1,0 +1,1 @@
+"""Stage 3, reason: OWL consistency and the inferences the graph publishes."""

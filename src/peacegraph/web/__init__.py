@@ -1,0 +1,1 @@
+"""Serving the graph over HTTP."""

@@ -1,0 +1,1 @@
+"""Stage 4, write: graph/ on disk (deterministic, atomic) and to remote stores."""
