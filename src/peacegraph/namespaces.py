@@ -201,6 +201,7 @@ PG_TERMS: tuple[str, ...] = (
     "suspendedTiesWith",
     "transferredFrom",
     "transferredTo",
+    "trigger",
     "underAgreement",
     "usage",
     "violated",
