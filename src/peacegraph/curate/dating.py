@@ -35,7 +35,12 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("relative-month", re.compile(r"\b(?:[Ll]ast|[Tt]his|[Nn]ext) month\b")),
     ("relative-year", re.compile(r"\b(?:[Ll]ast|[Tt]his|[Nn]ext|[Ee]arlier this|[Ll]ater this) year\b")),
     ("relative-year", re.compile(r"\b(?:a|one|two|three|four|five|\d+) years? ago\b")),
-    ("month-of-year", re.compile(rf"\b(?:[Ii]n|[Oo]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Ll]ast|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id-?) (?:early |late |mid-?)?(?:{_MONTHS})\b(?! \d)")),
+    (
+        "month-of-year",
+        re.compile(
+            rf"\b(?:[Ii]n|[Oo]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Ll]ast|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id-?) (?:early |late |mid-?)?(?:{_MONTHS})\b(?! \d)"
+        ),
+    ),
     ("year", re.compile(rf"(?<![\d-]){_YEAR}(?![\d-]|s\b|’s\b)")),
 ]
 

@@ -56,6 +56,7 @@ TITLES = {
 SAYING = {"said", "says", "told", "stated", "added", "noted", "wrote", "argued", "explained", "warned", "declared"}
 #: Last words that give a new name's type (ontology class), checked in order.
 TYPE_WORDS: list[tuple[str, set[str]]] = [
+    ("State", {"emirates", "republic", "kingdom", "states", "federation"}),
     ("GovernmentBody", {"ministry", "department", "parliament", "assembly", "government", "cabinet", "senate", "congress", "service", "police", "army", "forces", "administration"}),
     ("MediaOutlet", {"news", "times", "post", "press", "weekly", "daily", "journal", "gazette", "tv", "radio", "politika", "tribune", "herald", "agency"}),
     ("ThinkTank", {"institute", "center", "centre", "foundation", "endowment", "council"}),
@@ -83,6 +84,15 @@ _MONTHS_AND_DAYS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 }  # fmt: skip
+#: English prepositions: as a trigger, one attaches to the words just before it ("the summit in Baku").
+PREPOSITIONS = {
+    "in", "at", "on", "of", "to", "from", "over", "about", "through", "via", "between", "against", "during", "after",
+    "since", "within", "inside", "across", "following", "regarding", "concerning", "including",
+}  # fmt: skip
+#: A preposition's subject is at most this many tokens before it, its object at most this many after it.
+PREPOSITION_GAP = (2, 3)
+#: Words that open a clause whose subject comes after it ("Despite brokering the ceasefire, Russia ...").
+FRONTING = {"despite", "after", "before", "by", "while", "having", "since", "when", "without"}
 #: Relations that hold whichever way round they are said.
 SYMMETRIC = {"metWith", "borders", "alliedWith"}
 
@@ -106,6 +116,7 @@ class Candidate:
     reason: str
     sentence: Sentence
     date: FoundDate | None = None
+    dated: bool = True  # False for offices and other standing facts, which take no date from the sentence
 
     @property
     def triple(self) -> tuple[str, str, str]:
@@ -227,7 +238,11 @@ class Drafter:
             if not any(a < end and start < b for a, b in covered):
                 triggers.append(_Trig(self.gazetteer.nlp.vocab.strings[match_id], s, e, start, end))
         # A shorter trigger inside a longer one ("met" in "met with") is the same word.
-        triggers = [t for t in triggers if not any(o is not t and o.first <= t.first and t.last <= o.last and (o.last - o.first) > (t.last - t.first) for o in triggers)]
+        triggers = [
+            t
+            for t in triggers
+            if not any(o is not t and o.first <= t.first and t.last <= o.last and (o.last - o.first) > (t.last - t.first) for o in triggers)
+        ]
         nested_hits = [_Hit(m, bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end)) for m in nested]
         draft = Draft(doc, sorted(mentions + nested, key=lambda m: (m.start, -m.end)), [], [], [], [])
         candidates: list[Candidate] = []
@@ -239,7 +254,7 @@ class Drafter:
             found = _best_per_pair(found, self.schema)
             dates = find_dates(sentence.text, doc.published, doc.not_after)
             for cand in found:
-                cand.date = _nearest_date(cand, dates, sentence)
+                cand.date = _nearest_date(cand, dates, sentence) if cand.dated else None
             candidates += found
         kept: dict[tuple[str, str, str, int], Candidate] = {}
         for cand in candidates:
@@ -273,8 +288,10 @@ class Drafter:
         return entity is not None and self.schema.fits(frozenset({entity.type_iri}), allowed)
 
     def _pick(self, hit: _Hit, allowed) -> str | None:
-        """The first of the mention's possible entities that fits ``allowed``."""
-        return next((e for e in hit.mention.entities if self._fits(e, allowed)), None)
+        """The first of the mention's possible entities that fits ``allowed``; a city's own reading before a state it may stand for."""
+        fitting = [e for e in hit.mention.entities if self._fits(e, allowed)]
+        cities = [e for e in fitting if self.gazetteer.entities[e].type == "City"]
+        return (cities or fitting or [None])[0]
 
     def _sentence_candidates(self, text, tokens, sentence, hits: list[_Hit], triggers: list[_Trig], nested) -> list[Candidate]:
         out: list[Candidate] = []
@@ -312,8 +329,10 @@ class Drafter:
         left = [h for h in hits if h.last <= trig.first][::-1]  # nearest first
         right = [h for h in hits if h.first >= trig.last]
         subject_side, object_side = (right, left) if passive else (left, right)
-        subject = self._nearest(subject_side, prop.domain, trig)
-        obj = self._nearest(object_side, prop.range, trig)
+        preposition = trig.phrase in PREPOSITIONS
+        left_gap, right_gap = PREPOSITION_GAP if preposition else (MAX_GAP, MAX_GAP)
+        subject = self._nearest(subject_side, prop.domain, trig, right_gap if passive else left_gap)
+        obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
         placement = "passive voice ('... by')" if passive else "active voice"
         factor = 1.0
         if prop.name in SYMMETRIC and subject and not obj:
@@ -322,7 +341,9 @@ class Drafter:
             if pair and _coordinated(tokens, pair[0], subject[0]):
                 obj = (pair[0], self._pick(pair[0], prop.range))
                 placement, factor = "both names before the trigger", 0.9
-        if subject is None and obj is not None and not passive:
+        opener = tokens[trig.first - 1].lower_ if trig.first > 0 else ""
+        fronted = trig.phrase.endswith(("ing", "ed")) and (opener in FRONTING or trig.first == _sentence_first_token(tokens, sentence))
+        if subject is None and obj is not None and not passive and fronted:
             # "Despite brokering the ceasefire, Russia ...": the subject follows the object.
             after = [h for h in right if h.first >= obj[0].last]
             subject = self._nearest(after, prop.domain, trig, limit=MAX_GAP + 6)
@@ -407,13 +428,17 @@ class Drafter:
         for first, second in zip(ordered, ordered[1:], strict=False):
             between = [t.text for t in tokens[first.last : second.first]]
             if holds and between in ([], [","]):
-                post = self._pick(first, holds.range)
-                person = self._pick(second, holds.domain)
+                post_hit, person_hit = first, second
+                post, person = self._pick(first, holds.range), self._pick(second, holds.domain)
                 if not (post and person):
+                    post_hit, person_hit = second, first
                     post, person = self._pick(second, holds.range), self._pick(first, holds.domain)
                 if post and person:
                     confidence = (first.mention.score + second.mention.score) / 200 * 0.9
-                    out.append(self._candidate(person, "holdsPost", post, [first, second], None, confidence, "an office named next to a person (apposition)", sentence))
+                    reason = "an office named next to a person (apposition)"
+                    out.append(
+                        self._candidate(person, "holdsPost", post, [person_hit, post_hit], None, confidence, reason, sentence, dated=False)
+                    )
         if post_in:
             for hit in ordered:
                 post = self._pick(hit, post_in.domain)
@@ -424,7 +449,7 @@ class Drafter:
                     if place:
                         confidence = hit.mention.score / 100 * 0.85
                         reason = f"the office is named with '{token.text}'"
-                        out.append(self._candidate(post, "postIn", place, [hit], None, confidence, reason, sentence))
+                        out.append(self._candidate(post, "postIn", place, [hit], None, confidence, reason, sentence, dated=False))
                         break
         return out
 
@@ -434,15 +459,19 @@ class Drafter:
                 return name.entity
         return None
 
-    def _candidate(self, subject, relation, obj, hits: list[_Hit], trigger_span, confidence, reason, sentence) -> Candidate:
+    def _candidate(
+        self, subject, relation, obj, hits: list[_Hit], trigger_span, confidence, reason, sentence, dated: bool = True
+    ) -> Candidate:
         spans = [(h.mention.start, h.mention.end) for h in hits] + ([trigger_span] if trigger_span else [])
         start, end = min(a for a, _ in spans), max(b for _, b in spans)
-        names = "; ".join(f"'{h.mention.text}' = {e} ({h.mention.how} {h.mention.score:g})" for h, e in zip(hits, [subject, obj], strict=False))
+        names = "; ".join(
+            f"'{h.mention.text}' = {e} ({h.mention.how} {h.mention.score:g})" for h, e in zip(hits, [subject, obj], strict=False)
+        )
         known = self.known.get((subject, relation, obj))
         if known:
             confidence = min(1.0, confidence + 0.2)
             reason += f"; the graph already has it from {', '.join(known[:3])}"
-        return Candidate(subject, relation, obj, start, end, "", round(confidence, 2), f"{reason}; {names}", sentence)
+        return Candidate(subject, relation, obj, start, end, "", round(confidence, 2), f"{reason}; {names}", sentence, dated=dated)
 
     def _describe(self, prop: Property) -> str:
         return f"{self.schema.describe(prop.domain)} -> {self.schema.describe(prop.range)}"
@@ -506,14 +535,21 @@ class Drafter:
             return "Person", f"followed by '{after}'", 0.6
         if before in ("in", "to", "from", "near", "at", "across", "into"):
             return "Place", f"after '{before}'", 0.5
+        following = [t.lower_ for t in tokens[piece[-1].i + 1 : piece[-1].i + 3]]
+        if following[:1] == [","] and following[1:2] in (["a"], ["an"], ["the"]):
+            return "Person", "described after a comma ('X, a ...')", 0.5
         if 2 <= len(piece) <= 3 and all(t.is_alpha and t.is_title for t in piece):
-            return "Person", "two or three capitalised words", 0.4
+            return "Person", "two or three capitalised words", 0.35
         return "Organisation", "a capitalised name with no telling word", 0.3
 
 
 # ----------------------------------------------------------------------------------------------
 # Helpers
 # ----------------------------------------------------------------------------------------------
+
+
+def _sentence_first_token(tokens, sentence: Sentence) -> int:
+    return next((t.i for t in tokens if t.idx >= sentence.start), 0)
 
 
 def _coordinated(tokens, first: _Hit, second: _Hit) -> bool:
@@ -531,7 +567,11 @@ def _best_per_pair(found: list[Candidate], schema: Schema) -> list[Candidate]:
     for group in by_pair.values():
         best: dict[tuple[str, str, str], Candidate] = {}
         for cand in group:
-            key = cand.triple if cand.relation not in SYMMETRIC else (min(cand.subject, cand.object), cand.relation, max(cand.subject, cand.object))
+            key = (
+                cand.triple
+                if cand.relation not in SYMMETRIC
+                else (min(cand.subject, cand.object), cand.relation, max(cand.subject, cand.object))
+            )
             if key not in best or best[key].confidence < cand.confidence:
                 best[key] = cand
         ranked = sorted(best.values(), key=lambda c: -c.confidence)
@@ -759,3 +799,52 @@ def render(draft: Draft) -> str:
         if names:
             lines.append(f"    mentions: {scalar(', '.join(names))}")
     return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------------------------
+# The command's work: draft one document of the seeds into seeds/drafts/
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Written:
+    path: object  # Path
+    draft: Draft
+
+
+def write_draft(doc_id: str, seeds_dir=None, force: bool = False) -> Written:
+    """Draft document ``doc_id`` of the seeds into ``drafts/<doc_id>.yaml``; raise PeacegraphError on bad input."""
+    from peacegraph import paths
+    from peacegraph.errors import PeacegraphError
+    from peacegraph.load.documents import display_path
+    from peacegraph.load.loader import load_curation
+    from peacegraph.load.yamlsource import suggest
+
+    where = paths.seed_paths(seeds_dir)
+    curation = load_curation(where.facts, where.documents_metadata)
+    doc = curation.documents.get(doc_id)
+    if doc is None:
+        raise PeacegraphError(
+            f"unknown document '{doc_id}'; add it with 'peacegraph add-document PATH' or use an id from documents.yaml"
+            + suggest(doc_id, list(curation.documents))
+        )
+    target = where.drafts / f"{doc_id}.yaml"
+    if target.exists() and not force:
+        raise PeacegraphError(
+            f"{display_path(target)} already exists (it may hold your edits); accept it, delete it, or use --force to overwrite it"
+        )
+    known: dict[tuple[str, str, str], list[str]] = {}
+    curated: set[tuple[str, str, str]] = set()
+    for fact in curation.facts:
+        if fact.object:
+            if fact.source == doc_id:
+                curated.add((fact.subject, fact.relation.name, fact.object))
+            else:
+                known.setdefault((fact.subject, fact.relation.name, fact.object), []).append(fact.id)
+    drafter = Drafter(Gazetteer.from_curation(curation), curation.schema, known)
+    draft = drafter.draft(doc, curated)
+    from peacegraph.curate.ingest import _atomic_write
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(target, render(draft).encode("utf-8"))
+    return Written(target, draft)

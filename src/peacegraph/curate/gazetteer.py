@@ -148,7 +148,13 @@ class Gazetteer:
         stems = []
         for name in self.names:
             entity = self.entities[name.entity]
-            if entity.type in PLACE_TYPES and " " not in name.text and "-" not in name.text and len(name.text) >= 4 and name.text[0].isupper():
+            if (
+                entity.type in PLACE_TYPES
+                and " " not in name.text
+                and "-" not in name.text
+                and len(name.text) >= 4
+                and name.text[0].isupper()
+            ):
                 stems.append((fold(name.text), name.entity))
         return stems
 
@@ -214,7 +220,17 @@ class Gazetteer:
                 continue
             for stem_source, entity in self._demonym_stems:
                 if demonym_of(word, stem_source):
-                    out.append(Mention(token.idx, token.idx + len(word), text[token.idx : token.idx + len(word)], (entity,), stem_source, "demonym", SCORES["demonym"]))
+                    out.append(
+                        Mention(
+                            token.idx,
+                            token.idx + len(word),
+                            text[token.idx : token.idx + len(word)],
+                            (entity,),
+                            stem_source,
+                            "demonym",
+                            SCORES["demonym"],
+                        )
+                    )
                     break
         return out
 
@@ -225,7 +241,9 @@ class Gazetteer:
         out: list[Mention] = []
         for run in capitalised_runs(doc):
             # Longest stretches first, so "Charles Miche" wins over "Charles".
-            spans = sorted(((i, j) for i in range(len(run)) for j in range(i + 1, min(len(run), i + 5) + 1)), key=lambda ij: (ij[0] - ij[1], ij[0]))
+            spans = sorted(
+                ((i, j) for i in range(len(run)) for j in range(i + 1, min(len(run), i + 5) + 1)), key=lambda ij: (ij[0] - ij[1], ij[0])
+            )
             taken: list[tuple[int, int]] = []
             for i, j in spans:
                 if run[i].text == "-" or run[j - 1].text == "-":

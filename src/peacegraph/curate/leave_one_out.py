@@ -98,7 +98,9 @@ def known_facts(curation: Curation, doc_id: str) -> dict[tuple[str, str, str], l
 def _names_in(curation: Curation, entity_id: str, text: str) -> bool:
     entity = curation.entities[entity_id]
     folded = fold(text).lower()
-    return any(re.search(r"(?<!\w)" + re.escape(fold(n).lower()) + r"(?!\w)", folded) for n in [entity.label, *(a.label for a in entity.aliases)])
+    return any(
+        re.search(r"(?<!\w)" + re.escape(fold(n).lower()) + r"(?!\w)", folded) for n in [entity.label, *(a.label for a in entity.aliases)]
+    )
 
 
 def _matches(fact: Fact, subject: str, relation: str, obj: str) -> bool:
