@@ -12,6 +12,7 @@ of places ("Armenian", "Russian") are linked to the place as demonyms.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -108,6 +109,10 @@ class Gazetteer:
         names = []
         for entity in entities.values():
             names.append(Name(entity.label, entity.id, True))
+            # "White House summit (August 2025)": texts name it without the curators' disambiguating brackets.
+            bare = re.sub(r"\s*\([^()]*\)$", "", entity.label)
+            if bare != entity.label and len(bare) >= MIN_LOOSE_LENGTH:
+                names.append(Name(bare, entity.id, True))
             names += [Name(a.label, entity.id, False) for a in entity.aliases if (entity.id, a.label) not in without_aliases]
         capitals: dict[str, tuple[str, ...]] = {}
         for fact in curation.facts:
