@@ -30,6 +30,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("day", re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS}),? {_YEAR}\b")),
     ("day", re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?,? {_YEAR}\b")),
     ("month", re.compile(rf"\b(?:{_MONTHS}),? {_YEAR}\b")),
+    ("day-of-year", re.compile(rf"\b(?:(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS}))\b(?!,? \d)")),
     ("relative-day", re.compile(rf"\b(?:[Oo]n |[Ll]ast |[Tt]his |[Nn]ext )?(?:{_WEEKDAYS})\b")),
     ("relative-day", re.compile(r"\b(?:[Yy]esterday|[Tt]oday|[Tt]his week|[Ll]ast week)\b")),
     ("relative-month", re.compile(r"\b(?:[Ll]ast|[Tt]his|[Nn]ext) month\b")),
@@ -134,6 +135,11 @@ def _resolve(kind: str, words: str, published: TimeValue, base: dt.datetime) -> 
         if when is None:
             return None
         return str(when.year), f"'{words}' counted from the publication date {pub}"
+    if kind == "day-of-year":
+        when = _parse(phrase, base)
+        if when is None:
+            return None
+        return when.strftime("%Y-%m-%d"), f"'{words}' with the year from the publication date {pub} (the latest such day not after it)"
     if kind == "month-of-year":
         when = _parse(phrase, base)
         if when is None:

@@ -253,8 +253,9 @@ class Drafter:
             found = self._sentence_candidates(text, tokens, sentence, in_s, trig_s, nested_s)
             found = _best_per_pair(found, self.schema)
             dates = find_dates(sentence.text, doc.published, doc.not_after)
+            earlier = _paragraph_date(text, sentence, doc)
             for cand in found:
-                cand.date = _nearest_date(cand, dates, sentence) if cand.dated else None
+                cand.date = (_nearest_date(cand, dates, sentence) or earlier) if cand.dated else None
             candidates += found
         kept: dict[tuple[str, str, str, int], Candidate] = {}
         for cand in candidates:
@@ -315,8 +316,12 @@ class Drafter:
             whole = self._pick(outer, prop.range)
             if not whole:
                 continue
-            for inner in nested:
-                if outer.mention.start <= inner.mention.start and inner.mention.end <= outer.mention.end:
+            inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]
+            sides = {self._pick(h, prop.domain) for h in inside} - {None, whole}
+            if len(sides) < 2:
+                continue  # "the Armenia-Azerbaijan conflict" names its sides; "the collapse of the Soviet Union" names no side
+            for inner in inside:
+                if True:
                     side = self._pick(inner, prop.domain)
                     if side and side != whole:
                         confidence = (outer.mention.score + inner.mention.score) / 200 * 0.6
@@ -325,16 +330,24 @@ class Drafter:
         return out
 
     def _around(self, trig: _Trig, prop: Property, hits: list[_Hit], tokens, sentence) -> list[Candidate]:
-        passive = trig.last < len(tokens) and tokens[trig.last].lower_ == "by"
+        following = tokens[trig.last].lower_ if trig.last < len(tokens) else ""
+        passive = following == "by"
         left = [h for h in hits if h.last <= trig.first][::-1]  # nearest first
         right = [h for h in hits if h.first >= trig.last]
+        if following == "between" or (prop.name in SYMMETRIC and following in ("of", "among")):
+            # "the meeting between A and B": both sides follow the trigger; whoever stands before it is not one of them.
+            return self._between(trig, prop, right, hits, tokens, sentence)
         subject_side, object_side = (right, left) if passive else (left, right)
         preposition = trig.phrase in PREPOSITIONS
         left_gap, right_gap = PREPOSITION_GAP if preposition else (MAX_GAP, MAX_GAP)
+        if preposition and not passive:
+            # A preposition after a comma does not attach to what stands before the comma.
+            left = [h for h in left if "," not in [t.text for t in tokens[h.last : trig.first]]]
         subject = self._nearest(subject_side, prop.domain, trig, right_gap if passive else left_gap)
         obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
         placement = "passive voice ('... by')" if passive else "active voice"
-        factor = 1.0
+        # "said that X ...": X is what the reported clause is about only now and then.
+        factor = 0.7 if following == "that" else 1.0
         if prop.name in SYMMETRIC and subject and not obj:
             # "A and B met": both names before the trigger.
             pair = [h for h in left if h is not subject[0] and self._pick(h, prop.range)]
@@ -370,6 +383,20 @@ class Drafter:
                 out.append(self._candidate(s_id, prop.name, o_id, [s_hit, o_hit], (trig.start, trig.end), confidence, reason, sentence))
         return out
 
+    def _between(self, trig: _Trig, prop: Property, right: list[_Hit], hits, tokens, sentence) -> list[Candidate]:
+        first = self._nearest(right, prop.domain, trig, 3)
+        if first is None:
+            return []
+        rest = [h for h in right if h.first >= first[0].last]
+        second = next(((h, e) for h in rest[:2] if _coordinated(tokens, first[0], h) and (e := self._pick(h, prop.range))), None)
+        if second is None or second[1] == first[1]:
+            return []
+        hits_pair = [first[0], second[0]]
+        gap = second[0].last - trig.first
+        confidence = sum(h.mention.score for h in hits_pair) / 200 * self.lexicon.specificity(trig.phrase) / (1 + max(0, gap - 6) / 12)
+        reason = f"trigger '{trig.phrase}' followed by both sides; {prop.name}: {self._describe(prop)}"
+        return [self._candidate(first[1], prop.name, second[1], hits_pair, (trig.start, trig.end), confidence, reason, sentence)]
+
     def _nearest(self, side: list[_Hit], allowed, trig: _Trig, limit: int = MAX_GAP) -> tuple[_Hit, str] | None:
         for hit in side:
             distance = hit.first - trig.last if hit.first >= trig.last else trig.first - hit.last
@@ -393,6 +420,9 @@ class Drafter:
                     break
                 other = ordered[index]
                 first, second = (other, current) if direction < 0 else (current, other)
+                if not tokens[first.last : second.first]:
+                    current = other  # a title next to its name ("Azerbaijani President Ilham Aliyev"): one name, go on
+                    continue
                 if not _coordinated(tokens, first, second):
                     break
                 entity = self._pick(other, allowed)
@@ -589,6 +619,17 @@ def _has_sub_property(name: str, others: set[str], schema: Schema) -> bool:
         if (schema.relations[other].iri, RDFS.subPropertyOf, prop.iri) in schema.graph:
             return True
     return False
+
+
+def _paragraph_date(text: str, sentence: Sentence, doc: Document) -> FoundDate | None:
+    """The last date given earlier in the sentence's paragraph: a story keeps its time until it names another."""
+    start = text.rfind("\n", 0, sentence.start) + 1
+    before = find_dates(text[start : sentence.start], doc.published, doc.not_after)
+    if not before:
+        return None
+    last = before[-1]
+    note = f"'{last.text}' earlier in the paragraph" + (f"; {last.note}" if last.note else "")
+    return FoundDate(last.start + start, last.end + start, last.text, last.value, note)
 
 
 def _nearest_date(cand: Candidate, dates: list[FoundDate], sentence: Sentence) -> FoundDate | None:

@@ -30,7 +30,7 @@ PLACE_TYPES = {"State", "Region", "Territory", "Exclave", "Province", "City", "P
 #: Endings that make an adjective or a people from a place name, after dropping up to two of its last letters.
 DEMONYM_ENDINGS = ("n", "ns", "an", "ans", "ian", "ians", "i", "is", "ese", "ish", "s")
 #: Scores by how a mention matched a name.
-SCORES = {"exact": 100.0, "typography": 99.0, "diacritics": 97.0, "case": 95.0, "demonym": 80.0}
+SCORES = {"exact": 100.0, "typography": 99.0, "diacritics": 97.0, "case": 95.0, "demonym": 60.0}
 
 
 def fold(text: str) -> str:
