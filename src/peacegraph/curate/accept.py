@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peacegraph import paths
-from peacegraph.curate.ingest import _atomic_write
+from peacegraph.curate.ingest import atomic_write
 from peacegraph.errors import PeacegraphError, Problem, SeedError
 from peacegraph.load.documents import display_path
 from peacegraph.load.yamlsource import Record, Seq, check_keys, read_yaml
@@ -82,7 +82,7 @@ def accept(doc_id: str, seeds_dir: Path | None = None) -> Accepted:
         raise PeacegraphError(f"{shown} has no records left to accept; add facts to it, or delete it")
     _check(where, doc_id, written, targets, shown)
     for suffix, out in written.items():
-        _atomic_write(targets[suffix], ("\n".join(out.lines) + "\n").encode("utf-8"))
+        atomic_write(targets[suffix], ("\n".join(out.lines) + "\n").encode("utf-8"))
     draft_path.unlink()
     return Accepted(doc_id, [targets[s] for s in written], counts, draft_path)
 

@@ -30,7 +30,10 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("day", re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS}),? {_YEAR}\b")),
     ("day", re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?,? {_YEAR}\b")),
     ("month", re.compile(rf"\b(?:{_MONTHS}),? {_YEAR}\b")),
-    ("day-of-year", re.compile(rf"\b(?:(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS}))\b(?!,? \d)")),
+    (
+        "day-of-year",
+        re.compile(rf"\b(?:(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS}))\b(?!,? \d)"),
+    ),
     ("relative-day", re.compile(rf"\b(?:[Oo]n |[Ll]ast |[Tt]his |[Nn]ext )?(?:{_WEEKDAYS})\b")),
     ("relative-day", re.compile(r"\b(?:[Yy]esterday|[Tt]oday|[Tt]his week|[Ll]ast week)\b")),
     ("relative-month", re.compile(r"\b(?:[Ll]ast|[Tt]his|[Nn]ext) month\b")),

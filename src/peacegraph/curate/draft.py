@@ -29,6 +29,7 @@ import bisect
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from peacegraph.curate.coverage import Sentence, split_sentences
 from peacegraph.curate.dating import FoundDate, find_dates
@@ -304,7 +305,7 @@ class Drafter:
                 prop = self.schema.relations[name]
                 if prop.is_object:
                     out += self._around(trig, prop, hits, tokens, sentence)
-        out += self._structural(hits, tokens, sentence)
+        out += self._structural(hits, nested, tokens, sentence)
         out += self._compound(hits, nested, sentence)
         return out
 
@@ -321,12 +322,11 @@ class Drafter:
             if len(sides) < 2:
                 continue  # "the Armenia-Azerbaijan conflict" names its sides; "the collapse of the Soviet Union" names no side
             for inner in inside:
-                if True:
-                    side = self._pick(inner, prop.domain)
-                    if side and side != whole:
-                        confidence = (outer.mention.score + inner.mention.score) / 200 * 0.6
-                        reason = f"'{inner.mention.text}' is named inside the name '{outer.mention.text}'"
-                        out.append(self._candidate(side, "partyTo", whole, [inner, outer], None, confidence, reason, sentence))
+                side = self._pick(inner, prop.domain)
+                if side and side != whole:
+                    confidence = (outer.mention.score + inner.mention.score) / 200 * 0.6
+                    reason = f"'{inner.mention.text}' is named inside the name '{outer.mention.text}'"
+                    out.append(self._candidate(side, "partyTo", whole, [inner, outer], None, confidence, reason, sentence))
         return out
 
     def _around(self, trig: _Trig, prop: Property, hits: list[_Hit], tokens, sentence) -> list[Candidate]:
@@ -410,7 +410,6 @@ class Drafter:
     def _coordinated_with(self, hit: _Hit, hits: list[_Hit], tokens, allowed) -> list[tuple[_Hit, str]]:
         """Names listed with ``hit`` ("Armenia and Azerbaijan", "Russia, Turkey and Iran") that also fit."""
         out = []
-        chain = [hit]
         for direction in (-1, 1):
             current = hit
             while True:
@@ -429,7 +428,6 @@ class Drafter:
                 if entity is None:
                     break
                 out.append((other, entity))
-                chain.append(other)
                 current = other
         return out
 
@@ -449,11 +447,10 @@ class Drafter:
                 return [self._candidate(entity, "status", concept, [hit], (trig.start, trig.end), confidence, reason, sentence)]
         return []
 
-    def _structural(self, hits: list[_Hit], tokens, sentence) -> list[Candidate]:
+    def _structural(self, hits: list[_Hit], nested: list[_Hit], tokens, sentence) -> list[Candidate]:
         """Offices: 'Prime Minister Nikol Pashinyan' (holdsPost) and 'Armenian Prime Minister' (postIn)."""
         out = []
         holds = self.schema.relations.get("holdsPost")
-        post_in = self.schema.relations.get("postIn")
         ordered = sorted(hits, key=lambda h: h.first)
         for first, second in zip(ordered, ordered[1:], strict=False):
             between = [t.text for t in tokens[first.last : second.first]]
@@ -469,17 +466,48 @@ class Drafter:
                     out.append(
                         self._candidate(person, "holdsPost", post, [person_hit, post_hit], None, confidence, reason, sentence, dated=False)
                     )
-        if post_in:
-            for hit in ordered:
-                post = self._pick(hit, post_in.domain)
-                if not post:
+        # An office or a body named with its state or organisation: "Armenian Prime Minister", "U.S. Department of State".
+        for name in ("postIn", "subOrganisationOf"):
+            prop = self.schema.relations.get(name)
+            for hit in ordered if prop else []:
+                part = self._pick(hit, prop.domain)
+                if not part:
                     continue
-                for token in tokens[hit.first : hit.last]:
-                    place = self._place_of_word(token.text, post_in.range)
-                    if place:
-                        confidence = hit.mention.score / 100 * 0.85
-                        reason = f"the office is named with '{token.text}'"
-                        out.append(self._candidate(post, "postIn", place, [hit], None, confidence, reason, sentence, dated=False))
+                inner = [h for h in nested if hit.mention.start <= h.mention.start and h.mention.end <= hit.mention.end]
+                words = [(t.text, self._place_of_word(t.text, prop.range)) for t in tokens[hit.first : hit.last]]
+                named = [(h.mention.text, self._pick(h, prop.range)) for h in inner] + words
+                whole = next(((word, e) for word, e in named if e and e != part), None)
+                if whole:
+                    confidence = hit.mention.score / 100 * 0.85
+                    reason = f"'{hit.mention.text}' is named with '{whole[0]}'"
+                    out.append(self._candidate(part, name, whole[1], [hit], None, confidence, reason, sentence, dated=False))
+        out += self._possessive(ordered, tokens, sentence)
+        return out
+
+    def _possessive(self, ordered: list[_Hit], tokens, sentence) -> list[Candidate]:
+        """ "Armenia's southern Syunik region", "Nakhchivan, Azerbaijan's exclave": a place in a state, a body or office of it."""
+        out = []
+        by_kind = [(n, self.schema.relations.get(n)) for n in ("locatedIn", "subOrganisationOf", "postIn")]
+        for owner in ordered:
+            after = tokens[owner.last : owner.last + 1]
+            if not (after and after[0].text in ("'s", "'")):
+                continue
+            # "A's [a few lower-case words] B" or "B, A's ...".
+            right = next((h for h in ordered if h.first > owner.last and h.first - owner.last <= 3), None)
+            left = next((h for h in ordered if h.last + 1 == owner.first and tokens[h.last].text == ","), None)
+            for part in (right, left):
+                if part is None:
+                    continue
+                if part is right and not all(t.is_lower for t in tokens[owner.last + 1 : part.first]):
+                    continue
+                for name, prop in by_kind:
+                    if prop is None:
+                        continue
+                    subject, obj = self._pick(part, prop.domain), self._pick(owner, prop.range)
+                    if subject and obj and subject != obj:
+                        confidence = (part.mention.score + owner.mention.score) / 200 * 0.8
+                        reason = f"'{owner.mention.text}'s' before or beside '{part.mention.text}' (possessive)"
+                        out.append(self._candidate(subject, name, obj, [part, owner], None, confidence, reason, sentence, dated=False))
                         break
         return out
 
@@ -510,7 +538,7 @@ class Drafter:
     def _new_aliases(self, text: str, mentions: list[Mention]) -> list[NewAlias]:
         out: dict[tuple[str, str], NewAlias] = {}
         for m in mentions:
-            if m.how == "fuzzy" and (m.entity, m.text) not in out:
+            if m.how in ("fuzzy", "extended") and (m.entity, m.text) not in out:
                 out[(m.entity, m.text)] = NewAlias(m.entity, m.text, m.name, m.score, _sentence_quote(text, m.start, m.end))
         return list(out.values())
 
@@ -849,11 +877,11 @@ def render(draft: Draft) -> str:
 
 @dataclass
 class Written:
-    path: object  # Path
+    path: Path
     draft: Draft
 
 
-def write_draft(doc_id: str, seeds_dir=None, force: bool = False) -> Written:
+def write_draft(doc_id: str, seeds_dir: Path | None = None, force: bool = False) -> Written:
     """Draft document ``doc_id`` of the seeds into ``drafts/<doc_id>.yaml``; raise PeacegraphError on bad input."""
     from peacegraph import paths
     from peacegraph.errors import PeacegraphError
@@ -884,8 +912,8 @@ def write_draft(doc_id: str, seeds_dir=None, force: bool = False) -> Written:
                 known.setdefault((fact.subject, fact.relation.name, fact.object), []).append(fact.id)
     drafter = Drafter(Gazetteer.from_curation(curation), curation.schema, known)
     draft = drafter.draft(doc, curated)
-    from peacegraph.curate.ingest import _atomic_write
+    from peacegraph.curate.ingest import atomic_write
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(target, render(draft).encode("utf-8"))
+    atomic_write(target, render(draft).encode("utf-8"))
     return Written(target, draft)

@@ -23,6 +23,8 @@ from peacegraph.load.loader import Curation, Entity
 _TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "′": "'", "–": "-", "—": "-", "\u00a0": " "})
 #: A fuzzy match needs at least this rapidfuzz ratio (0-100) between the words and a known name.
 FUZZY_CUTOFF = 84.0
+#: One word matches a one-word name spelt differently at this Jaro-Winkler similarity (0-1) or more.
+WORD_CUTOFF = 0.93
 #: Shorter names are matched only exactly (case and all): "US" must not match "us".
 MIN_LOOSE_LENGTH = 4
 #: Entity types whose one-word names have adjectives ("Armenia" -> "Armenian") linked as demonyms.
@@ -79,7 +81,7 @@ class Mention:
     text: str
     entities: tuple[str, ...]  # the entities this name can mean, most likely first
     name: str  # the known name it matched, or came closest to
-    how: str  # exact, typography, diacritics, case, demonym, fuzzy
+    how: str  # exact, typography, diacritics, case, demonym, fuzzy, extended
     score: float  # 0-100
 
     @property
@@ -124,8 +126,13 @@ class Gazetteer:
     @cached_property
     def nlp(self):
         import spacy
+        from spacy.util import compile_infix_regex
 
-        return spacy.blank("en")
+        nlp = spacy.blank("en")
+        # Also split "U.S./EU" and "U.S.-brokered", so that each name and trigger is a token of its own.
+        infixes = [*nlp.Defaults.infixes, r"(?<=[\w.])/(?=\w)", r"(?<=\.)-(?=[a-z])"]
+        nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+        return nlp
 
     @cached_property
     def _groups(self) -> dict[str, list[Name]]:
@@ -147,6 +154,10 @@ class Gazetteer:
     @cached_property
     def _fuzzy_choices(self) -> dict[str, list[Name]]:
         return {key: names for key, names in self._groups.items() if len(key) >= 5 and not all(is_acronym(n.text) for n in names)}
+
+    @cached_property
+    def _single_words(self) -> list[str]:
+        return [key for key in self._fuzzy_choices if key.isalpha()]
 
     @cached_property
     def _demonym_stems(self) -> list[tuple[str, str]]:
@@ -185,6 +196,7 @@ class Gazetteer:
                 found.append(mention)
         top = _outermost(found)
         nested = [m for m in found if m not in top]
+        top = [self._extend_person(text, doc, m, top) for m in top]
         covered = [(m.start, m.end) for m in top]
         extra = self._demonyms(text, doc, covered)
         covered += [(m.start, m.end) for m in extra]
@@ -217,6 +229,33 @@ class Gazetteer:
         entities += tuple(s for e in entities for s in self.capitals.get(e, ()) if s not in entities)
         return Mention(start, end, original, entities, best[2].text, best[1], best[0])
 
+    def _extend_person(self, text: str, doc, mention: Mention, top: list[Mention]) -> Mention:
+        """'Antony J. Blinken' when only 'Blinken' is known: take in the capitalised words and initials before a
+        person's name when the first of them begins the person's label."""
+        entity = self.entities[mention.entity]
+        if entity.type != "Person":
+            return mention
+        first_name = fold(entity.label.split()[0]).lower()
+        index = next((t.i for t in doc if t.idx == mention.start), None)
+        if index is None:
+            return mention
+        start = None
+        for back in range(1, 4):
+            i = index - back
+            if i < 0:
+                break
+            token = doc[i]
+            if not (token.text[:1].isupper() and (token.is_alpha or re.fullmatch(r"[A-Z]\.", token.text))) or token.whitespace_ == "":
+                break
+            if any(m.start <= token.idx < m.end for m in top):
+                break
+            if token.lower_ == first_name:
+                start = token.idx
+                break
+        if start is None:
+            return mention
+        return Mention(start, mention.end, text[start : mention.end], mention.entities, entity.label, "extended", 90.0)
+
     def _demonyms(self, text: str, doc, covered: list[tuple[int, int]]) -> list[Mention]:
         out = []
         for token in doc:
@@ -241,6 +280,7 @@ class Gazetteer:
 
     def _fuzzy(self, text: str, doc, covered: list[tuple[int, int]]) -> list[Mention]:
         from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import JaroWinkler
 
         choices = list(self._fuzzy_choices)
         out: list[Mention] = []
@@ -260,6 +300,10 @@ class Gazetteer:
                 if len(query) < 5:
                     continue
                 hit = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+                if hit is None and j - i == 1 and run[i].is_alpha:
+                    # One word spelt another way ("Türkiye", "Hardut"): Jaro-Winkler weighs the shared beginning.
+                    hit = process.extractOne(query, self._single_words, scorer=JaroWinkler.normalized_similarity, score_cutoff=WORD_CUTOFF)
+                    hit = (hit[0], hit[1] * 100, hit[2]) if hit else None
                 if hit is None or hit[0] == query:
                     continue
                 names = self._fuzzy_choices[hit[0]]

@@ -393,15 +393,16 @@ def _write(where: paths.SeedPaths, file_name: str, data: bytes, record: str) -> 
         if problems:
             raise IngestError(f"the new record would not load ({problems[0]}); nothing was written")
     target = where.documents / file_name
-    _atomic_write(target, data)
+    atomic_write(target, data)
     try:
-        _atomic_write(metadata, updated.encode("utf-8"))
+        atomic_write(metadata, updated.encode("utf-8"))
     except OSError:
         target.unlink(missing_ok=True)
         raise
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, so a reader never sees half of it."""
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as handle:

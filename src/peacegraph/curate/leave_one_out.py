@@ -113,8 +113,6 @@ def _matches(fact: Fact, subject: str, relation: str, obj: str) -> bool:
 
 def score_document(curation: Curation, doc_id: str) -> Score:
     """Draft ``doc_id`` with the graph as it was without it, and score the draft against its curated facts."""
-    from peacegraph.curate.draft import MIN_CONFIDENCE  # noqa: F401  (the threshold the draft used)
-
     doc = curation.documents[doc_id]
     gone_entities, gone_aliases = dropped(curation, doc_id)
     gazetteer = Gazetteer.from_curation(curation, gone_entities, gone_aliases, without_source=doc_id)
