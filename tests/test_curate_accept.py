@@ -134,3 +134,19 @@ def test_accept_without_a_draft(tmp_path):
         shutil.copytree(paths.SEEDS_DIR / part, tmp_path / "seeds" / part)
     result = CliRunner().invoke(main, ["accept", "d004", "--seeds", str(tmp_path / "seeds")])
     assert result.exit_code == 2 and "run 'peacegraph draft d004' first" in result.output
+
+
+def test_a_record_that_fails_a_quality_rule_is_not_moved(drafted):
+    # A date after the source could know passes the loader but fails the build's date-after-source rule.
+    draft_path = drafted / "drafts" / "d005.yaml"
+    text = draft_path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if line == "    date: 2025-09-08")
+    lines[index] = "    date: 2030-01"
+    draft_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = facts_state(drafted)
+    result = CliRunner().invoke(main, ["accept", "d005", "--seeds", str(drafted)])
+    assert result.exit_code == 1, result.output
+    assert "date-after-source" in result.output and "Nothing was moved." in result.output
+    assert "seeds/drafts/d005.yaml:" in result.output
+    assert facts_state(drafted) == before and draft_path.exists()

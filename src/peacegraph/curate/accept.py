@@ -7,8 +7,11 @@ curated documents, so that curators of different documents never edit one
 file). The ``candidate:`` mapping of each record is cut out as text, so the
 curator's own comments and layout survive; ``mentions`` and ``no_candidate``
 are for reading and are dropped. The result is loaded with ``load_curation``
-on a temporary copy of the seeds; any problem is reported against the draft's
-own lines (``seeds/drafts/dNNN.yaml:LINE: what; fix``) and nothing is moved.
+on a temporary copy of the seeds, then checked as the build checks it (SHACL
+shapes and the quality rules; the OWL reasoner, which needs Java and takes
+longest, is left to ``peacegraph check``); any problem is reported against
+the draft's own lines (``seeds/drafts/dNNN.yaml:LINE: what; fix``; exit 2 for
+the loader's problems, 1 for a failed check) and nothing is moved.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 
 from peacegraph import paths
 from peacegraph.curate.ingest import atomic_write
-from peacegraph.errors import PeacegraphError, Problem, SeedError
+from peacegraph.errors import PeacegraphError, Problem, SeedError, ValidationError
 from peacegraph.load.documents import display_path
 from peacegraph.load.yamlsource import Record, Seq, check_keys, read_yaml
 
@@ -157,6 +160,7 @@ def _check(where: paths.SeedPaths, doc_id: str, written: dict[str, _Output], tar
             trial_paths[display_path(trial)] = (trial, out)
         try:
             load_curation(root / "facts", root / "documents" / "documents.yaml")
+            _build_checks(root, where, trial_paths, shown)
         except SeedError as err:
             mapped = []
             for problem in err.problems:
@@ -172,3 +176,26 @@ def _check(where: paths.SeedPaths, doc_id: str, written: dict[str, _Output], tar
                             file = display_path(sub) + file[len(prefix) :]
                     mapped.append(Problem(file, problem.line, problem.message, problem.fix))
             raise SeedError(mapped) from None
+
+
+def _build_checks(root: Path, where: paths.SeedPaths, trial_paths: dict[str, tuple[Path, _Output]], shown: str) -> None:
+    """SHACL and the quality rules, as the build runs them (the OWL reasoner aside), on the trial seeds."""
+    from peacegraph.build import Inputs, check, failure_text
+
+    report = check(Inputs(facts_dir=root / "facts", documents_path=root / "documents" / "documents.yaml"), reason=False)
+    if report.ok:
+        return
+    text = failure_text(report).replace("graph/ was left as it was.", "Nothing was moved.")
+    # The quality rules name graph nodes; say where each one named is written.
+    known = report.curation.where()
+    named = dict.fromkeys(m.group(2) for m in re.finditer(r"\b(stmt|ent):([a-z0-9][a-z0-9-]*)", text))
+    places = [f"  {node} is at {known[node]}" for node in named if node in known]
+    if places:
+        text = text.replace("Nothing was moved.", "\n".join(["Where these records are:", *places, "Nothing was moved."]))
+    for trial, (_, out) in trial_paths.items():
+        text = re.sub(
+            re.escape(trial) + r":(\d+)", lambda m, out=out: f"{shown}:{out.origin[int(m.group(1)) - 1] if int(m.group(1)) <= len(out.origin) else 1}", text
+        )
+    for original, sub in (("facts", where.facts), ("documents", where.documents)):
+        text = text.replace(display_path(root / original), display_path(sub))
+    raise ValidationError(f"the accepted records would fail the build's checks:\n{text}")

@@ -776,8 +776,11 @@ def slug(text: str, limit: int = 40) -> str:
     'recep-tayyip-erdogan-s-visit'
     """
     words = re.findall(r"[a-z0-9]+", fold(text).lower())
-    out = "-".join(words)[:limit].strip("-")
-    return out or "x"
+    out = "-".join(words)
+    if len(out) > limit:
+        # Cut at a word boundary, so ids read "prime-minister-of" rather than "prime-minister-of-armeni".
+        out = out[: limit + 1].rsplit("-", 1)[0] if "-" in out[: limit + 1] else out[:limit]
+    return out.strip("-") or "x"
 
 
 def render(draft: Draft) -> str:
@@ -788,7 +791,7 @@ def render(draft: Draft) -> str:
         "# Every record below is a candidate: check it against the document, delete it, correct it, or add your own.",
         "# Each 'candidate:' mapping says how sure the tool is and why; `peacegraph accept " + doc.id + "` drops it and moves",
         f"# the records into seeds/facts/{doc.id}.yaml (facts) and seeds/facts/{doc.id}-extra.yaml (entities, aliases),",
-        "# only if every record passes the loader's checks. 'mentions:' and 'no_candidate:' are for reading; accept ignores them.",
+        "# only if every record passes the build's checks. 'mentions:' and 'no_candidate:' are for reading; accept ignores them.",
         f"# {len(draft.candidates)} candidate facts, {len(draft.new_aliases)} new aliases, {len(draft.new_entities)} new entities;"
         f" {len(draft.no_candidate)} sentences with no candidate.",
         "",
