@@ -10,6 +10,8 @@ from rdflib import RDF, Graph, URIRef
 from peacegraph.namespaces import ENTITY_IRI, PG_IRI
 from peacegraph.reason import hermit as reasoning
 
+from .conftest import rdflib_graph
+
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="no Java runtime; .ci/run installs default-jre-headless")
 
 
@@ -50,7 +52,7 @@ def test_without_java_reasoning_is_skipped_with_reason(schema, monkeypatch):
 
 
 def test_reasoner_input_drops_dates_hermit_rejects(schema, real_report):
-    merged = reasoning.reasoner_input(schema.graph, real_report.data)
+    merged = reasoning.reasoner_input(schema.graph, rdflib_graph(real_report.data))
     from rdflib import XSD, Literal
 
     assert not any(isinstance(o, Literal) and o.datatype in (XSD.date, XSD.gYear, XSD.gYearMonth) for o in merged.objects())
@@ -80,7 +82,7 @@ def test_inferred_triples_are_written_apart(mini_seeds, tmp_path):
 
 @needs_java
 def test_clash_names_the_fact_that_caused_it(schema):
-    from peacegraph.namespaces import STATEMENT_IRI
+    from peacegraph.namespaces import P_IRI, PS_IRI, STATEMENT_IRI
 
     data = Graph()
     person, other = URIRef(ENTITY_IRI + "someone"), URIRef(ENTITY_IRI + "other")
@@ -88,9 +90,8 @@ def test_clash_names_the_fact_that_caused_it(schema):
     data.add((person, RDF.type, URIRef(PG_IRI + "Person")))
     data.add((other, holds, person))
     stmt = URIRef(STATEMENT_IRI + "d009-bad-office")
-    data.add((stmt, RDF.subject, other))
-    data.add((stmt, RDF.predicate, holds))
-    data.add((stmt, RDF.object, person))
+    data.add((other, URIRef(P_IRI + "holdsPost"), stmt))
+    data.add((stmt, URIRef(PS_IRI + "holdsPost"), person))
     result = reasoning.check_consistency(
         schema.graph, data, {"d009-bad-office": "seeds/facts/d009.yaml:12", "someone": "seeds/facts/entities.yaml:3"}
     )

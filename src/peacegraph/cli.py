@@ -139,6 +139,7 @@ def check(seeds_dir: Path | None, reason: bool, reasoner: str) -> None:
 @handle_errors
 def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner: str, quiet: bool) -> None:
     """Check seeds/ and write graph/ (atomically), then answer one canned question."""
+    from peacegraph import paths
     from peacegraph.build import Inputs
     from peacegraph.build import build as run_build
 
@@ -153,7 +154,11 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner
     if report.reasoning.inferred is None:
         click.echo("  (no inferred triples: reasoning did not run)")
     click.echo("")
-    click.echo(f"{len(report.data)} triples; {len(report.curation.entities)} entities; {len(report.curation.facts)} facts")
+    click.echo(
+        f"{len(report.curation.entities)} entities; {len(report.curation.facts)} facts; "
+        f"{len(report.data)} triples in {paths.DATA_FILE_NAME} (data and provenance), "
+        f"{report.full_size} in {paths.FULL_FILE_NAME} (with the ontology and statement properties)"
+    )
     click.echo("time: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()) + f"; total {total:.2f}s")
     click.echo("")
     from peacegraph.query.results import format_table

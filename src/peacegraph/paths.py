@@ -51,6 +51,8 @@ VIEWS_DIR = QUERIES_DIR / "views"
 DATA_FILE_NAME = "peacegraph-data.ttl"
 #: Ontology plus data: the one file to load into Protégé, Fuseki, GraphDB or Oxigraph.
 FULL_FILE_NAME = "peacegraph.ttl"
+#: The same graph as FULL_FILE_NAME in N-Triples: what owlready2 reads (its own Turtle parser fails on large files).
+FULL_NTRIPLES_FILE_NAME = "peacegraph.nt"
 #: Triples the OWL reasoner inferred, kept apart from what the seeds assert.
 INFERRED_FILE_NAME = "peacegraph-inferred.ttl"
 #: Held while a build writes graph/, so that two builds never interleave.

@@ -77,10 +77,10 @@ def syntax_message(err: Exception, text: str) -> str:
 class EmbeddedEngine:
     """pyoxigraph's in-memory store, loaded from graph/peacegraph.ttl on first use."""
 
-    def __init__(self, graph_dir: Path | None = None, files: list[Path] | None = None):
+    def __init__(self, graph_dir: Path | None = None, files: list[Path] | None = None, store=None):
         self.graph_dir = graph_dir
         self.files = files
-        self._store = None
+        self._store = store  # an already loaded pyoxigraph.Store (the build's), if given
 
     @property
     def store(self):

@@ -17,8 +17,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, XSD, Graph, Literal, URIRef
 
 #: Datatypes HermiT cannot handle; literals of these are left out of its input.
-_UNSUPPORTED = {XSD.date, XSD.gYear, XSD.gYearMonth}
-_REIFICATION = {RDF.subject, RDF.predicate, RDF.object}
+_UNSUPPORTED = {XSD.date, XSD.gYear, XSD.gYearMonth, URIRef("http://id.loc.gov/datatypes/edtf/EDTF")}
 
 
 @dataclass
@@ -48,13 +47,13 @@ def reasoner_input(ontology: Graph, data: Graph) -> Graph:
     fixed shape that SHACL checks) are left out too: they carry provenance, not
     claims about the world, and quadrupled the reasoner's work.
     """
-    from peacegraph.namespaces import EVIDENCE_IRI, STATEMENT_IRI
+    from peacegraph.namespaces import EVIDENCE_IRI, P_IRI, STATEMENT_IRI
 
     provenance = (STATEMENT_IRI, EVIDENCE_IRI)
     merged = Graph()
     for graph in (ontology, data):
         for s, p, o in graph:
-            if p in _REIFICATION or str(s).startswith(provenance):
+            if str(p).startswith(P_IRI) or str(s).startswith(provenance):
                 continue
             if o in _UNSUPPORTED or (isinstance(o, Literal) and o.datatype in _UNSUPPORTED):
                 continue  # date literals, and range axioms naming date datatypes
@@ -192,12 +191,17 @@ def explain_disjointness(ontology: Graph, data: Graph, where: dict[str, str]) ->
             for sup in supers.get(cls, {cls}):
                 types.setdefault(node, {}).setdefault(sup, why)
 
-    facts = {}  # (s, p, o) -> the curated fact's file:line, found through its statement node
-    for stmt in data.subjects(RDF.subject, None):
-        triple = (data.value(stmt, RDF.subject), data.value(stmt, RDF.predicate), data.value(stmt, RDF.object))
+    from peacegraph.namespaces import P_IRI, PG_IRI, PS_IRI
+
+    facts = {}  # (s, p, o) -> the curated fact's file:line, found through its statement node (s p:R stmt . stmt ps:R o)
+    for s, claim, stmt in data:
+        name = str(claim)[len(P_IRI) :]
+        if not str(claim).startswith(P_IRI) or "/" in name:
+            continue
         fact = node_id(str(stmt))
-        if fact and fact in where:
-            facts.setdefault(triple, where[fact])
+        for o in data.objects(stmt, URIRef(PS_IRI + name)):
+            if fact and fact in where:
+                facts.setdefault((s, URIRef(PG_IRI + name), o), where[fact])
 
     def because(kind: str, s, p, o) -> str:
         place = facts.get((s, p, o))
@@ -206,7 +210,7 @@ def explain_disjointness(ontology: Graph, data: Graph, where: dict[str, str]) ->
     for s, p, o in data:
         if p == RDF.type and isinstance(o, URIRef):
             give(s, o, "declared type")
-        elif p not in _REIFICATION:
+        elif not str(p).startswith(P_IRI):
             for cls in domains.get(p, ()):
                 give(s, cls, because("subject", s, p, o))
             for cls in ranges.get(p, ()):

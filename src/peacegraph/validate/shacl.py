@@ -121,7 +121,9 @@ def path_text(graph: Graph, node) -> str:
 def _short(iri: str) -> str:
     from peacegraph.namespaces import PREFIXES
 
-    for prefix, base in {**PREFIXES, "pgs": SHAPES_IRI}.items():
-        if iri.startswith(base):
-            return f"{prefix}:{iri[len(base) :]}"
+    # The longest namespace wins: p: is a prefix of pq: and ps:.
+    matches = [(len(base), prefix, base) for prefix, base in {**PREFIXES, "pgs": SHAPES_IRI}.items() if iri.startswith(base)]
+    if matches:
+        _, prefix, base = max(matches)
+        return f"{prefix}:{iri[len(base) :]}"
     return iri
