@@ -39,7 +39,7 @@ from peacegraph.load.quotes import QuoteNotFound, locate
 from peacegraph.load.schema import Property, Schema
 
 #: Candidates below this confidence are left out of the draft.
-MIN_CONFIDENCE = 0.25
+MIN_CONFIDENCE = 0.5
 #: A subject or object further than this many tokens from its trigger is not considered.
 MAX_GAP = 14
 #: At most this many relations are proposed for one pair of mentions in one sentence.
@@ -94,6 +94,12 @@ PREPOSITIONS = {
 PREPOSITION_GAP = (2, 3)
 #: Words that open a clause whose subject comes after it ("Despite brokering the ceasefire, Russia ...").
 FRONTING = {"despite", "after", "before", "by", "while", "having", "since", "when", "without"}
+#: Nouns for people or bodies acting for a state: "Armenian officials" stand for Armenia.
+STATE_AGENTS = {
+    "officials", "official", "representatives", "representative", "counterparts", "counterpart", "leaders", "leader",
+    "leadership", "government", "authorities", "forces", "troops", "military", "army", "diplomats", "delegation",
+    "side", "ministers", "minister", "officers", "president", "negotiators", "envoys", "soldiers", "state", "people",
+}  # fmt: skip
 #: Relations that hold whichever way round they are said.
 SYMMETRIC = {"metWith", "borders", "alliedWith"}
 
@@ -229,6 +235,7 @@ class Drafter:
     def draft(self, doc: Document, curated: set[tuple[str, str, str]] | None = None) -> Draft:
         text = doc.text
         tokens = self.gazetteer.tokens(text)
+        self._tokens = tokens
         starts = [t.idx for t in tokens]
         mentions, nested = self.gazetteer.find(text)
         hits = [_Hit(m, bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end)) for m in mentions]
@@ -384,7 +391,7 @@ class Drafter:
         return out
 
     def _between(self, trig: _Trig, prop: Property, right: list[_Hit], hits, tokens, sentence) -> list[Candidate]:
-        first = self._nearest(right, prop.domain, trig, 3)
+        first = self._nearest(right, prop.domain, trig, 3, after_between=True)
         if first is None:
             return []
         rest = [h for h in right if h.first >= first[0].last]
@@ -397,11 +404,16 @@ class Drafter:
         reason = f"trigger '{trig.phrase}' followed by both sides; {prop.name}: {self._describe(prop)}"
         return [self._candidate(first[1], prop.name, second[1], hits_pair, (trig.start, trig.end), confidence, reason, sentence)]
 
-    def _nearest(self, side: list[_Hit], allowed, trig: _Trig, limit: int = MAX_GAP) -> tuple[_Hit, str] | None:
+    def _nearest(self, side: list[_Hit], allowed, trig: _Trig, limit: int = MAX_GAP, after_between: bool = False) -> tuple[_Hit, str] | None:
+        tokens = self._tokens
         for hit in side:
             distance = hit.first - trig.last if hit.first >= trig.last else trig.first - hit.last
             if distance > limit:
                 return None
+            if not after_between and hit.first >= trig.last and "between" in [t.lower_ for t in tokens[trig.last : hit.first]]:
+                return None  # "welcomed the meeting between A and B": A is a side of the meeting, not what was welcomed
+            if _adjective(hit, tokens):
+                continue  # "Armenian officials": the officials act, not Armenia
             entity = self._pick(hit, allowed)
             if entity:
                 return hit, entity
@@ -476,12 +488,34 @@ class Drafter:
                 inner = [h for h in nested if hit.mention.start <= h.mention.start and h.mention.end <= hit.mention.end]
                 words = [(t.text, self._place_of_word(t.text, prop.range)) for t in tokens[hit.first : hit.last]]
                 named = [(h.mention.text, self._pick(h, prop.range)) for h in inner] + words
-                whole = next(((word, e) for word, e in named if e and e != part), None)
+                whole = next(((word, e) for word, e in named if e and e != part and self.gazetteer.entities[e].type != "Person"), None)
                 if whole:
                     confidence = hit.mention.score / 100 * 0.85
                     reason = f"'{hit.mention.text}' is named with '{whole[0]}'"
                     out.append(self._candidate(part, name, whole[1], [hit], None, confidence, reason, sentence, dated=False))
         out += self._possessive(ordered, tokens, sentence)
+        out += self._sides(ordered, tokens, sentence)
+        return out
+
+    def _sides(self, ordered: list[_Hit], tokens, sentence) -> list[Candidate]:
+        """"a peace deal between Armenia and Azerbaijan", "the war between ...": the names after 'between' are its sides."""
+        prop = self.schema.relations.get("partyTo")
+        out = []
+        for index, hit in enumerate(ordered if prop else []):
+            whole = self._pick(hit, prop.range)
+            if not whole or hit.last >= len(tokens) or tokens[hit.last].lower_ != "between":
+                continue
+            after = ordered[index + 1 :]
+            first = next((h for h in after[:1] if h.first - hit.last <= 3), None)
+            if first is None:
+                continue
+            sides = [first] + [h for h, _ in self._coordinated_with(first, ordered, tokens, prop.domain)]
+            for side in sides:
+                entity = self._pick(side, prop.domain)
+                if entity and entity != whole:
+                    confidence = (hit.mention.score + side.mention.score) / 200 * 0.8
+                    reason = f"'{side.mention.text}' named after '{hit.mention.text} between'"
+                    out.append(self._candidate(entity, "partyTo", whole, [side, hit], None, confidence, reason, sentence))
         return out
 
     def _possessive(self, ordered: list[_Hit], tokens, sentence) -> list[Candidate]:
@@ -498,8 +532,9 @@ class Drafter:
             for part in (right, left):
                 if part is None:
                     continue
-                if part is right and not all(t.is_lower for t in tokens[owner.last + 1 : part.first]):
-                    continue
+                between = tokens[owner.last + 1 : part.first]
+                if part is right and not all(t.is_lower and not t.is_stop for t in between):
+                    continue  # "Armenia's southern Syunik", not "Russia's invasion of Ukraine"
                 for name, prop in by_kind:
                     if prop is None:
                         continue
@@ -604,6 +639,20 @@ class Drafter:
 # ----------------------------------------------------------------------------------------------
 # Helpers
 # ----------------------------------------------------------------------------------------------
+
+
+def _adjective(hit: _Hit, tokens) -> bool:
+    """A demonym describing a thing ("Armenian territory", "Armenian and Azerbaijani roads"), not people acting for the
+    state ("Armenian officials", "Azerbaijani forces"), which stand for the state."""
+    if hit.mention.how != "demonym" or hit.last >= len(tokens):
+        return False
+    after = tokens[hit.last : hit.last + 3]
+    noun = None
+    if after[0].is_lower and after[0].is_alpha and after[0].lower_ not in ("and", "or"):
+        noun = after[0]
+    elif len(after) == 3 and after[0].lower_ in ("and", "or") and after[1].text[:1].isupper() and after[2].is_lower:
+        noun = after[2]
+    return noun is not None and noun.lower_ not in STATE_AGENTS
 
 
 def _sentence_first_token(tokens, sentence: Sentence) -> int:
