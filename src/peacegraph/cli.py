@@ -232,10 +232,22 @@ def _emit(result, fmt: str) -> None:
 @ENDPOINT_OPTION
 @TIMEOUT_OPTION
 @INFERRED_OPTION
+@click.option(
+    "--all-ranks",
+    is_flag=True,
+    help="Also show statements deprecated as known errors of their source (questions with a rank column).",
+)
 @GRAPH_DIR_OPTION
 @handle_errors
 def query(
-    name: str | None, params: tuple[str, ...], fmt: str, endpoint: str | None, timeout: float, inferred: bool, graph_dir: Path | None
+    name: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    endpoint: str | None,
+    timeout: float,
+    inferred: bool,
+    all_ranks: bool,
+    graph_dir: Path | None,
 ) -> None:
     """List the canned questions, or run one by NAME with -p name=value parameters."""
     from peacegraph.query.canned import list_queries, run
@@ -250,7 +262,7 @@ def query(
                 click.echo(f"    -p {p.name}=...  ({p.describe()}; {flag}{default})")
         return
     engine = make_engine(endpoint, graph_dir, timeout, inferred=inferred)
-    _emit(run(name, _parse_params(params), engine=engine), fmt)
+    _emit(run(name, _parse_params(params), engine=engine, all_ranks=all_ranks), fmt)
 
 
 @main.command()
