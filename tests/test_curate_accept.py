@@ -74,9 +74,7 @@ def test_worked_example(drafted):
     mine = [f for f in curation.facts if f.source == "d005"]
     assert any((f.subject, f.relation.name, f.object) == ("nikol-pashinyan", "metWith", "ilham-aliyev") for f in mine)
     assert "Nakhchevan" in [a.label for a in curation.entities["nakhchivan"].aliases]
-    # The build's checks pass on the result, and coverage now counts d005.
-    check = CliRunner().invoke(main, ["check", "--no-reason", "--seeds", str(drafted)])
-    assert check.exit_code == 0, check.output
+    # accept ran the build's checks (SHACL, quality rules) on the result; coverage now counts d005.
     coverage = CliRunner().invoke(main, ["coverage", "--seeds", str(drafted), "--quiet", "--min", "0"])
     assert "d005" in coverage.output
 
