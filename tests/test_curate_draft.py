@@ -230,3 +230,19 @@ def test_draft_unknown_document(seeds):
     result = CliRunner().invoke(main, ["draft", "d042", "--seeds", str(seeds)])
     assert result.exit_code == 2 and "unknown document 'd042'" in result.output
     assert not (seeds / "drafts").exists()
+
+
+def test_the_query_path_does_not_import_the_curation_libraries():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from peacegraph.cli import main\n"
+        "result = CliRunner().invoke(main, ['--help'])\n"
+        "assert 'add-document' in result.output and 'accept' in result.output, result.output\n"
+        "print(sorted(m for m in ('spacy', 'trafilatura', 'dateparser', 'rapidfuzz', 'py3langid') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL)
+    assert out.stdout.strip() == "[]"

@@ -194,7 +194,9 @@ def _build_checks(root: Path, where: paths.SeedPaths, trial_paths: dict[str, tup
         text = text.replace("Nothing was moved.", "\n".join(["Where these records are:", *places, "Nothing was moved."]))
     for trial, (_, out) in trial_paths.items():
         text = re.sub(
-            re.escape(trial) + r":(\d+)", lambda m, out=out: f"{shown}:{out.origin[int(m.group(1)) - 1] if int(m.group(1)) <= len(out.origin) else 1}", text
+            re.escape(trial) + r":(\d+)",
+            lambda m, out=out: f"{shown}:{out.origin[int(m.group(1)) - 1] if int(m.group(1)) <= len(out.origin) else 1}",
+            text,
         )
     for original, sub in (("facts", where.facts), ("documents", where.documents)):
         text = text.replace(display_path(root / original), display_path(sub))

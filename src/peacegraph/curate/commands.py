@@ -49,18 +49,24 @@ def add_document_command(path: Path, title, author, publisher, published, url, s
 @click.command("draft")
 @click.argument("doc_id", metavar="DNNN")
 @click.option("--force", is_flag=True, help="Overwrite an existing draft (and any edits in it).")
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Leave out candidate facts below this confidence (default 0.5; lower it for more candidates and more noise).",
+)
 @SEEDS_OPTION
 @_handle_errors
-def draft_command(doc_id: str, force: bool, seeds_dir: Path | None) -> None:
+def draft_command(doc_id: str, force: bool, min_confidence: float | None, seeds_dir: Path | None) -> None:
     """Write seeds/drafts/DNNN.yaml: candidate facts, new aliases and entities for review.
 
     Every record carries a 'candidate:' mapping (confidence, reason); review the file,
     then run 'peacegraph accept DNNN'. The build never reads seeds/drafts/.
     """
-    from peacegraph.curate.draft import write_draft
+    from peacegraph.curate.draft import MIN_CONFIDENCE, write_draft
     from peacegraph.load.documents import display_path
 
-    written = write_draft(doc_id, seeds_dir, force)
+    written = write_draft(doc_id, seeds_dir, force, MIN_CONFIDENCE if min_confidence is None else min_confidence)
     d = written.draft
     click.echo(
         f"wrote {display_path(written.path)}: {len(d.candidates)} candidate facts, {len(d.new_aliases)} new aliases,"

@@ -232,7 +232,8 @@ class Drafter:
             self._trigger_matcher.add(phrase, [gazetteer.nlp.make_doc(phrase)])
 
     # -- the steps ------------------------------------------------------------------------
-    def draft(self, doc: Document, curated: set[tuple[str, str, str]] | None = None) -> Draft:
+    def draft(self, doc: Document, curated: set[tuple[str, str, str]] | None = None, min_confidence: float = MIN_CONFIDENCE) -> Draft:
+        """Draft ``doc``; leave out candidates below ``min_confidence`` and those in ``curated`` (already curated triples)."""
         text = doc.text
         tokens = self.gazetteer.tokens(text)
         self._tokens = tokens
@@ -267,7 +268,7 @@ class Drafter:
             candidates += found
         kept: dict[tuple[str, str, str, int], Candidate] = {}
         for cand in candidates:
-            if cand.confidence < MIN_CONFIDENCE:
+            if cand.confidence < min_confidence:
                 continue
             if curated and cand.triple in curated:
                 draft.skipped_known += 1
@@ -404,7 +405,9 @@ class Drafter:
         reason = f"trigger '{trig.phrase}' followed by both sides; {prop.name}: {self._describe(prop)}"
         return [self._candidate(first[1], prop.name, second[1], hits_pair, (trig.start, trig.end), confidence, reason, sentence)]
 
-    def _nearest(self, side: list[_Hit], allowed, trig: _Trig, limit: int = MAX_GAP, after_between: bool = False) -> tuple[_Hit, str] | None:
+    def _nearest(
+        self, side: list[_Hit], allowed, trig: _Trig, limit: int = MAX_GAP, after_between: bool = False
+    ) -> tuple[_Hit, str] | None:
         tokens = self._tokens
         for hit in side:
             distance = hit.first - trig.last if hit.first >= trig.last else trig.first - hit.last
@@ -498,7 +501,7 @@ class Drafter:
         return out
 
     def _sides(self, ordered: list[_Hit], tokens, sentence) -> list[Candidate]:
-        """"a peace deal between Armenia and Azerbaijan", "the war between ...": the names after 'between' are its sides."""
+        """ "a peace deal between Armenia and Azerbaijan", "the war between ...": the names after 'between' are its sides."""
         prop = self.schema.relations.get("partyTo")
         out = []
         for index, hit in enumerate(ordered if prop else []):
@@ -933,7 +936,7 @@ class Written:
     draft: Draft
 
 
-def write_draft(doc_id: str, seeds_dir: Path | None = None, force: bool = False) -> Written:
+def write_draft(doc_id: str, seeds_dir: Path | None = None, force: bool = False, min_confidence: float = MIN_CONFIDENCE) -> Written:
     """Draft document ``doc_id`` of the seeds into ``drafts/<doc_id>.yaml``; raise PeacegraphError on bad input."""
     from peacegraph import paths
     from peacegraph.errors import PeacegraphError
@@ -963,7 +966,7 @@ def write_draft(doc_id: str, seeds_dir: Path | None = None, force: bool = False)
             else:
                 known.setdefault((fact.subject, fact.relation.name, fact.object), []).append(fact.id)
     drafter = Drafter(Gazetteer.from_curation(curation), curation.schema, known)
-    draft = drafter.draft(doc, curated)
+    draft = drafter.draft(doc, curated, min_confidence)
     from peacegraph.curate.ingest import atomic_write
 
     target.parent.mkdir(parents=True, exist_ok=True)

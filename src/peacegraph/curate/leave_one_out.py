@@ -111,14 +111,14 @@ def _matches(fact: Fact, subject: str, relation: str, obj: str) -> bool:
     return relation in SYMMETRIC and (fact.object, fact.subject) == (subject, obj)
 
 
-def score_document(curation: Curation, doc_id: str) -> Score:
+def score_document(curation: Curation, doc_id: str, min_confidence: float | None = None) -> Score:
     """Draft ``doc_id`` with the graph as it was without it, and score the draft against its curated facts."""
     doc = curation.documents[doc_id]
     gone_entities, gone_aliases = dropped(curation, doc_id)
     gazetteer = Gazetteer.from_curation(curation, gone_entities, gone_aliases, without_source=doc_id)
     started = time.perf_counter()
     drafter = Drafter(gazetteer, curation.schema, known_facts(curation, doc_id))
-    draft = drafter.draft(doc)
+    draft = drafter.draft(doc) if min_confidence is None else drafter.draft(doc, min_confidence=min_confidence)
     score = Score(doc_id, seconds=time.perf_counter() - started, draft=draft)
     sentences = split_sentences(doc.text)
     facts = [f for f in curation.facts if f.source == doc_id and f.object]
