@@ -246,3 +246,34 @@ def test_the_query_path_does_not_import_the_curation_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL)
     assert out.stdout.strip() == "[]"
+
+
+def test_events_described_in_their_label_words_are_listed(curation, drafter):
+    text = "Azerbaijan’s swift offensive in September 2023 changed everything. The leaders of Armenia and Azerbaijan met."
+    draft = drafter.draft(document(text))
+    described = {m.entity: m for m in draft.mentions if m.how == "described"}
+    assert "offensive-2023" in described and described["offensive-2023"].text == "offensive in September 2023"
+    assert 0 < described["offensive-2023"].score <= 75
+    # One head word ("leaders") and three of five key words is not a description of 'Divergent views of the ... leadership'.
+    assert "divergent-leadership-views" not in described
+    # Listed for the curator, but no candidate fact is built on a description.
+    assert all("offensive-2023" not in (c.subject, c.object) for c in draft.candidates)
+
+
+def test_sides_after_between_and_possessives(drafter):
+    draft = drafter.draft(document("They praised the peace deal between Armenia and Azerbaijan. Armenia’s southern Syunik region is calm."))
+    assert {
+        ("armenia", "partyTo", "armenia-azerbaijan-peace-agreement"),
+        ("azerbaijan", "partyTo", "armenia-azerbaijan-peace-agreement"),
+    } <= triples(draft)
+    assert ("syunik", "locatedIn", "armenia") in triples(draft)
+    # A possessive across a preposition is no such relation.
+    assert ("ukraine", "locatedIn", "russia") not in triples(
+        drafter.draft(document("Russia’s invasion of Ukraine began in February 2022."))
+    )
+
+
+def test_stance_objects_are_not_the_sides_of_an_unnamed_event(drafter):
+    draft = drafter.draft(document("Turkey welcomed the meeting between Pashinyan and Aliyev."))
+    assert not [c for c in draft.candidates if c.relation == "welcomes"]
+    assert ("nikol-pashinyan", "metWith", "ilham-aliyev") in triples(draft)

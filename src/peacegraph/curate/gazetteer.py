@@ -25,6 +25,8 @@ _TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "�
 FUZZY_CUTOFF = 84.0
 #: One word matches a one-word name spelt differently at this Jaro-Winkler similarity (0-1) or more.
 WORD_CUTOFF = 0.93
+#: A label's key words a sentence must hold for it to describe the entity (see Gazetteer.find_described).
+DESCRIBED_SHARE = 0.6
 #: Shorter names are matched only exactly (case and all): "US" must not match "us".
 MIN_LOOSE_LENGTH = 4
 #: Entity types whose one-word names have adjectives ("Armenia" -> "Armenian") linked as demonyms.
@@ -81,7 +83,7 @@ class Mention:
     text: str
     entities: tuple[str, ...]  # the entities this name can mean, most likely first
     name: str  # the known name it matched, or came closest to
-    how: str  # exact, typography, diacritics, case, demonym, fuzzy, extended
+    how: str  # exact, typography, diacritics, case, demonym, fuzzy, extended, described
     score: float  # 0-100
 
     @property
@@ -203,6 +205,61 @@ class Gazetteer:
         extra += self._fuzzy(text, doc, covered)
         return sorted(top + extra, key=lambda m: m.start), nested
 
+    @cached_property
+    def _described(self) -> list[tuple[str, frozenset[str]]]:
+        """Entities with descriptive labels ("Azerbaijani offensive in Nagorno-Karabakh (September 2023)") and their key words."""
+        out = []
+        for entity in self.entities.values():
+            if entity.type in ("Person", "State", "City"):
+                continue
+            words = keywords(re.sub(r"\([^()]*\)", " ", entity.label) + " " + " ".join(re.findall(r"\(([^()]*)\)", entity.label)))
+            if len(words) >= 3:
+                out.append((entity.id, frozenset(words)))
+        return out
+
+    def find_described(
+        self, text: str, spans: list[tuple[int, int]], mentions: list[Mention], types: frozenset[str] | None = None
+    ) -> list[Mention]:
+        """Events, issues and agreements a sentence describes in the words of their label rather than names.
+
+        In each span (a sentence), an entity whose label has three or more key words is found when at least
+        ``DESCRIBED_SHARE`` of them occur, one or more of them outside the names already found there (the
+        description's head: "offensive", "peace process"); the mention is the longest run of those head words,
+        scored by the share found. ``types``, when given, limits it to entities of those types (events,
+        agreements, issues: what texts describe rather than name). A description needs two head words, or
+        three quarters of the key words.
+        """
+        doc = self.tokens(text)
+        out: list[Mention] = []
+        for start, end in spans:
+            tokens = [t for t in doc if start <= t.idx < end]
+            inside = [m for m in mentions if start <= m.start < end]
+            named = {e for m in inside for e in m.entities}
+            in_names = {t.i for t in tokens if any(m.start <= t.idx < m.end for m in inside)}
+            stems = {t.i: _stem(t.lower_) for t in tokens if t.is_alpha or t.like_num}
+            present = set(stems.values())
+            found: dict[tuple[int, int], list[tuple[float, str]]] = {}
+            for entity_id, words in self._described:
+                if entity_id in named or (types is not None and self.entities[entity_id].type not in types):
+                    continue
+                share = len(words & present) / len(words)
+                if share < DESCRIBED_SHARE or len(words & present) < 2:
+                    continue
+                heads = [i for i, s in stems.items() if s in words and i not in in_names]
+                if len({stems[i] for i in heads}) < 2 and share < 0.75:
+                    continue
+                run = _longest_run(heads, doc)
+                if run:
+                    found.setdefault(run, []).append((share, entity_id))
+            for (first, last), ranked in found.items():
+                ranked.sort(key=lambda r: -r[0])
+                a, b = doc[first].idx, doc[last].idx + len(doc[last].text)
+                entity = self.entities[ranked[0][1]]
+                out.append(
+                    Mention(a, b, text[a:b], tuple(e for _, e in ranked), entity.label, "described", round(100 * ranked[0][0] * 0.75, 1))
+                )
+        return sorted(out, key=lambda m: m.start)
+
     def _exact(self, text: str, start: int, end: int, names: list[Name]) -> Mention | None:
         original = text[start:end]
         best: tuple[float, str, Name] | None = None
@@ -313,6 +370,38 @@ class Gazetteer:
                 out.append(Mention(start, end, text[start:end], entities, names[0].text, "fuzzy", round(hit[1], 1)))
                 taken.append((start, end))
         return out
+
+
+def keywords(text: str) -> set[str]:
+    """The content words of a label, cut to their first five letters (a rough stem: "negotiations" ~ "negotiating").
+
+    >>> sorted(keywords("Azerbaijani offensive in Nagorno-Karabakh"))
+    ['azerb', 'karab', 'nagor', 'offen']
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return {_stem(w) for w in re.findall(r"[a-z0-9]+", fold(text).lower()) if w not in STOP_WORDS and len(w) > 2}
+
+
+def _stem(word: str) -> str:
+    return fold(word).lower()[:5]
+
+
+def _longest_run(heads: list[int], doc) -> tuple[int, int] | None:
+    """The longest run of head-word tokens, stop words allowed between them ("offensive in September 2023")."""
+    best: tuple[int, int] | None = None
+    heads = sorted(heads)
+    i = 0
+    while i < len(heads):
+        j = i
+        while j + 1 < len(heads) and all(
+            doc[k].is_stop or doc[k].is_punct and doc[k].text == "-" for k in range(heads[j] + 1, heads[j + 1])
+        ):
+            j += 1
+        if best is None or heads[j] - heads[i] > best[1] - best[0]:
+            best = (heads[i], heads[j])
+        i = j + 1
+    return best
 
 
 def demonym_of(word: str, place: str) -> bool:
