@@ -20,6 +20,7 @@ from peacegraph.load.schema import Schema, load_schema
 from peacegraph.load.triples import TYPE, data_triples
 from peacegraph.load.vocabulary import vocabulary_triples
 from peacegraph.reason.hermit import ReasonerResult, check_consistency
+from peacegraph.validate.compiled import load_checks, validate_store
 from peacegraph.validate.shacl import Violation, load_shapes, validate
 from peacegraph.write.files import build_lock, write_files
 from peacegraph.write.turtle import canonical_blank_nodes, ntriples_bytes, turtle_bytes
@@ -109,11 +110,19 @@ def ontology_triples(path: Path | None = None) -> list[ox.Triple]:
         raise OntologyError(f"{path}: cannot read the ontology ({err}); restore or fix ontology/peacegraph.ttl") from err
 
 
-def check(inputs: Inputs | None = None, reason: bool = True, infer: bool = False, reasoner: str = "hermit") -> Report:
+#: SHACL validators: the shapes compiled to SPARQL on pyoxigraph (the default), or pySHACL (the reference).
+VALIDATORS = ("sparql", "pyshacl")
+
+
+def check(
+    inputs: Inputs | None = None, reason: bool = True, infer: bool = False, reasoner: str = "hermit", validator: str = "sparql"
+) -> Report:
     """Run every check; raise SeedError on bad input, return a Report otherwise.
 
     ``infer`` also collects the inferred triples (slower: HermiT then computes
     property values); a build asks for them, a check does not need them.
+    ``validator`` is "sparql" (the shapes compiled to SPARQL and run on the
+    store) or "pyshacl" (the reference implementation, much slower).
     """
     inputs = inputs or Inputs()
     timings: dict[str, float] = {}
@@ -127,7 +136,10 @@ def check(inputs: Inputs | None = None, reason: bool = True, infer: bool = False
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for part in (ontology, vocabulary, data) for t in part)
     where = curation.where()
     with _timed(timings, "shacl"):
-        violations = validate(_rdflib_graph(ontology, vocabulary, data), load_shapes(inputs.shapes_path), where)
+        if validator == "pyshacl":
+            violations = validate(_rdflib_graph(ontology, vocabulary, data), load_shapes(inputs.shapes_path), where)
+        else:
+            violations = validate_store(store, load_checks(inputs.shapes_path), where)
     with _timed(timings, "reasoning"):
         reasoning = (
             check_consistency(schema.graph, _rdflib_graph(data), where, infer=infer, reasoner=reasoner)
@@ -207,10 +219,12 @@ def mark_inferred(graph) -> list[ox.Triple]:
     return triples
 
 
-def build(inputs: Inputs | None = None, graph_dir: Path | None = None, reason: bool = True, reasoner: str = "hermit") -> Report:
+def build(
+    inputs: Inputs | None = None, graph_dir: Path | None = None, reason: bool = True, reasoner: str = "hermit", validator: str = "sparql"
+) -> Report:
     """Check, then write graph/; raise ValidationError (graph/ untouched) when a check fails."""
     graph_dir = graph_dir or paths.GRAPH_DIR
-    report = check(inputs, reason=reason, infer=True, reasoner=reasoner)
+    report = check(inputs, reason=reason, infer=True, reasoner=reasoner, validator=validator)
     if not report.ok:
         raise ValidationError(failure_text(report))
     with _timed(report.timings, "write"):

@@ -35,6 +35,14 @@ GRAPH_DIR_OPTION = click.option(
     help="Where the graph is written/read (default: graph/ in the repository).",
 )
 
+VALIDATOR_OPTION = click.option(
+    "--validator",
+    type=click.Choice(["sparql", "pyshacl"]),
+    default="sparql",
+    show_default=True,
+    help="SHACL validator: the shapes compiled to SPARQL on pyoxigraph, or pySHACL (the reference; much slower).",
+)
+
 SEEDS_OPTION = click.option(
     "--seeds",
     "seeds_dir",
@@ -118,13 +126,14 @@ def _status_lines(report) -> list[str]:
 @SEEDS_OPTION
 @click.option("--reason/--no-reason", default=True, show_default=True, help="Run the OWL reasoner (HermiT, needs Java).")
 @REASONER_OPTION
+@VALIDATOR_OPTION
 @handle_errors
-def check(seeds_dir: Path | None, reason: bool, reasoner: str) -> None:
+def check(seeds_dir: Path | None, reason: bool, reasoner: str, validator: str) -> None:
     """Run every check on seeds/ and ontology/; write nothing. Prints PASS/FAIL lines."""
     from peacegraph.build import Inputs
     from peacegraph.build import check as run_check
 
-    report = run_check(Inputs.from_seeds(seeds_dir), reason=reason, reasoner=reasoner)
+    report = run_check(Inputs.from_seeds(seeds_dir), reason=reason, reasoner=reasoner, validator=validator)
     for line in _status_lines(report):
         click.echo(line)
     sys.exit(0 if report.ok else 1)
