@@ -955,17 +955,17 @@ def write_draft(doc_id: str, seeds_dir: Path | None = None, force: bool = False,
     from peacegraph.load.yamlsource import suggest
 
     where = paths.seed_paths(seeds_dir)
+    target = where.drafts / f"{doc_id}.yaml"
+    if target.exists() and not force:
+        raise PeacegraphError(
+            f"{display_path(target)} already exists (it may hold your edits); accept it, delete it, or use --force to overwrite it"
+        )
     curation = load_curation(where.facts, where.documents_metadata)
     doc = curation.documents.get(doc_id)
     if doc is None:
         raise PeacegraphError(
             f"unknown document '{doc_id}'; add it with 'peacegraph add-document PATH' or use an id from documents.yaml"
             + suggest(doc_id, list(curation.documents))
-        )
-    target = where.drafts / f"{doc_id}.yaml"
-    if target.exists() and not force:
-        raise PeacegraphError(
-            f"{display_path(target)} already exists (it may hold your edits); accept it, delete it, or use --force to overwrite it"
         )
     known: dict[tuple[str, str, str], list[str]] = {}
     curated: set[tuple[str, str, str]] = set()
