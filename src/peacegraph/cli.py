@@ -23,10 +23,14 @@ DEMO_QUESTION = "agreement-roles"
 
 REASONER_OPTION = click.option(
     "--reasoner",
-    type=click.Choice(["hermit", "pellet"]),
+    type=click.Choice(["hermit", "hermit-full", "pellet"]),
     default="hermit",
     show_default=True,
-    help="OWL reasoner run through owlready2 (Pellet needs a newer Java than 17 with owlready2 0.50-0.51).",
+    help=(
+        "hermit: inference rules on pyoxigraph, HermiT's consistency check on a summary of the data; "
+        "hermit-full: HermiT on all of the data, with its own inferences (slow at scale); "
+        "pellet: as hermit, with Pellet (needs a newer Java than 17 with owlready2 0.50-0.51)."
+    ),
 )
 GRAPH_DIR_OPTION = click.option(
     "--graph-dir",
