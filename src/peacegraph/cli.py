@@ -93,6 +93,9 @@ class LazyGroup(click.Group):
 LAZY_SUBCOMMANDS = {
     "export": "peacegraph.export.command:export_command",
     "docs": "peacegraph.docs:docs_command",
+    "add-document": "peacegraph.curate.commands:add_document_command",
+    "draft": "peacegraph.curate.commands:draft_command",
+    "accept": "peacegraph.curate.commands:accept_command",
 }
 
 
