@@ -26,7 +26,15 @@ from peacegraph.validate.compiled import load_checks, validate_store
 from peacegraph.validate.shacl import Violation, load_shapes, validate
 from peacegraph.write.files import build_lock, write_files
 from peacegraph.write.manifest import MANIFEST_FILE_NAME, input_files, inputs_digest, manifest_bytes, up_to_date
-from peacegraph.write.turtle import canonical_blank_nodes, ntriples_bytes, turtle_bytes
+from peacegraph.write.turtle import (
+    canonical_blank_nodes,
+    ntriples_body,
+    ntriples_bytes,
+    sorted_triples,
+    turtle_body,
+    turtle_bytes,
+    turtle_document,
+)
 
 
 @dataclass
@@ -220,16 +228,19 @@ HEADERS = {
 def output_files(report: Report) -> dict[str, bytes | None]:
     """graph/ file name -> bytes: data, ontology plus data (Turtle and N-Triples), and inferred triples.
 
-    The inferred file is None (to be removed) when reasoning did not run, so
-    that graph/ never pairs new data with old inferences.
+    Each section is sorted and serialized once; the full files reuse the
+    data's bytes. The inferred file is None (to be removed) when reasoning did
+    not run, so that graph/ never pairs new data with old inferences.
     """
+    sections = [sorted_triples(part) for part in (report.ontology, report.vocabulary, report.data)]
+    bodies = [turtle_body(section) for section in sections]
     inferred = None
     if report.reasoning.inferred is not None:
         inferred = turtle_bytes(mark_inferred(report.reasoning.inferred), header=HEADERS[paths.INFERRED_FILE_NAME])
     return {
-        paths.DATA_FILE_NAME: turtle_bytes(report.data, header=HEADERS[paths.DATA_FILE_NAME]),
-        paths.FULL_FILE_NAME: turtle_bytes(report.ontology, report.vocabulary, report.data, header=HEADERS[paths.FULL_FILE_NAME]),
-        paths.FULL_NTRIPLES_FILE_NAME: ntriples_bytes(report.ontology, report.vocabulary, report.data),
+        paths.DATA_FILE_NAME: turtle_document(bodies[2], header=HEADERS[paths.DATA_FILE_NAME]),
+        paths.FULL_FILE_NAME: turtle_document(*bodies, header=HEADERS[paths.FULL_FILE_NAME]),
+        paths.FULL_NTRIPLES_FILE_NAME: b"".join(ntriples_body(section) for section in sections),
         paths.INFERRED_FILE_NAME: inferred,
     }
 
