@@ -226,9 +226,53 @@ def test_mermaid_uses_safe_ids_and_cuts_large_graphs(engine):
     assert lines[0] == "flowchart LR"
     ids = set(re.findall(r"^\s+(\w+)\[", text, re.M))
     assert ids and all(re.fullmatch(r"n\d+", i) for i in ids)
-    assert '["Washington, D.C."]' in text and "-->|signatory of (2024-03-04)|" in text
+    assert '["Washington, D.C."]' in text and '-->|"signatory of (2024-03-04)"|' in text
     cut = mermaid(model("whole-graph", engine), max_edges=3).decode()
     assert cut.count("-->") + cut.count("-.->") == 3 and "%% cut: 3 of" in cut and "more facts not shown" in cut
+
+
+JS = TESTS / "js"
+#: npm packages .ci/run installs into tests/js/node_modules: the Mermaid 11 that GitHub renders with, and Mermaid 10.
+MERMAID_PACKAGES = ["mermaid", "mermaid10"]
+
+
+def parse_with_mermaid(package: str, files: list[Path]) -> dict:
+    """{file: {"ok": bool, "error": str}} from Mermaid's own parser run under Node (tests/js/mermaid-parse.mjs)."""
+    node = shutil.which("node")
+    if node is None or not (JS / "node_modules" / package / "package.json").is_file():
+        pytest.skip(
+            f"Node.js or tests/js/node_modules/{package} is missing: install nodejs and npm, then run 'npm ci --prefix tests/js' (.ci/run does)"
+        )
+    done = subprocess.run(
+        [node, str(JS / "mermaid-parse.mjs"), package, *map(str, files)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)["results"]
+
+
+@pytest.mark.parametrize("package", MERMAID_PACKAGES)
+def test_every_view_of_the_real_graph_parses_with_the_real_mermaid(package, built_dir, tmp_path):
+    # Issue 14.3: no Mermaid export rendered; "controls (– 2024-05)" unquoted was a parse error.
+    from peacegraph.query.engines import EmbeddedEngine
+
+    real = EmbeddedEngine(built_dir)
+    files = []
+    for name in VIEWS:
+        path = tmp_path / f"{name}.mmd"
+        path.write_bytes(export(name, "mermaid", ALL_VIEW_PARAMS.get(name, {}), engine=real))
+        files.append(path)
+    results = parse_with_mermaid(package, files)
+    failed = {Path(f).stem: r["error"] for f, r in results.items() if not r["ok"]}
+    assert not failed, failed
+    assert len(results) == len(VIEWS)
+
+
+def test_the_mermaid_parser_harness_rejects_what_mermaid_rejects(tmp_path):
+    # The harness itself can fail: an unquoted label with parentheses is refused.
+    bad = tmp_path / "bad.mmd"
+    bad.write_text('flowchart LR\n  n1["A"]\n  n2["B"]\n  n1 -->|controls (– 2024-05)| n2\n', encoding="utf-8")
+    result = parse_with_mermaid("mermaid", [bad])[str(bad)]
+    assert not result["ok"] and "Parse error" in result["error"]
 
 
 def test_cytoscape_json(engine):
@@ -444,8 +488,8 @@ def test_planned_or_hypothetical_facts_are_marked_in_every_format(engine):
     dashed = [line for line in dot.splitlines() if "style=dashed" in line]
     assert len(dashed) == 1 and '"ent:russia" -> "ent:test-ceasefire"' in dashed[0]
     mermaid = run("agreements", "mermaid", engine).decode()
-    # Dotted arrow; the brackets are Mermaid entity codes.
-    assert mermaid.count("-.->") == 1 and "-.->|guarantor of #91;hypothetical#93;|" in mermaid
+    # Dotted arrow, with the label quoted.
+    assert mermaid.count("-.->") == 1 and '-.->|"guarantor of [hypothetical]"|' in mermaid
     cyto = json.loads(run("agreements", "cytoscape", engine))
     modal = [e["data"] for e in cyto["elements"]["edges"] if e["data"]["modal"]]
     assert [(d["source"], d["facts"][0]["modality"]) for d in modal] == [("ent:russia", "hypothetical")]
