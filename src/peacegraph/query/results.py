@@ -81,6 +81,8 @@ class ResultSet:
     columns: list[str] = field(default_factory=list)
     rows: list[dict[str, Term | None]] = field(default_factory=list)
     boolean: bool | None = None
+    #: Why an answer is empty, when that can be told (see peacegraph.query.canned.empty_answer_hints); not part of the answer.
+    hints: list[str] = field(default_factory=list)
 
     def values(self) -> list[dict[str, str]]:
         """Rows as plain strings ('' for unbound): what people and tests compare."""
