@@ -7,7 +7,7 @@ found, each as ``file:line: what is wrong; how to fix it``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import URIRef
@@ -44,7 +44,8 @@ FACT_KEYS = {
 }
 #: Statement ranks, as in Wikidata; a fact without 'rank' is normal.
 RANKS = ("preferred", "normal", "deprecated")
-DISAGREEMENT_KEYS = {"id": True, "about": True, "description": True, "statements": True, "kind": False}
+#: Every disagreement says what kind it is (issue 13.4): contradiction, source error, self-contradiction or different time.
+DISAGREEMENT_KEYS = {"id": True, "about": True, "description": True, "statements": True, "kind": True}
 #: An alias added to an entity defined elsewhere (so curators of different documents never edit one file).
 ALIAS_RECORD_KEYS = {"entity": True, "label": True, "source": False, "note": False}
 #: A sentence that mentions an entity but states nothing checkable, with the reason.
@@ -104,7 +105,7 @@ class Disagreement:
     statements: list[str]
     file: str
     line: int
-    kind: str | None = None  # a concept id of the disagreement-kinds scheme
+    kind: str | None = None  # a concept id of the disagreement-kinds scheme (required in the seeds)
 
 
 @dataclass
@@ -271,8 +272,13 @@ def _disagreements(
     fact_ids = {r.values.get("id") for r in fact_records}
     out: list[Disagreement] = []
     seen: set[str] = set()
+    kinds = _concepts_of("DisagreementKind", schema)
     for rec in records:
-        problems += check_keys(rec, DISAGREEMENT_KEYS, "disagreement")
+        # A missing kind gets the kinds to choose from rather than check_keys' bare "add 'kind:'".
+        problems += [
+            replace(p, fix=f"add 'kind:' with one of: {kinds}") if p.message == "disagreement has no 'kind'" else p
+            for p in check_keys(rec, DISAGREEMENT_KEYS, "disagreement")
+        ]
         dis_id, about, description = (_str(rec, k, problems) for k in ("id", "about", "description"))
         if not (dis_id and about and description):
             continue
@@ -304,10 +310,8 @@ def _disagreements(
                 rec.problem("statements", "a disagreement needs at least two conflicting facts", "list every fact that gives a version")
             )
         kind = _str(rec, "kind", problems)
-        if kind is not None and not _is_concept_of(kind, "DisagreementKind", schema):
-            problems.append(
-                rec.problem("kind", f"unknown disagreement kind '{kind}'", f"use one of: {_concepts_of('DisagreementKind', schema)}")
-            )
+        if kind and not _is_concept_of(kind, "DisagreementKind", schema):
+            problems.append(rec.problem("kind", f"unknown disagreement kind '{kind}'", f"use one of: {kinds}"))
         out.append(Disagreement(dis_id, about, description, ids, rec.file, rec.line, kind))
     return out
 
