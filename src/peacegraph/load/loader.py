@@ -53,7 +53,7 @@ JUSTIFIED_KEYS = {"source": True, "quote": True, "reason": True}
 #: fact time key -> statement-node property local name
 TIME_KEYS = {"date": "pointInTime", "start": "startTime", "end": "endTime"}
 #: Relations whose literal value is a date rather than a string or number.
-DATE_VALUED = {"date", "startDate", "endDate"}
+DATE_VALUED = {"date", "startDate", "endDate", "datePublished", "dateUpdated"}
 
 
 @dataclass
@@ -95,6 +95,7 @@ class Fact:
     rank: str = "normal"
     rank_reason: str | None = None  # a concept id of the rank-reasons scheme
     rank_evidence: list[str] = field(default_factory=list)  # ids of facts that show why
+    subject_is_document: bool = False  # the subject is a source document (its byline, date), not an entity
 
 
 @dataclass
@@ -454,7 +455,12 @@ def _facts(
                 )
             else:
                 seen[fact_id] = rec
-        subject_entity = _entity_ref(rec, "subject", subject, entities, problems)
+        # What a document prints about itself (author, date) has the document as subject.
+        subject_document = documents.get(subject) if subject and subject not in entities else None
+        subject_type = schema.classes["SourceDocument"] if subject_document else None
+        subject_entity = None if subject_document else _entity_ref(rec, "subject", subject, entities, problems)
+        if subject_entity:
+            subject_type = subject_entity.type_iri
         relation = None
         if relation_name:
             relation = schema.relations.get(relation_name)
@@ -466,11 +472,12 @@ def _facts(
                         'use a property of the ontology marked pg:usage "relation"' + suggest(relation_name, list(schema.relations)),
                     )
                 )
-        if relation and subject_entity and not schema.fits(frozenset({subject_entity.type_iri}), relation.domain):
+        if relation and subject_type and not schema.fits(frozenset({subject_type}), relation.domain):
+            what = "SourceDocument" if subject_document else subject_entity.type
             problems.append(
                 rec.problem(
                     "subject",
-                    f"'{relation.name}' does not fit subject '{subject_entity.id}', a {subject_entity.type}: its subject must be a {schema.describe(relation.domain)}",
+                    f"'{relation.name}' does not fit subject '{subject}', a {what}: its subject must be a {schema.describe(relation.domain)}",
                     "change the relation or the subject, or the entity's type if it is wrong",
                 )
             )
@@ -506,6 +513,7 @@ def _facts(
                     rank=rank,
                     rank_reason=rank_reason,
                     rank_evidence=rank_evidence,
+                    subject_is_document=subject_document is not None,
                 )
             )
     return facts

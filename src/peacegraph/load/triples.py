@@ -219,7 +219,7 @@ def _object_term(fact: Fact, curation: Curation):
 
 
 def _add_fact(add, fact: Fact, curation: Curation, truthy: bool) -> None:
-    subject = entity_iri(fact.subject)
+    subject = ox.NamedNode(DOCUMENT_IRI + fact.subject) if fact.subject_is_document else entity_iri(fact.subject)
     name = fact.relation.name
     obj = _object_term(fact, curation)
     if truthy:
