@@ -27,6 +27,8 @@ DOCUMENTS_DIR = SEEDS_DIR / "documents"
 DOCUMENTS_METADATA_PATH = DOCUMENTS_DIR / "documents.yaml"
 #: Curated entity and fact records (*.yaml).
 FACTS_DIR = SEEDS_DIR / "facts"
+#: Entity-level mappings to Wikidata (an SSSOM table), beside the facts they map.
+ENTITY_MAPPINGS_FILE_NAME = "entities.sssom.tsv"
 #: The OWL ontology in Turtle.
 ONTOLOGY_PATH = ROOT / "ontology" / "peacegraph.ttl"
 #: The SHACL shapes the built graph must conform to.
@@ -59,3 +61,8 @@ LOCK_FILE_NAME = ".build.lock"
 def graph_file(graph_dir: Path | None = None, name: str = FULL_FILE_NAME) -> Path:
     """The path of one output file in ``graph_dir`` (default: ``GRAPH_DIR``)."""
     return (graph_dir or GRAPH_DIR) / name
+
+
+def entity_mappings_path(facts_dir: Path | None = None) -> Path:
+    """The SSSOM mapping file of the seeds whose facts are in ``facts_dir``: <seeds>/mappings/entities.sssom.tsv."""
+    return (facts_dir or FACTS_DIR).parent / "mappings" / ENTITY_MAPPINGS_FILE_NAME

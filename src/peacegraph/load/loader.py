@@ -16,6 +16,7 @@ from peacegraph import paths
 from peacegraph.errors import Problem, SeedError
 from peacegraph.load.dates import TimeValue, parse_time
 from peacegraph.load.documents import ID_PATTERN, Document, display_path, load_documents, time_field
+from peacegraph.load.mappings import Mapping, read_mappings
 from peacegraph.load.quotes import QuoteNotFound, Span, locate
 from peacegraph.load.schema import XSD_BOOLEAN, XSD_INTEGER, Property, Schema, load_schema
 from peacegraph.load.yamlsource import Record, Seq, check_keys, read_yaml, suggest
@@ -129,6 +130,7 @@ class Curation:
     facts: list[Fact]
     disagreements: list[Disagreement] = field(default_factory=list)
     justified: list[Justified] = field(default_factory=list)
+    mappings: list[Mapping] = field(default_factory=list)  # entity -> Wikidata item, from seeds/mappings
 
     def where(self) -> dict[str, str]:
         """id -> 'file:line', for messages about graph nodes."""
@@ -208,9 +210,10 @@ def load_curation(
     disagreements = _disagreements(disagreement_records, entities, fact_records, schema, problems)
     _check_rank_evidence(facts, fact_records, problems)
     justified = _justified(justified_records, documents, problems)
+    mappings = read_mappings(paths.entity_mappings_path(facts_dir), set(entities), problems)
     if problems:
         raise SeedError(problems)
-    return Curation(schema, documents, entities, facts, disagreements, justified)
+    return Curation(schema, documents, entities, facts, disagreements, justified, mappings)
 
 
 def _extra_aliases(records: list[Record], entities: dict[str, Entity], documents: dict[str, Document], problems: list[Problem]) -> None:

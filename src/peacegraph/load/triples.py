@@ -54,6 +54,7 @@ XSD_DATE = ox.NamedNode(_XSD + "date")
 NAMED_INDIVIDUAL = ox.NamedNode(PREFIXES["owl"] + "NamedIndividual")
 ALT_LABEL = ox.NamedNode(_SKOS + "altLabel")
 DERIVED_FROM = ox.NamedNode(_PROV + "wasDerivedFrom")
+EXACT_MATCH = ox.NamedNode(_SKOS + "exactMatch")
 
 #: The time keys of a fact and the statement qualifiers they become.
 TIME_QUALIFIERS = ("pointInTime", "startTime", "endTime")
@@ -145,7 +146,18 @@ def data_triples(curation: Curation) -> list[ox.Triple]:
             add(ox.Triple(node, _pg("disagreementKind"), ox.NamedNode(PGC_IRI + dis.kind)))
         for fact_id in dis.statements:
             add(ox.Triple(node, _pg("conflictingStatement"), ox.NamedNode(STATEMENT_IRI + fact_id)))
+    out += mapping_triples(curation.mappings)
     return out
+
+
+def mapping_triples(mappings) -> list[ox.Triple]:
+    """``ent:x skos:exactMatch wd:Q..`` for each checked entity mapping (seeds/mappings/entities.sssom.tsv).
+
+    >>> from peacegraph.load.mappings import Mapping
+    >>> [str(t.object) for t in mapping_triples([Mapping("armenia", "Q399", "checked", 9)])]
+    ['<http://www.wikidata.org/entity/Q399>']
+    """
+    return [ox.Triple(entity_iri(m.entity), EXACT_MATCH, ox.NamedNode(PREFIXES["wd"] + m.qid)) for m in mappings]
 
 
 def best_ranked(facts: list[Fact]) -> set[str]:
