@@ -23,16 +23,28 @@ DEMO_QUESTION = "agreement-roles"
 
 REASONER_OPTION = click.option(
     "--reasoner",
-    type=click.Choice(["hermit", "pellet"]),
+    type=click.Choice(["hermit", "hermit-full", "pellet"]),
     default="hermit",
     show_default=True,
-    help="OWL reasoner run through owlready2 (Pellet needs a newer Java than 17 with owlready2 0.50-0.51).",
+    help=(
+        "hermit: inference rules on pyoxigraph, HermiT's consistency check on a summary of the data; "
+        "hermit-full: HermiT on all of the data, with its own inferences (slow at scale); "
+        "pellet: as hermit, with Pellet (needs a newer Java than 17 with owlready2 0.50-0.51)."
+    ),
 )
 GRAPH_DIR_OPTION = click.option(
     "--graph-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Where the graph is written/read (default: graph/ in the repository).",
+)
+
+VALIDATOR_OPTION = click.option(
+    "--validator",
+    type=click.Choice(["sparql", "pyshacl"]),
+    default="sparql",
+    show_default=True,
+    help="SHACL validator: the shapes compiled to SPARQL on pyoxigraph, or pySHACL (the reference; much slower).",
 )
 
 SEEDS_OPTION = click.option(
@@ -81,6 +93,9 @@ class LazyGroup(click.Group):
 LAZY_SUBCOMMANDS = {
     "export": "peacegraph.export.command:export_command",
     "docs": "peacegraph.docs:docs_command",
+    "add-document": "peacegraph.curate.commands:add_document_command",
+    "draft": "peacegraph.curate.commands:draft_command",
+    "accept": "peacegraph.curate.commands:accept_command",
 }
 
 
@@ -115,13 +130,14 @@ def _status_lines(report) -> list[str]:
 @SEEDS_OPTION
 @click.option("--reason/--no-reason", default=True, show_default=True, help="Run the OWL reasoner (HermiT, needs Java).")
 @REASONER_OPTION
+@VALIDATOR_OPTION
 @handle_errors
-def check(seeds_dir: Path | None, reason: bool, reasoner: str) -> None:
+def check(seeds_dir: Path | None, reason: bool, reasoner: str, validator: str) -> None:
     """Run every check on seeds/ and ontology/; write nothing. Prints PASS/FAIL lines."""
     from peacegraph.build import Inputs
     from peacegraph.build import check as run_check
 
-    report = run_check(Inputs.from_seeds(seeds_dir), reason=reason, reasoner=reasoner)
+    report = run_check(Inputs.from_seeds(seeds_dir), reason=reason, reasoner=reasoner, validator=validator)
     for line in _status_lines(report):
         click.echo(line)
     sys.exit(0 if report.ok else 1)
@@ -133,15 +149,32 @@ def check(seeds_dir: Path | None, reason: bool, reasoner: str) -> None:
 @click.option("--reason/--no-reason", default=True, show_default=True, help="Run the OWL reasoner (HermiT, needs Java).")
 @REASONER_OPTION
 @click.option("--quiet", is_flag=True, help="Print only errors.")
+@click.option("--force", is_flag=True, help="Rebuild even when the inputs have not changed since the last build.")
+@VALIDATOR_OPTION
 @handle_errors
-def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner: str, quiet: bool) -> None:
-    """Check seeds/ and write graph/ (atomically), then answer one canned question."""
+def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner: str, quiet: bool, force: bool, validator: str) -> None:
+    """Check seeds/ and write graph/ (atomically), then answer one canned question.
+
+    When seeds, ontology, shapes, quality rules, options and tool are those graph/ was built from,
+    nothing is rebuilt (graph/build-inputs.json records them); --force rebuilds.
+    """
     from peacegraph import paths
     from peacegraph.build import Inputs
     from peacegraph.build import build as run_build
 
     started = time.perf_counter()
-    report = run_build(Inputs.from_seeds(seeds_dir), graph_dir=graph_dir, reason=reason, reasoner=reasoner)
+    report = run_build(
+        Inputs.from_seeds(seeds_dir), graph_dir=graph_dir, reason=reason, reasoner=reasoner, validator=validator, force=force
+    )
+    if report is None:
+        if not quiet:
+            where = graph_dir or paths.GRAPH_DIR
+            click.echo(
+                f"PASS build: {where} is up to date: its inputs have not changed since it was built "
+                f"({time.perf_counter() - started:.2f}s); nothing rebuilt (--force rebuilds)"
+            )
+            _demo(graph_dir)
+        return
     if quiet:
         return
     for line in _status_lines(report):
@@ -166,6 +199,11 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner
         )
     )
     click.echo("")
+    _demo(graph_dir)
+
+
+def _demo(graph_dir: Path | None) -> None:
+    """Answer the demo question, to show a newcomer what the graph is for."""
     from peacegraph.query.canned import get_query, run
     from peacegraph.query.results import render
 

@@ -239,6 +239,7 @@ PG_TERMS: tuple[str, ...] = (
     "suspendedTiesWith",
     "transferredFrom",
     "transferredTo",
+    "trigger",
     "underAgreement",
     "usage",
     "violated",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 
 def _root() -> Path:
@@ -29,6 +30,8 @@ DOCUMENTS_METADATA_PATH = DOCUMENTS_DIR / "documents.yaml"
 FACTS_DIR = SEEDS_DIR / "facts"
 #: Entity-level mappings to Wikidata (an SSSOM table), beside the facts they map.
 ENTITY_MAPPINGS_FILE_NAME = "entities.sssom.tsv"
+#: Drafted fact files awaiting a curator's review (`peacegraph draft`); the build never reads them.
+DRAFTS_DIR = SEEDS_DIR / "drafts"
 #: The OWL ontology in Turtle.
 ONTOLOGY_PATH = ROOT / "ontology" / "peacegraph.ttl"
 #: The SHACL shapes the built graph must conform to.
@@ -66,3 +69,30 @@ def graph_file(graph_dir: Path | None = None, name: str = FULL_FILE_NAME) -> Pat
 def entity_mappings_path(facts_dir: Path | None = None) -> Path:
     """The SSSOM mapping file of the seeds whose facts are in ``facts_dir``: <seeds>/mappings/entities.sssom.tsv."""
     return (facts_dir or FACTS_DIR).parent / "mappings" / ENTITY_MAPPINGS_FILE_NAME
+
+
+class SeedPaths(NamedTuple):
+    """Where one seeds folder keeps each thing (the repository's, or one given with --seeds)."""
+
+    seeds: Path
+    documents: Path
+    documents_metadata: Path
+    facts: Path
+    drafts: Path
+
+    @property
+    def tree(self) -> Path:
+        """The working tree the seeds belong to: the folder holding seeds/."""
+        return self.seeds.parent
+
+
+def seed_paths(seeds_dir: Path | None = None) -> SeedPaths:
+    """The layout of ``seeds_dir`` (default: the repository's seeds/).
+
+    >>> seed_paths(Path("/tmp/x/seeds")).drafts.as_posix()
+    '/tmp/x/seeds/drafts'
+    """
+    if seeds_dir is None:
+        return SeedPaths(SEEDS_DIR, DOCUMENTS_DIR, DOCUMENTS_METADATA_PATH, FACTS_DIR, DRAFTS_DIR)
+    documents = seeds_dir / "documents"
+    return SeedPaths(seeds_dir, documents, documents / "documents.yaml", seeds_dir / "facts", seeds_dir / "drafts")

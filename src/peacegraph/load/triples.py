@@ -147,7 +147,8 @@ def data_triples(curation: Curation) -> list[ox.Triple]:
         for fact_id in dis.statements:
             add(ox.Triple(node, _pg("conflictingStatement"), ox.NamedNode(STATEMENT_IRI + fact_id)))
     out += mapping_triples(curation.mappings)
-    return out
+    # The same plain triple may come from several statements: keep the first.
+    return list(dict.fromkeys(out))
 
 
 def mapping_triples(mappings) -> list[ox.Triple]:
