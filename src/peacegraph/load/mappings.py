@@ -49,7 +49,7 @@ def read_mappings(path: Path, entity_ids: set[str], problems: list[Problem]) -> 
     ...     + "ent:armenia\\tArmenia\\tskos:exactMatch\\twikidata:Q399\\tArmenia\\tsemapv:ManualMappingCuration\\tchecked\\n")
     >>> found = []
     >>> [(m.entity, m.qid, m.line) for m in read_mappings(path, {"armenia"}, found)], found
-    ([('armenia', 'Q399', 4), []], [])
+    ([('armenia', 'Q399', 4)], [])
     """
     if not path.exists():
         return []
