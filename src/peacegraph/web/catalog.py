@@ -36,6 +36,7 @@ class Value:
     iri: str = ""
     entity: str | None = None  # entity id, when it has a page
     datatype: str | None = None
+    raw: str = ""  # a literal as written in the graph (2020-11), an IRI's label or the IRI: what the canned questions show
 
     @classmethod
     def of(cls, term: Term | None, label: Term | None = None) -> Value:
@@ -43,9 +44,9 @@ class Value:
             return cls("")
         if term.kind == "uri":
             text = label.value if label is not None else term.value
-            return cls(text, term.value, local_id(term.value, ENTITY_IRI))
+            return cls(text, term.value, local_id(term.value, ENTITY_IRI), raw=text)
         shown = human_date(term.value) if is_date_type(term.datatype) else term.value
-        return cls(shown, datatype=term.datatype)
+        return cls(shown, datatype=term.datatype, raw=term.value)
 
     @property
     def is_concept(self) -> bool:

@@ -15,11 +15,23 @@ import urllib.parse
 from dataclasses import dataclass
 from itertools import groupby
 
+from peacegraph.namespaces import DOCUMENT_IRI, ENTITY_IRI
 from peacegraph.query.canned import CannedQuery
 from peacegraph.web.catalog import Catalog, Document, Entity, Statement
+from peacegraph.web.display import local_id
 
 #: The downloads a question's answer offers: (extension, label).
 DOWNLOADS = (("csv", "CSV"), ("json", "JSON"), ("ttl", "Turtle"))
+
+
+def entity_of(iri: str) -> str | None:
+    """The id of an entity IRI (None for any other IRI)."""
+    return local_id(iri, ENTITY_IRI)
+
+
+def document_of(iri: str) -> str | None:
+    """The id of a document IRI (None for any other IRI)."""
+    return local_id(iri, DOCUMENT_IRI)
 
 
 def script_json(data: object) -> str:
@@ -108,14 +120,17 @@ def _environment():
 class Pages:
     """Renders each page from the catalog; the same templates serve ``peacegraph serve`` and ``peacegraph site``."""
 
-    def __init__(self, catalog: Catalog, static: bool = False):
+    def __init__(self, catalog: Catalog, static: bool = False, graphs: bool = True):
         self.catalog = catalog
         self.static = static
+        self.graphs = graphs  # whether neighbourhood graph pages exist (the static site can leave them out)
         self.env = _environment()
 
     def _render(self, template: str, depth: int, **context) -> str:
         links = Links(self.static, depth)
-        return self.env.get_template(template).render(links=links, static=self.static, totals=self.catalog.totals, **context)
+        return self.env.get_template(template).render(
+            links=links, static=self.static, graphs=self.graphs, totals=self.catalog.totals, entity_of=entity_of, document_of=document_of, **context
+        )
 
     # -- pages --------------------------------------------------------------------------------------
 
