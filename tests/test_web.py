@@ -9,8 +9,8 @@ import json
 import re
 
 import pyoxigraph
-from markupsafe import escape
 import pytest
+from markupsafe import escape
 
 from peacegraph import paths
 from peacegraph.namespaces import ENTITY_IRI, PREFIXES
@@ -294,9 +294,10 @@ def test_openapi_describes_every_question_with_grlc_parameter_names(web):
         assert "text/csv" in operation["responses"]["200"]["content"]
     assert {"get", "post"} <= set(doc["paths"]["/sparql"])
     dated = doc["paths"]["/api/control-as-of"]["get"]["parameters"][0]
-    assert dated["schema"] == {"type": "string", "format": "date", "default": get_query("control-as-of").defaults.get("asOf")} or dated[
-        "schema"
-    ]["format"] == "date"
+    assert (
+        dated["schema"] == {"type": "string", "format": "date", "default": get_query("control-as-of").defaults.get("asOf")}
+        or dated["schema"]["format"] == "date"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -386,7 +387,18 @@ def test_answers_past_the_row_cap_are_cut_and_say_so(catalog):
 # Every page: safe headers, no inline script, nothing from another host
 # ---------------------------------------------------------------------------
 
-PAGES = ["/", "/entity/armenia", "/entity/armenia/graph", "/document/d002", "/questions", "/questions/leaders?org=Armenia", "/disagreements", "/search?q=karabakh", "/api", "/query"]
+PAGES = [
+    "/",
+    "/entity/armenia",
+    "/entity/armenia/graph",
+    "/document/d002",
+    "/questions",
+    "/questions/leaders?org=Armenia",
+    "/disagreements",
+    "/search?q=karabakh",
+    "/api",
+    "/query",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)

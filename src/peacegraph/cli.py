@@ -318,7 +318,11 @@ def sparql(
 )
 @click.option("--timeout", type=int, default=30, show_default=True, help="Seconds before the server stops a SPARQL query.")
 @click.option(
-    "--row-cap", type=click.IntRange(min=1), default=10_000, show_default=True, help="With --engine web: most rows a free SPARQL query returns."
+    "--row-cap",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="With --engine web: most rows a free SPARQL query returns.",
 )
 @GRAPH_DIR_OPTION
 @handle_errors
@@ -356,7 +360,11 @@ def serve(host: str, port: int, engine: str, location: Path | None, timeout: int
 
 @main.command()
 @click.option(
-    "-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write the site to (created if missing)."
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the site to (created if missing).",
 )
 @click.option("--graphs/--no-graphs", default=True, show_default=True, help="Write a neighbourhood graph page for every entity.")
 @GRAPH_DIR_OPTION

@@ -10,6 +10,7 @@ and deadline free SPARQL gets.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from peacegraph import __version__
@@ -27,7 +28,14 @@ EXTENSIONS = {
     "ttl": "text/turtle",
 }
 #: What the API offers, the default first.
-OFFERED = ["application/sparql-results+json", "text/csv", "text/tab-separated-values", "application/sparql-results+xml", "text/turtle", "application/json"]
+OFFERED = [
+    "application/sparql-results+json",
+    "text/csv",
+    "text/tab-separated-values",
+    "application/sparql-results+xml",
+    "text/turtle",
+    "application/json",
+]
 
 
 @dataclass
@@ -60,7 +68,46 @@ def ask(engine, query: CannedQuery, values: dict[str, str]) -> Asked:
     """Run a question with string values (QueryError for a bad name, type or entity)."""
     bindings = bind(engine, query, values)
     answer = engine.run(query.text, bindings)
+    if isinstance(answer, ResultSet):
+        answer = break_ties(query.text, answer)
     return Asked(query, values, answer, substitute(query.text, bindings))
+
+
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*?)(?:\bLIMIT\b|\bOFFSET\b|$)", re.I | re.S)
+
+
+def break_ties(text: str, answer: ResultSet) -> ResultSet:
+    """Rows the query's ORDER BY leaves tied, put in one fixed order (by all their values), so pages and downloads are reproducible.
+
+    The query's own order stands; only rows equal on every ORDER BY variable are sorted among themselves.
+    A query whose ORDER BY has expressions other than variables (or none) keeps its rows as they came.
+
+    >>> from peacegraph.query.results import Term
+    >>> rows = [{"a": Term.literal("1"), "b": Term.literal(x)} for x in "zy"] + [{"a": Term.literal("0"), "b": Term.literal("x")}]
+    >>> [r["b"].value for r in break_ties("SELECT * { } ORDER BY DESC(?a)", ResultSet(["a", "b"], rows)).rows]
+    ['y', 'z', 'x']
+    """
+    match = _ORDER_BY.search(text.rsplit("}", 1)[-1])
+    if not match:
+        return answer
+    clause = match.group(1).strip()
+    keys = re.findall(r"\?(\w+)", clause)
+    if not keys or re.sub(r"(?:ASC|DESC)?\s*\(\s*\?\w+\s*\)|\?\w+|\s+", "", clause, flags=re.I):
+        return answer
+
+    def value(row, column):
+        term = row.get(column)
+        return ("", "") if term is None else (term.kind, term.value)
+
+    ordered, start = [], 0
+    rows = answer.rows
+    while start < len(rows):
+        end = start + 1
+        while end < len(rows) and all(value(rows[end], k) == value(rows[start], k) for k in keys):
+            end += 1
+        ordered += sorted(rows[start:end], key=lambda r: [value(r, c) for c in answer.columns])
+        start = end
+    return ResultSet(answer.columns, ordered, answer.boolean)
 
 
 def ready(query: CannedQuery, values: dict[str, str]) -> bool:
@@ -153,23 +200,41 @@ def openapi(questions: list[CannedQuery]) -> dict:
                 {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}, "description": "What the reader typed"},
                 {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "default": 10, "maximum": 50}},
             ],
-            "responses": {"200": {"description": "Hits", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Hits"}}}}},
+            "responses": {
+                "200": {"description": "Hits", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Hits"}}}}
+            },
         }
     }
     sparql_params = [
-        {"name": "query", "in": "query", "required": True, "schema": {"type": "string"}, "description": "A SPARQL 1.1 query (read-only; no SERVICE)"}
+        {
+            "name": "query",
+            "in": "query",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": "A SPARQL 1.1 query (read-only; no SERVICE)",
+        }
     ]
     sparql_answers = {
         "200": {
             "description": "SELECT/ASK: SPARQL results; CONSTRUCT/DESCRIBE: RDF",
-            "content": {**answers, "application/n-triples": {"schema": {"type": "string"}}, "application/ld+json": {"schema": {"type": "object"}}},
+            "content": {
+                **answers,
+                "application/n-triples": {"schema": {"type": "string"}},
+                "application/ld+json": {"schema": {"type": "object"}},
+            },
         },
         "400": {"description": "A syntax error, or SERVICE, which is refused"},
         "403": {"description": "An update, which is refused"},
         "503": {"description": "The query ran past its time limit"},
     }
     paths["/sparql"] = {
-        "get": {"operationId": "sparql_get", "summary": "SPARQL 1.1 protocol, query via GET", "tags": ["sparql"], "parameters": sparql_params, "responses": sparql_answers},
+        "get": {
+            "operationId": "sparql_get",
+            "summary": "SPARQL 1.1 protocol, query via GET",
+            "tags": ["sparql"],
+            "parameters": sparql_params,
+            "responses": sparql_answers,
+        },
         "post": {
             "operationId": "sparql_post",
             "summary": "SPARQL 1.1 protocol, query via POST",
@@ -177,7 +242,9 @@ def openapi(questions: list[CannedQuery]) -> dict:
             "requestBody": {
                 "required": True,
                 "content": {
-                    "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}},
+                    "application/x-www-form-urlencoded": {
+                        "schema": {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}
+                    },
                     "application/sparql-query": {"schema": {"type": "string"}},
                 },
             },

@@ -53,8 +53,19 @@ ASSETS = {
     "cytoscape.LICENSE": ("peacegraph.export", "vendor", "cytoscape.LICENSE"),
     "graph.js": ("peacegraph.export", "assets", "graph.js"),
 }
-MEDIA = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".json": "application/json", ".txt": "text/plain; charset=utf-8"}
-ENTITY_FORMATS = {"text/html": "html", "text/turtle": "ttl", "application/ld+json": "jsonld", "application/n-triples": "nt", "application/rdf+xml": "rdf"}
+MEDIA = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+}
+ENTITY_FORMATS = {
+    "text/html": "html",
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "rdf",
+}
 ENTITY_EXTENSIONS = {v: k for k, v in ENTITY_FORMATS.items()}
 #: Free SPARQL queries running at once (each in its own process); more wait their turn.
 SPARQL_SLOTS = 4
@@ -277,9 +288,13 @@ def create_app(
         except Refused as err:
             return PlainTextResponse(str(err), err.status)
         if text is None:
-            return PlainTextResponse("no query: pass it as the 'query' parameter (GET or form POST) or as an application/sparql-query body", 400)
+            return PlainTextResponse(
+                "no query: pass it as the 'query' parameter (GET or form POST) or as an application/sparql-query body", 400
+            )
         if is_update(text):
-            return PlainTextResponse("updates are refused: this endpoint is read-only (the graph is built from seeds/; edit them and rebuild)", 403)
+            return PlainTextResponse(
+                "updates are refused: this endpoint is read-only (the graph is built from seeds/; edit them and rebuild)", 403
+            )
         accept = request.query_params.get("format") or request.headers.get("accept", "")
         accept = FORMAT_ALIASES.get(accept, accept)
         async with site.slots:

@@ -38,7 +38,7 @@ def script_json(data: object) -> str:
     """JSON that is safe inside a ``<script>`` element.
 
     >>> script_json({"a": "</script><!--"})
-    '{"a": "\\\\u003c/script>\\\\u003c!--"}'
+    '{"a":"\\\\u003c/script>\\\\u003c!--"}'
     """
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
@@ -129,7 +129,13 @@ class Pages:
     def _render(self, template: str, depth: int, **context) -> str:
         links = Links(self.static, depth)
         return self.env.get_template(template).render(
-            links=links, static=self.static, graphs=self.graphs, totals=self.catalog.totals, entity_of=entity_of, document_of=document_of, **context
+            links=links,
+            static=self.static,
+            graphs=self.graphs,
+            totals=self.catalog.totals,
+            entity_of=entity_of,
+            document_of=document_of,
+            **context,
         )
 
     # -- pages --------------------------------------------------------------------------------------
@@ -181,7 +187,9 @@ class Pages:
     def questions(self) -> str:
         return self._render("questions.html", 0, questions=self.catalog.questions, title="Questions")
 
-    def question(self, query: CannedQuery, values: dict[str, str], answer=None, error: str = "", sparql: str = "", ran: bool = False) -> str:
+    def question(
+        self, query: CannedQuery, values: dict[str, str], answer=None, error: str = "", sparql: str = "", ran: bool = False
+    ) -> str:
         return self._render(
             "question.html",
             1,
@@ -200,7 +208,14 @@ class Pages:
 
     def sparql(self, query: str, examples: list[dict], prefixes: dict[str, str], timeout: float, row_cap: int) -> str:
         return self._render(
-            "query.html", 0, initial=query, examples=examples, prefixes=prefixes, timeout=f"{timeout:g}", row_cap=row_cap, title="SPARQL query"
+            "query.html",
+            0,
+            initial=query,
+            examples=examples,
+            prefixes=prefixes,
+            timeout=f"{timeout:g}",
+            row_cap=row_cap,
+            title="SPARQL query",
         )
 
     def api(self, questions: list[CannedQuery]) -> str:

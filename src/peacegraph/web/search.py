@@ -125,7 +125,9 @@ class SearchIndex:
 
             choices = {i: self._folded[i] for i in fuzzy_candidates}
             # WRatio weighs a short query against the best-matching part of a long name.
-            for _, score, i in process.extract(q, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=25, score_cutoff=FUZZY_CUTOFF):
+            for _, score, i in process.extract(
+                q, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=25, score_cutoff=FUZZY_CUTOFF
+            ):
                 self._keep(best, self.names[i], FUZZY, float(score))
         return tuple(sorted(best.values(), key=lambda h: (h.level, h.kind != "label", -h.score, h.label.casefold(), h.entity)))
 

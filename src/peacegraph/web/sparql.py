@@ -124,7 +124,9 @@ def refuse_service(text: str) -> None:
     peacegraph.web.sparql.Refused: SERVICE (federated query) is refused: this endpoint answers from the local graph only and makes no request to another server
     """
     if _SERVICE.search(_code_only(text)):
-        raise Refused("SERVICE (federated query) is refused: this endpoint answers from the local graph only and makes no request to another server")
+        raise Refused(
+            "SERVICE (federated query) is refused: this endpoint answers from the local graph only and makes no request to another server"
+        )
 
 
 @dataclass
@@ -262,7 +264,13 @@ def results_turtle(result: ResultSet) -> bytes:
     root = pyoxigraph.BlankNode("results")
     triples = [pyoxigraph.Triple(root, rdf_type, rs("ResultSet"))]
     if result.boolean is not None:
-        triples.append(pyoxigraph.Triple(root, rs("boolean"), pyoxigraph.Literal("true" if result.boolean else "false", datatype=pyoxigraph.NamedNode(PREFIXES["xsd"] + "boolean"))))
+        triples.append(
+            pyoxigraph.Triple(
+                root,
+                rs("boolean"),
+                pyoxigraph.Literal("true" if result.boolean else "false", datatype=pyoxigraph.NamedNode(PREFIXES["xsd"] + "boolean")),
+            )
+        )
     for column in result.columns:
         triples.append(pyoxigraph.Triple(root, rs("resultVariable"), pyoxigraph.Literal(column)))
     for index, row in enumerate(result.rows, start=1):
