@@ -67,8 +67,8 @@ ENTITY_FORMATS = {
     "application/rdf+xml": "rdf",
 }
 ENTITY_EXTENSIONS = {v: k for k, v in ENTITY_FORMATS.items()}
-#: Free SPARQL queries running at once (each in its own process); more wait their turn.
-SPARQL_SLOTS = 4
+#: Free SPARQL queries running at once (each in its own forked process, one per core); more wait their turn.
+SPARQL_SLOTS = 2
 
 
 def asset_bytes(name: str) -> bytes:

@@ -204,7 +204,7 @@ class Pages:
         )
 
     def search(self, query: str, hits: list) -> str:
-        return self._render("search.html", 0, q=query, hits=hits, title=f"Search: {query}" if query else "Search")
+        return self._render("search.html", 0, q=query, search_query=query, hits=hits, title=f"Search: {query}" if query else "Search")
 
     def sparql(self, query: str, examples: list[dict], prefixes: dict[str, str], timeout: float, row_cap: int) -> str:
         return self._render(
