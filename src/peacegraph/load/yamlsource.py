@@ -17,6 +17,9 @@ from peacegraph.errors import Problem
 
 Value = Union[str, "Seq", "Record", None]
 
+#: libyaml's parser when PyYAML was built with it (ten times faster), else the pure-Python one; both give line marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass
 class Seq:
@@ -73,7 +76,7 @@ def read_yaml(path: Path, display: str) -> tuple[Value, list[Problem]]:
     except OSError as err:
         return None, [Problem(display, 1, f"cannot read the file ({err.strerror})", "check that it exists and is readable")]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
