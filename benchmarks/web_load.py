@@ -8,11 +8,11 @@ warms the web app (every entity page once, so the page cache is full, as it
 is after the first visit of each page), then runs closed-loop clients: each
 client sends a request, waits for the answer, sends the next (keep-alive, no
 think time), for a fixed time. The mix: entity pages 40 %, search as a reader
-types 30 %, a canned question 15 %, a SPARQL query 15 %. Then the same SPARQL
-(the free query, and the canned question's query with its parameter bound)
-goes to bare Oxigraph with the same number of clients. Prints throughput and
-p50/p95/p99 latency per kind, and the ratio of the web app's SPARQL latency
-to Oxigraph's. Also prints the time to render each entity page the first
+types 30 %, a canned question 15 %, a SPARQL query 15 %. Then, one kind at a
+time with the same number of clients, the SPARQL query to the web app's
+/sparql and to bare Oxigraph, and the canned question as a REST call to the
+web app and its SPARQL (parameter bound) to bare Oxigraph. Prints throughput
+and p50/p95/p99 latency per kind, and the ratios to Oxigraph. Also prints the time to render each entity page the first
 time (what a page costs before it is cached), in process.
 
 The load generator runs on the same 2 cores as the servers (a hand-written
@@ -181,7 +181,9 @@ def main() -> None:
     args = parser.parse_args()
     graph = paths.graph_file(args.graph_dir)
 
-    lines = [f"# web_load: {args.clients} clients, {args.seconds:g} s per phase, {os.cpu_count()} cores, load average before {os.getloadavg()[0]:.2f}"]
+    lines = [
+        f"# web_load: {args.clients} clients, {args.seconds:g} s per phase, {os.cpu_count()} cores, load average before {os.getloadavg()[0]:.2f}"
+    ]
     lines += cold_render_times(args.graph_dir)
 
     from peacegraph.query.canned import bind, get_query
@@ -235,27 +237,30 @@ def main() -> None:
         oxi_free = "/query?" + urllib.parse.urlencode({"query": SPARQL})
         oxi_question = "/query?" + urllib.parse.urlencode({"query": question_sparql})
 
-        def oxigraph_mix(rng: random.Random):
-            if rng.random() < 0.5:
-                return "SPARQL (oxigraph)", oxi_free, json_results
-            return "canned question's SPARQL (oxigraph)", oxi_question, json_results
+        def only(kind, path):
+            return lambda rng: (kind, path, json_results)
 
-        baseline = asyncio.run(run_clients(oxi_port, oxigraph_mix, args.clients, args.seconds))
-        lines += table(f"bare oxigraph serve-read-only, same SPARQL, {args.clients} clients", baseline, args.seconds)
+        web_sparql = asyncio.run(run_clients(web_port, only("SPARQL (web /sparql)", sparql_path), args.clients, args.seconds))
+        lines += table(f"peacegraph serve, the SPARQL query only, {args.clients} clients", web_sparql, args.seconds)
+        oxi_sparql = asyncio.run(run_clients(oxi_port, only("SPARQL (oxigraph /query)", oxi_free), args.clients, args.seconds))
+        lines += table(f"bare oxigraph serve-read-only, the same SPARQL query, {args.clients} clients", oxi_sparql, args.seconds)
+        api_path = f"/api/{QUESTION[0]}?" + urllib.parse.urlencode(QUESTION[1])
+        web_api = asyncio.run(run_clients(web_port, only("canned question (web /api)", api_path), args.clients, args.seconds))
+        lines += table(f"peacegraph serve, the canned question as REST API call only, {args.clients} clients", web_api, args.seconds)
+        oxi_api = asyncio.run(run_clients(oxi_port, only("its SPARQL (oxigraph /query)", oxi_question), args.clients, args.seconds))
+        lines += table(f"bare oxigraph serve-read-only, the canned question's SPARQL, {args.clients} clients", oxi_api, args.seconds)
 
-        def only_sparql(rng: random.Random):
-            return "SPARQL (web /sparql)", sparql_path, json_results
+        def ratio(ours: list[float], theirs: list[float]) -> str:
+            return (
+                f"p50 {statistics.median(ours) / statistics.median(theirs):.2f}x, p95 {percentile(ours, 95) / percentile(theirs, 95):.2f}x, "
+                f"throughput {len(ours) / len(theirs):.2f}x"
+            )
 
-        web_sparql = asyncio.run(run_clients(web_port, only_sparql, args.clients, args.seconds))
-        lines += table(f"peacegraph serve, SPARQL only, {args.clients} clients", web_sparql, args.seconds)
-
-        ours = web_sparql["SPARQL (web /sparql)"]
-        theirs = baseline["SPARQL (oxigraph)"]
         lines.append(
-            f"\nratio web /sparql to bare oxigraph, same query, same clients: p50 {statistics.median(ours) / statistics.median(theirs):.1f}x, "
-            f"p95 {percentile(ours, 95) / percentile(theirs, 95):.1f}x; throughput "
-            f"{(len(ours) / args.seconds) / (len(theirs) * 2 / args.seconds):.2f}x of oxigraph's (its half of the mix scaled to all)"
+            "\nratios to bare oxigraph in this run (same query, same clients; below 1x latency and above 1x throughput is better):"
         )
+        lines.append(f"  free SPARQL: {ratio(web_sparql['SPARQL (web /sparql)'], oxi_sparql['SPARQL (oxigraph /query)'])}")
+        lines.append(f"  canned question: {ratio(web_api['canned question (web /api)'], oxi_api['its SPARQL (oxigraph /query)'])}")
         entity = latencies["entity page"]
         search = latencies["search"]
         lines.append(

@@ -4,8 +4,9 @@ The graph is loaded once into the embedded pyoxigraph store and the catalog
 (:mod:`peacegraph.web.catalog`) is built from the web queries at startup. The
 graph does not change while it is served, so a rendered page is kept and
 served again (the cache holds every entity and document page, and the most
-recent question answers). Free SPARQL runs in a forked child under a deadline;
-page, search and question requests never fork.
+recent question answers). Free SPARQL runs in worker processes, one killed
+and replaced when a query passes its deadline; page, search and question
+requests run in this process.
 
 Every response carries a Content-Security-Policy that lets a page load and
 connect to this server only, so nothing a page shows can make the browser
@@ -15,6 +16,7 @@ reach another host.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import urllib.parse
@@ -29,6 +31,7 @@ from peacegraph.web.catalog import Catalog
 from peacegraph.web.display import ID
 from peacegraph.web.pages import Pages
 from peacegraph.web.sparql import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT, NotAcceptable, Refused, negotiate, run_query
+from peacegraph.web.workers import QueryPool
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
@@ -67,7 +70,7 @@ ENTITY_FORMATS = {
     "application/rdf+xml": "rdf",
 }
 ENTITY_EXTENSIONS = {v: k for k, v in ENTITY_FORMATS.items()}
-#: Free SPARQL queries running at once (each in its own forked process, one per core); more wait their turn.
+#: Free SPARQL queries running at once (each in one of as many worker processes, one per core); more wait their turn.
 SPARQL_SLOTS = 2
 
 
@@ -103,6 +106,7 @@ class Site:
         self.timeout = timeout
         self.row_cap = row_cap
         self.slots = asyncio.Semaphore(SPARQL_SLOTS)
+        self.pool = QueryPool(catalog.engine, SPARQL_SLOTS)
         self.cache: dict[str, bytes] = {}
         self.assets = {name: asset_bytes(name) for name in ASSETS}
         self.openapi = json.dumps(api.openapi(catalog.questions), indent=1, ensure_ascii=False).encode("utf-8")
@@ -297,9 +301,13 @@ def create_app(
             )
         accept = request.query_params.get("format") or request.headers.get("accept", "")
         accept = FORMAT_ALIASES.get(accept, accept)
-        async with site.slots:
+        try:
+            await asyncio.wait_for(site.slots.acquire(), site.timeout)
+        except TimeoutError:
+            return PlainTextResponse(f"the server was busy with other queries for {site.timeout:g} s; try again", 503)
+        try:
             try:
-                answer = await run_in_threadpool(run_query, catalog.engine, text, accept, site.timeout, site.row_cap)
+                answer = await run_in_threadpool(run_query, site.pool.run, text, accept, site.timeout, site.row_cap)
             except Refused as err:
                 return PlainTextResponse(str(err), err.status)
             except NotAcceptable as err:
@@ -308,6 +316,8 @@ def create_app(
                 return PlainTextResponse(str(err), 503)
             except PeacegraphError as err:
                 return PlainTextResponse(str(err), 400)
+        finally:
+            site.slots.release()
         headers = {}
         if answer.truncated:
             headers["X-Peacegraph-Truncated"] = f"rows cut at {site.row_cap}"
@@ -365,7 +375,12 @@ def create_app(
 
     from starlette.exceptions import HTTPException
 
-    app = Starlette(routes=routes, exception_handlers={HTTPException: on_error})
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        site.pool.close()
+
+    app = Starlette(routes=routes, exception_handlers={HTTPException: on_error}, lifespan=lifespan)
     app.state.site = site
     return SecurityHeaders(app)
 

@@ -3,8 +3,8 @@
 Query via GET ``?query=``, POST ``application/x-www-form-urlencoded`` or POST
 ``application/sparql-query``. Updates are refused (the graph is built from
 seeds/); so are ``SERVICE`` (no request may leave this machine) and dataset
-parameters. A free query runs in a forked child that is killed at its
-deadline (``EmbeddedEngine.run(..., timeout=...)``); its answer is cut at a
+parameters. A free query runs in another process that is killed at its
+deadline (a worker of :mod:`peacegraph.web.workers`); its answer is cut at a
 row cap. Answers are negotiated: SPARQL JSON, XML, CSV, TSV for SELECT and
 ASK; Turtle, N-Triples, JSON-LD, RDF/XML for CONSTRUCT and DESCRIBE.
 """
@@ -137,12 +137,16 @@ class Answer:
     rows: int = 0
 
 
-def run_query(engine, text: str, accept: str, timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP) -> Answer:
-    """Run free SPARQL under the guards and serialise the answer the client asked for."""
+def run_query(runner, text: str, accept: str, timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP) -> Answer:
+    """Run free SPARQL under the guards and serialise the answer the client asked for.
+
+    ``runner(text, timeout)`` runs the query where it can be killed at the deadline:
+    a :class:`peacegraph.web.workers.QueryPool`'s ``run``, or an engine's ``run`` (which forks per query).
+    """
     if not text.strip():
         raise QueryError("no query: pass it as the 'query' parameter (GET or form POST) or as an application/sparql-query body")
     refuse_service(text)
-    result = engine.run(text, timeout=timeout)
+    result = runner(text, timeout=timeout)
     if isinstance(result, ResultSet):
         media = negotiate(accept, list(RESULT_TYPES))
         if media is None:
