@@ -429,3 +429,42 @@ def test_web_queries_are_documented_files(repo_paths):
         text = path.read_text(encoding="utf-8")
         assert text.startswith("#+ summary:"), path.name
         assert "#+ description:" in text, path.name
+
+
+# ---------------------------------------------------------------------------
+# The commands
+# ---------------------------------------------------------------------------
+
+
+def test_serve_without_a_graph_says_what_to_do(tmp_path):
+    from click.testing import CliRunner
+
+    from peacegraph.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--graph-dir", str(tmp_path / "none"), "--port", "1"])
+    assert result.exit_code == 2
+    assert "peacegraph build" in result.output and "Traceback" not in result.output
+
+
+def test_serve_command_starts_the_web_app_on_127_0_0_1(tmp_path):
+    import subprocess
+    import sys
+    import urllib.request
+
+    from .servers import free_port, wait_until_up
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "peacegraph", "serve", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/health", 60)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/entity/armenia") as answer:
+            assert answer.headers["Content-Type"].startswith("text/html") and b"<h1>Armenia</h1>" in answer.read()
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/entity/armenia", headers={"Accept": "text/turtle"})
+        with urllib.request.urlopen(request) as answer:
+            assert answer.headers["Content-Type"].startswith("text/turtle")
+    finally:
+        process.terminate()
+        out, err = process.communicate(timeout=20)
+    assert f"http://127.0.0.1:{port}/" in out and "warning" not in err

@@ -151,7 +151,10 @@ def test_search_entity_quote_document(server, browser):
     quote.click()
     wait(browser, "return location.pathname.startsWith('/document/')")
     assert browser.execute_script("return location.hash") == f"#q-{statement}"
-    runs = wait(browser, "var r = document.querySelectorAll('section.text a.quote.current'); return r.length ? Array.from(r, x => x.textContent) : null")
+    runs = wait(
+        browser,
+        "var r = document.querySelectorAll('section.text a.quote.current'); return r.length ? Array.from(r, x => x.textContent) : null",
+    )
     assert " ".join("".join(runs).split()) == " ".join(expected.split()) or "".join(runs).replace(" ", "") == expected.replace(" ", "")
     background = browser.execute_script("return getComputedStyle(document.querySelector('a.quote.current')).backgroundColor")
     plain = browser.execute_script("return getComputedStyle(document.querySelector('a.quote:not(.current)')).backgroundColor")
@@ -234,3 +237,25 @@ def test_keyboard_reaches_the_search_results_and_escape_closes_them(server, brow
     box.send_keys(Keys.ESCAPE)
     assert box.get_attribute("aria-expanded") == "false"
     assert browser.find_element(By.ID, "site-search-list").get_attribute("hidden") is not None
+
+
+def test_static_site_opened_from_disk_searches_and_links(browser, tmp_path):
+    """The static site works from file:// (no server): search as you type, then the entity page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from peacegraph.web.site import write_site
+
+    site = tmp_path / "site"
+    write_site(site, graphs=False)
+    browser.get((site / "index.html").as_uri())
+    box = browser.find_element(By.ID, "home-search")
+    box.send_keys("Artsa")
+    wait(browser, "return document.querySelectorAll('#home-search-list [role=option]').length > 0")
+    box.send_keys(Keys.ARROW_DOWN, Keys.ENTER)
+    wait(browser, "return location.pathname.endsWith('/entity/nagorno-karabakh.html')")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Nagorno-Karabakh"
+    browser.find_element(By.CSS_SELECTOR, "#statements a.quote").click()
+    wait(browser, "return document.querySelectorAll('section.text a.quote.current').length > 0")
+    urls = requests_of(browser)
+    assert [u for u in urls if not u.startswith(("file://", *LOCAL_SCHEMES))] == []

@@ -31,7 +31,7 @@ def test_site_has_a_page_per_entity_document_and_question(site):
     assert {p.stem for p in (site / "entity").glob("*.ttl")} == set(catalog.entities)
     assert {p.stem for p in (site / "document").glob("*.html")} == set(catalog.documents)
     assert {p.stem for p in (site / "questions").glob("*.html")} == {q.name for q in list_queries()}
-    assert (site / "static" / "search-index.json").is_file()
+    assert (site / "static" / "search-index.js").read_text(encoding="utf-8").startswith("window.peacegraphSearchIndex = [")
 
 
 def test_every_relative_link_resolves(site):

@@ -70,6 +70,8 @@ ENTITY_FORMATS = {
     "application/rdf+xml": "rdf",
 }
 ENTITY_EXTENSIONS = {v: k for k, v in ENTITY_FORMATS.items()}
+#: The prefixes a new query on the query page declares: the graph's own and the vocabularies its data uses most.
+QUERY_PREFIXES = ("pg", "pgc", "ent", "stmt", "doc", "dis", "p", "ps", "pq", "rdf", "rdfs", "xsd", "skos", "dcterms", "prov", "oa")
 #: Free SPARQL queries running at once (each in one of as many worker processes, one per core); more wait their turn.
 SPARQL_SLOTS = 2
 
@@ -331,7 +333,7 @@ def create_app(
         if not wants_page and (request.method == "POST" or "query" in request.query_params):
             return await sparql_endpoint(request)
         initial = request.query_params.get("query", "")
-        body = pages.sparql(initial, site.examples, PREFIXES, site.timeout, site.row_cap)
+        body = pages.sparql(initial, site.examples, {p: PREFIXES[p] for p in QUERY_PREFIXES}, site.timeout, site.row_cap)
         return html(body)
 
     async def static(request: Request) -> Response:

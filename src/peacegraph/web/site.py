@@ -1,7 +1,7 @@
 """``peacegraph site -o DIR``: the entity, document and question pages as a static site, with the templates ``serve`` uses.
 
 Links are relative and end in ``.html``, so the folder works opened from disk
-and on any web host. The search runs in the browser over ``search-index.json``
+and on any web host. The search runs in the browser over ``search-index.js``
 (exact, prefix and substring matches; misspellings need ``serve``). Question
 pages show the answer for the default parameters when a question needs none;
 the REST API and free SPARQL need ``serve``. The output is byte-for-byte the
@@ -10,11 +10,10 @@ same for the same graph: files are written in sorted order, with no dates.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from peacegraph.web.catalog import Catalog
-from peacegraph.web.pages import Pages
+from peacegraph.web.pages import Pages, script_json
 
 #: Static files the site copies (the query page's YASGUI is left out: SPARQL needs the server).
 SITE_ASSETS = ("app.css", "app.js", "graph.css", "cytoscape.min.js", "cytoscape.LICENSE", "graph.js")
@@ -62,6 +61,6 @@ def write_site(out: Path, catalog: Catalog | None = None, graphs: bool = True, g
         write(f"questions/{query.name}.html", pages.question(query, {}, answer=answer, sparql=sparql, ran=answer is not None))
     for name in SITE_ASSETS:
         write(f"static/{name}", asset_bytes(name))
-    index = json.dumps(catalog.search.client_index(), ensure_ascii=False, separators=(",", ":"))
-    write("static/search-index.json", index + "\n")
+    # A script rather than JSON: a page opened from disk can load a script but not fetch a file.
+    write("static/search-index.js", "window.peacegraphSearchIndex = " + script_json(catalog.search.client_index()) + ";\n")
     return written

@@ -16,9 +16,17 @@
       .normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/[\s\-_/]+/).filter(Boolean).join(" ");
   }
 
+  // The index is a script (window.peacegraphSearchIndex), not JSON to fetch: pages opened from disk may not fetch files.
   function loadIndex() {
-    if (staticIndex) return Promise.resolve(staticIndex);
-    return fetch(body.dataset.index).then(function (r) { return r.json(); }).then(function (rows) { staticIndex = rows; return rows; });
+    if (staticIndex) return staticIndex;
+    staticIndex = new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = body.dataset.index;
+      script.onload = function () { resolve(window.peacegraphSearchIndex || []); };
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+    return staticIndex;
   }
 
   function compareKeys(a, b) {
