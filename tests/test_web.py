@@ -107,10 +107,19 @@ def test_disagreements_an_entity_is_part_of_are_on_its_page(web, catalog):
     assert 'id="nakhchivan-is-called"' not in page
 
 
-def test_entity_questions_are_linked_prefilled(web):
+def test_entity_questions_are_linked_prefilled_and_answer(web):
     page = web.get("/entity/armenia").text
     assert 'href="/questions/leaders?org=ent%3Aarmenia"' in page
     assert 'href="/questions/evidence?subject=ent%3Aarmenia"' in page
+    links = re.findall(r'href="(/questions/[a-z-]+\?[^"]+)"', page)
+    assert len(links) >= 10
+    for link in links:
+        answer = web.get(html.unescape(link))
+        assert answer.status_code == 200 and ("<table" in answer.text or "No rows." in answer.text), link
+    assert "/questions/connection?" not in page and "/questions/entities?" not in page  # need another value, or take a class
+    document = web.get("/document/d002").text
+    assert 'href="/questions/source-facts?source=doc%3Ad002"' in document
+    assert web.get("/questions/source-facts", params={"source": "doc:d002"}).text.count("<tr>") > 50
 
 
 # ---------------------------------------------------------------------------

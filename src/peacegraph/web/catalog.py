@@ -24,6 +24,8 @@ from peacegraph.query.results import ResultSet, Term
 from peacegraph.web.display import date_span, human_date, is_date_type, local_id
 from peacegraph.web.search import Name, SearchIndex
 
+#: IRI parameters of the canned questions that take something other than an entity (by the name the queries give them).
+NOT_ENTITY_PARAMETERS = {"type": "class", "source": "document", "stance": "stance"}
 #: Order of ranks on a page: the preferred statement first, deprecated ones last.
 RANK_ORDER = {"preferred": 0, "normal": 1, "deprecated": 2}
 
@@ -317,8 +319,19 @@ class Catalog:
         return next((q for q in self.questions if q.name == name), None)
 
     def entity_questions(self) -> list[tuple[CannedQuery, str]]:
-        """(question, parameter name) for every question that takes an entity."""
-        return [(q, p.name) for q in self.questions for p in q.params if p.kind == "iri"]
+        """(question, parameter) for every question an entity page can link pre-filled: an IRI parameter that
+        takes an entity (not a class, a source or a stance), in a question that needs no other value."""
+        found = []
+        for q in self.questions:
+            for p in q.params:
+                others = [o for o in q.params if o.required and o.name != p.name and o.name not in q.defaults]
+                if p.kind == "iri" and p.name not in NOT_ENTITY_PARAMETERS and not others:
+                    found.append((q, p.name))
+        return found
+
+    def document_questions(self) -> list[tuple[CannedQuery, str]]:
+        """(question, parameter) for the questions that take a source document."""
+        return [(q, p.name) for q in self.questions for p in q.params if p.kind == "iri" and NOT_ENTITY_PARAMETERS.get(p.name) == "document"]
 
     def document_id(self, iri: str) -> str | None:
         return local_id(iri, DOCUMENT_IRI)

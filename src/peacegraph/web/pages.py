@@ -174,6 +174,7 @@ class Pages:
             "document.html",
             1,
             doc=doc,
+            questions=[(q, p, {p: f"doc:{doc.id}"}) for q, p in self.catalog.document_questions()],
             paragraphs=paragraphs,
             checksum_ok=checksum_ok,
             used_sentences=used,
