@@ -158,3 +158,18 @@ def test_spurious_summary_clash_is_settled_on_the_full_data(ontology, monkeypatc
     data.add((URIRef(ENTITY_IRI + "somewhere"), RDF.type, URIRef(PG_IRI + "State")))
     result = reasoning.check_consistency(ontology, _triples(data), mode="summary")
     assert result.status == "consistent" and "spurious" in result.detail
+
+
+@needs_java
+@pytest.mark.parametrize("mode", ["summary", "full"])
+def test_unsatisfiable_class_is_reported(ontology, mode):
+    unsat = ox.NamedNode("https://w3id.org/peacegraph/ontology#PersonState")
+    sub = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    extra = [
+        ox.Triple(unsat, ox.NamedNode(str(RDF.type)), ox.NamedNode("http://www.w3.org/2002/07/owl#Class")),
+        ox.Triple(unsat, sub, ox.NamedNode(PG_IRI + "Person")),
+        ox.Triple(unsat, sub, ox.NamedNode(PG_IRI + "State")),
+    ]
+    result = reasoning.check_consistency([*ontology, *extra], [], mode=mode)
+    assert result.status == "inconsistent"
+    assert result.culprits == [unsat.value]

@@ -25,6 +25,7 @@ from peacegraph.reason.hermit import ReasonerResult, check_consistency
 from peacegraph.validate.compiled import load_checks, validate_store
 from peacegraph.validate.shacl import Violation, load_shapes, validate
 from peacegraph.write.files import build_lock, write_files
+from peacegraph.write.manifest import MANIFEST_FILE_NAME, input_files, inputs_digest, manifest_bytes, up_to_date
 from peacegraph.write.turtle import canonical_blank_nodes, ntriples_bytes, turtle_bytes
 
 
@@ -257,18 +258,43 @@ def mark_inferred(graph) -> list[ox.Triple]:
 
 
 def build(
-    inputs: Inputs | None = None, graph_dir: Path | None = None, reason: bool = True, reasoner: str = "hermit", validator: str = "sparql"
-) -> Report:
-    """Check, then write graph/; raise ValidationError (graph/ untouched) when a check fails."""
+    inputs: Inputs | None = None,
+    graph_dir: Path | None = None,
+    reason: bool = True,
+    reasoner: str = "hermit",
+    validator: str = "sparql",
+    force: bool = False,
+) -> Report | None:
+    """Check, then write graph/; raise ValidationError (graph/ untouched) when a check fails.
+
+    Returns None, and touches nothing, when graph/ was built from the same
+    inputs (seeds, ontology, shapes, quality rules, options and tool) and is
+    intact; ``force`` rebuilds anyway.
+    """
+    inputs = inputs or Inputs()
     graph_dir = graph_dir or paths.GRAPH_DIR
+    digest = inputs_digest(_input_files(inputs), {"reason": str(reason), "reasoner": reasoner})
+    if not force and up_to_date(graph_dir, digest):
+        return None
     report = check(inputs, reason=reason, infer=True, reasoner=reasoner, validator=validator)
     if not report.ok:
         raise ValidationError(failure_text(report))
     with _timed(report.timings, "write"):
         files = output_files(report)
+        files[MANIFEST_FILE_NAME] = manifest_bytes(digest, files)
         with build_lock(graph_dir):
             report.written = write_files(files, graph_dir)
     return report
+
+
+def _input_files(inputs: Inputs) -> list[Path]:
+    documents = inputs.documents_path or paths.DOCUMENTS_METADATA_PATH
+    return input_files(
+        inputs.facts_dir or paths.FACTS_DIR,
+        documents,
+        inputs.ontology_path or paths.ONTOLOGY_PATH,
+        inputs.shapes_path or paths.SHAPES_PATH,
+    )
 
 
 def failure_text(report: Report) -> str:

@@ -93,6 +93,9 @@ class LazyGroup(click.Group):
 LAZY_SUBCOMMANDS = {
     "export": "peacegraph.export.command:export_command",
     "docs": "peacegraph.docs:docs_command",
+    "add-document": "peacegraph.curate.commands:add_document_command",
+    "draft": "peacegraph.curate.commands:draft_command",
+    "accept": "peacegraph.curate.commands:accept_command",
 }
 
 
@@ -146,15 +149,32 @@ def check(seeds_dir: Path | None, reason: bool, reasoner: str, validator: str) -
 @click.option("--reason/--no-reason", default=True, show_default=True, help="Run the OWL reasoner (HermiT, needs Java).")
 @REASONER_OPTION
 @click.option("--quiet", is_flag=True, help="Print only errors.")
+@click.option("--force", is_flag=True, help="Rebuild even when the inputs have not changed since the last build.")
+@VALIDATOR_OPTION
 @handle_errors
-def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner: str, quiet: bool) -> None:
-    """Check seeds/ and write graph/ (atomically), then answer one canned question."""
+def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner: str, quiet: bool, force: bool, validator: str) -> None:
+    """Check seeds/ and write graph/ (atomically), then answer one canned question.
+
+    When seeds, ontology, shapes, quality rules, options and tool are those graph/ was built from,
+    nothing is rebuilt (graph/build-inputs.json records them); --force rebuilds.
+    """
     from peacegraph import paths
     from peacegraph.build import Inputs
     from peacegraph.build import build as run_build
 
     started = time.perf_counter()
-    report = run_build(Inputs.from_seeds(seeds_dir), graph_dir=graph_dir, reason=reason, reasoner=reasoner)
+    report = run_build(
+        Inputs.from_seeds(seeds_dir), graph_dir=graph_dir, reason=reason, reasoner=reasoner, validator=validator, force=force
+    )
+    if report is None:
+        if not quiet:
+            where = graph_dir or paths.GRAPH_DIR
+            click.echo(
+                f"PASS build: {where} is up to date: its inputs have not changed since it was built "
+                f"({time.perf_counter() - started:.2f}s); nothing rebuilt (--force rebuilds)"
+            )
+            _demo(graph_dir)
+        return
     if quiet:
         return
     for line in _status_lines(report):
@@ -179,6 +199,11 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner
         )
     )
     click.echo("")
+    _demo(graph_dir)
+
+
+def _demo(graph_dir: Path | None) -> None:
+    """Answer the demo question, to show a newcomer what the graph is for."""
     from peacegraph.query.canned import get_query, run
     from peacegraph.query.results import render
 

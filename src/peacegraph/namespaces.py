@@ -220,6 +220,7 @@ PG_TERMS: tuple[str, ...] = (
     "suspendedTiesWith",
     "transferredFrom",
     "transferredTo",
+    "trigger",
     "underAgreement",
     "usage",
     "violated",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 
 def _root() -> Path:
@@ -27,6 +28,8 @@ DOCUMENTS_DIR = SEEDS_DIR / "documents"
 DOCUMENTS_METADATA_PATH = DOCUMENTS_DIR / "documents.yaml"
 #: Curated entity and fact records (*.yaml).
 FACTS_DIR = SEEDS_DIR / "facts"
+#: Drafted fact files awaiting a curator's review (`peacegraph draft`); the build never reads them.
+DRAFTS_DIR = SEEDS_DIR / "drafts"
 #: The OWL ontology in Turtle.
 ONTOLOGY_PATH = ROOT / "ontology" / "peacegraph.ttl"
 #: The SHACL shapes the built graph must conform to.
@@ -61,3 +64,30 @@ LOCK_FILE_NAME = ".build.lock"
 def graph_file(graph_dir: Path | None = None, name: str = FULL_FILE_NAME) -> Path:
     """The path of one output file in ``graph_dir`` (default: ``GRAPH_DIR``)."""
     return (graph_dir or GRAPH_DIR) / name
+
+
+class SeedPaths(NamedTuple):
+    """Where one seeds folder keeps each thing (the repository's, or one given with --seeds)."""
+
+    seeds: Path
+    documents: Path
+    documents_metadata: Path
+    facts: Path
+    drafts: Path
+
+    @property
+    def tree(self) -> Path:
+        """The working tree the seeds belong to: the folder holding seeds/."""
+        return self.seeds.parent
+
+
+def seed_paths(seeds_dir: Path | None = None) -> SeedPaths:
+    """The layout of ``seeds_dir`` (default: the repository's seeds/).
+
+    >>> seed_paths(Path("/tmp/x/seeds")).drafts.as_posix()
+    '/tmp/x/seeds/drafts'
+    """
+    if seeds_dir is None:
+        return SeedPaths(SEEDS_DIR, DOCUMENTS_DIR, DOCUMENTS_METADATA_PATH, FACTS_DIR, DRAFTS_DIR)
+    documents = seeds_dir / "documents"
+    return SeedPaths(seeds_dir, documents, documents / "documents.yaml", seeds_dir / "facts", seeds_dir / "drafts")

@@ -145,7 +145,8 @@ def data_triples(curation: Curation) -> list[ox.Triple]:
             add(ox.Triple(node, _pg("disagreementKind"), ox.NamedNode(PGC_IRI + dis.kind)))
         for fact_id in dis.statements:
             add(ox.Triple(node, _pg("conflictingStatement"), ox.NamedNode(STATEMENT_IRI + fact_id)))
-    return out
+    # The same plain triple may come from several statements: keep the first.
+    return list(dict.fromkeys(out))
 
 
 def best_ranked(facts: list[Fact]) -> set[str]:
