@@ -111,8 +111,37 @@ def test_write_failure_leaves_old_files_and_no_temporaries(mini_seeds, tmp_path,
 
     monkeypatch.setattr(output.os, "replace", failing_replace)
     with pytest.raises(OSError):
-        build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False)
+        build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False, force=True)
     monkeypatch.setattr(output.os, "replace", real_replace)
     assert calls["n"] == 1
     assert _snapshot(out) == before
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_unchanged_inputs_are_not_rebuilt(mini_seeds, tmp_path):
+    out = tmp_path / "graph"
+    assert build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False) is not None
+    before = _snapshot(out)
+    assert build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False) is None
+    assert _snapshot(out) == before
+    # A changed input, a changed option, a damaged output file, or --force: built again.
+    facts = mini_seeds / "facts" / "m001.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False) is not None
+    assert build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False) is None
+    (out / paths.DATA_FILE_NAME).write_text("damaged", encoding="utf-8")
+    assert build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False) is not None
+    assert build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False, force=True) is not None
+
+
+def test_cli_says_when_nothing_was_rebuilt(mini_seeds, tmp_path):
+    from click.testing import CliRunner
+
+    from peacegraph.cli import main
+
+    args = ["build", "--seeds", str(mini_seeds), "--graph-dir", str(tmp_path / "g"), "--no-reason"]
+    first = CliRunner().invoke(main, args)
+    second = CliRunner().invoke(main, args)
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert "up to date" not in first.output
+    assert "is up to date: its inputs have not changed" in second.output and "--force rebuilds" in second.output
