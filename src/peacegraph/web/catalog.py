@@ -331,7 +331,9 @@ class Catalog:
 
     def document_questions(self) -> list[tuple[CannedQuery, str]]:
         """(question, parameter) for the questions that take a source document."""
-        return [(q, p.name) for q in self.questions for p in q.params if p.kind == "iri" and NOT_ENTITY_PARAMETERS.get(p.name) == "document"]
+        return [
+            (q, p.name) for q in self.questions for p in q.params if p.kind == "iri" and NOT_ENTITY_PARAMETERS.get(p.name) == "document"
+        ]
 
     def document_id(self, iri: str) -> str | None:
         return local_id(iri, DOCUMENT_IRI)

@@ -17,7 +17,6 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from peacegraph.errors import QueryError
-from peacegraph.query.engines import _token
 from peacegraph.query.results import ResultSet, render
 
 #: Seconds a free SPARQL query may run before its process is killed.
@@ -98,20 +97,23 @@ def negotiate(accept: str, offered: list[str]) -> str | None:
     return best
 
 
-def _code_only(text: str) -> str:
-    """The query with comments, strings and IRIs blanked, so keywords are found only where they are keywords."""
-
-    def blank(match: re.Match) -> str:
-        if match.group("var"):
-            return match.group(0)
-        return " " * len(match.group(0))
-
-    return _token().sub(blank, text)
-
-
-# MINIMAL GUARD until query/engines.py refuses SERVICE itself (the reliability helper is adding it):
-# a SERVICE keyword outside strings, IRIs and comments is refused before the query reaches the store.
+# MINIMAL GUARD until query/engines.py refuses SERVICE itself (the reliability helper is adding it, with a
+# real parser); then this can go. A SERVICE keyword outside comments, strings and IRIs is refused here.
+_NOT_CODE = re.compile(
+    r"#[^\n]*"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r'|<[^<>"{}|^`\\\s]*>'
+)
 _SERVICE = re.compile(r"\bSERVICE\b", re.I)
+
+
+def _code_only(text: str) -> str:
+    """The query with comments, strings and IRIs blanked, so keywords are found only where they are keywords.
+
+    >>> _code_only('SELECT * { ?s <x:SERVICE> "SERVICE" } # SERVICE').split()
+    ['SELECT', '*', '{', '?s', '}']
+    """
+    return _NOT_CODE.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def refuse_service(text: str) -> None:
