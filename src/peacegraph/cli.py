@@ -158,10 +158,11 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner
     When seeds, ontology, shapes, quality rules, options and tool are those graph/ was built from,
     nothing is rebuilt (graph/build-inputs.json records them); --force rebuilds.
     """
-    from peacegraph import paths
+    from peacegraph import paths, progress
     from peacegraph.build import Inputs
     from peacegraph.build import build as run_build
 
+    progress.set_quiet(quiet)
     started = time.perf_counter()
     report = run_build(
         Inputs.from_seeds(seeds_dir), graph_dir=graph_dir, reason=reason, reasoner=reasoner, validator=validator, force=force
