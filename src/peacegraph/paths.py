@@ -48,6 +48,8 @@ QC_DIR = QUERIES_DIR / "qc"
 DOCS_DIR = ROOT / "docs"
 #: Graph views: CONSTRUCT queries that slice the graph for export.
 VIEWS_DIR = QUERIES_DIR / "views"
+#: The queries the web pages are rendered from (peacegraph serve, peacegraph site).
+WEB_QUERIES_DIR = QUERIES_DIR / "web"
 
 #: Data and provenance, without the ontology.
 DATA_FILE_NAME = "peacegraph-data.ttl"
