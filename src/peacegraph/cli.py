@@ -233,6 +233,24 @@ INFERRED_OPTION = click.option(
 TIMEOUT_OPTION = click.option(
     "--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds before a query is stopped."
 )
+WIDE_OPTION = click.option(
+    "--wide",
+    is_flag=True,
+    help="Table: show every cell whole, however wide (by default long cells are cut with an ellipsis to fit the terminal).",
+)
+
+
+def _table_width(wide: bool) -> int | None:
+    """Characters per table line: the terminal's width, or $COLUMNS when output is not a terminal; None for --wide or neither."""
+    import os
+    import shutil
+
+    if wide:
+        return None
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else None
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
@@ -245,11 +263,13 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-def _emit(result, fmt: str) -> None:
+def _emit(result, fmt: str, width: int | None = None) -> None:
     from peacegraph.query.results import ResultSet, render
 
     if isinstance(result, ResultSet):
-        click.echo(render(result, fmt))
+        click.echo(render(result, fmt, width))
+        for hint in result.hints:
+            click.echo(f"hint: {hint}", err=True)
     else:
         click.echo(result.decode("utf-8") if isinstance(result, bytes) else str(result), nl=False)
 
@@ -273,6 +293,8 @@ def _emit(result, fmt: str) -> None:
     is_flag=True,
     help="Also show statements deprecated as known errors of their source (questions with a rank column).",
 )
+@WIDE_OPTION
+@click.option("--brief", is_flag=True, help="Leave out the quote columns (the source's sentence behind each fact); the source id stays.")
 @GRAPH_DIR_OPTION
 @handle_errors
 def query(
@@ -283,6 +305,8 @@ def query(
     timeout: float,
     inferred: bool,
     all_ranks: bool,
+    wide: bool,
+    brief: bool,
     graph_dir: Path | None,
 ) -> None:
     """List the canned questions, or run one by NAME with -p name=value parameters."""
@@ -298,7 +322,12 @@ def query(
                 click.echo(f"    -p {p.name}=...  ({p.describe()}; {flag}{default})")
         return
     engine = make_engine(endpoint, graph_dir, timeout, inferred=inferred)
-    _emit(run(name, _parse_params(params), engine=engine, all_ranks=all_ranks), fmt)
+    result = run(name, _parse_params(params), engine=engine, all_ranks=all_ranks)
+    if brief:
+        from peacegraph.query.results import QUOTE_COLUMNS, ResultSet, without_columns
+
+        result = without_columns(result, QUOTE_COLUMNS) if isinstance(result, ResultSet) else result
+    _emit(result, fmt, _table_width(wide))
 
 
 @main.command()
@@ -309,6 +338,7 @@ def query(
 @TIMEOUT_OPTION
 @click.option("--allow-update", is_flag=True, help="Allow SPARQL Update on a remote --endpoint (never on the embedded graph).")
 @INFERRED_OPTION
+@WIDE_OPTION
 @GRAPH_DIR_OPTION
 @handle_errors
 def sparql(
@@ -319,6 +349,7 @@ def sparql(
     timeout: float,
     allow_update: bool,
     inferred: bool,
+    wide: bool,
     graph_dir: Path | None,
 ) -> None:
     """Run ad-hoc SPARQL: TEXT, or -f FILE. Updates are refused unless allowed."""
@@ -334,7 +365,7 @@ def sparql(
             raise QueryError(f"{file} is not UTF-8 text") from err
     assert text is not None
     engine = make_engine(endpoint, graph_dir, timeout, allow_update=allow_update, inferred=inferred)
-    _emit(engine.run(text, timeout=timeout), fmt)
+    _emit(engine.run(text, timeout=timeout), fmt, _table_width(wide))
 
 
 @main.command()

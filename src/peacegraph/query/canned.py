@@ -145,11 +145,18 @@ def _lookup(name: str) -> str:
 
 
 def _close(value: str, choices, n: int = 6) -> list[str]:
+    """The names closest to ``value``: those holding it as a word first, then the most alike.
+
+    >>> _close("lachin", ["China", "Lachin corridor", "Nakhchivan"])
+    ['Lachin corridor', 'China', 'Nakhchivan']
+    """
     import difflib
 
-    choices = list(choices)
     by_case = {c.lower(): c for c in choices}
-    return [by_case[c] for c in difflib.get_close_matches(value.lower(), list(by_case), n=n, cutoff=0.5)]
+    word = re.compile(r"\b" + re.escape(value.lower()))
+    holding = sorted((c for c in by_case if word.search(c)), key=lambda c: (len(c), c))
+    alike = [c for c in difflib.get_close_matches(value.lower(), list(by_case), n=n, cutoff=0.5) if c not in holding]
+    return [by_case[c] for c in (holding + alike)[:n]]
 
 
 #: Namespaces whose IRIs a parameter may name and that the graph must describe (prefix, what they are).
@@ -165,7 +172,8 @@ def _check_known(engine, iri: str, param: str) -> None:
             known = {row["iri"].value for row in found.rows}
             if iri in known:
                 return
-            ids = [k[len(base) :] for k in known]
+            # Suggest ids, not the nodes minted under them (ent:russia/alias/2).
+            ids = [k[len(base) :] for k in known if "/" not in k[len(base) :]]
             close = _close(iri[len(base) :], ids)
             hint = f"; closest: {', '.join(f'{prefix}:{c}' for c in close)}" if close else ""
             raise QueryError(f"parameter '{param}': the graph has no {kind} {prefix}:{iri[len(base) :]}{hint}")
@@ -201,7 +209,8 @@ def resolve_entity(engine, value: str, param: str = "entity") -> Term:
         close = _close(value, labels, n=8)
         hint = f"; closest names: {', '.join(close)}" if close else ""
         raise QueryError(
-            f"parameter '{param}': nothing in the graph is named {value!r}{hint}. Accepted: a label or alias as the answers show it "
+            f"parameter '{param}': no entity has the label or alias {value!r}, and no concept, document or class is named so{hint}. "
+            "Accepted: a label or alias as the answers show it "
             "('peacegraph query entities' lists the entities), a document id such as d001, ent:<id> or an IRI"
         )
     names = ", ".join(f"{label} ({kind}) <{iri}>" for iri, (label, kind) in sorted(named.items()))
@@ -319,6 +328,16 @@ def empty_answer_hints(engine, query: CannedQuery, values: dict[str, str], bindi
         param = by_name.get(name)
         if param is None or name == ALL_RANKS:
             continue
+        rest = {k: v for k, v in bindings.items() if k != param.variable}
+        if name in query.defaults:
+            if values[name] != query.defaults[name]:
+                rest[param.variable] = term_for(engine, param, query.defaults[name])
+                with_default = engine.run(query.text, rest)
+                if isinstance(with_default, ResultSet) and with_default.rows:
+                    hints.append(
+                        f"nothing for {name}={values[name]}; with its default {name}={query.defaults[name]} '{query.name}' has {_rows(with_default)}"
+                    )
+            continue
         if param.required:
             if param.kind == "iri":
                 shown = label_of.get(bindings[param.variable].value, raw)
@@ -326,26 +345,27 @@ def empty_answer_hints(engine, query: CannedQuery, values: dict[str, str], bindi
                     f"nothing in '{query.name}' is about {shown}; 'peacegraph query entity -p entity={raw}' shows what the graph says of it"
                 )
             continue
-        rest = {k: v for k, v in bindings.items() if k != param.variable}
-        if name in query.defaults:
-            continue
         without = engine.run(query.text, rest)
         if not isinstance(without, ResultSet) or not without.rows:
             hints.append(f"'{query.name}' has no answer even without -p {name}")
             continue
-        hint = f"without -p {name}, '{query.name}' has {len(without.rows)} rows"
+        hint = f"without -p {name}, '{query.name}' has {_rows(without)}"
         if param.kind == "iri":
             shown = label_of.get(bindings[param.variable].value, raw)
             columns = sorted({c for row in without.values() for c, v in row.items() if v == shown})
             if columns:
                 offered = [c for c in columns if c in by_name and by_name[c].kind == "iri"]
-                hint = f"{shown} appears as {' and '.join(repr(c) for c in columns)} in {hint.split(', ', 1)[1]}, not as {name!r}"
-                if offered:
-                    hint += f": try -p {offered[0]}={raw}"
+                times = sum(1 for row in without.values() if any(row[c] == shown for c in columns))
+                hint = f"{shown} is no {name} in '{query.name}': it is the {' or '.join(columns)} of {times} of its rows"
+                hint += f"; try -p {offered[0]}={raw}" if offered else f"; without -p {name} they are listed"
             else:
-                hint += f", none of them mentions {shown}"
+                hint += f", none of them with {shown}"
         hints.append(hint)
     return hints
+
+
+def _rows(result: ResultSet) -> str:
+    return f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
 
 
 def _labels_of(engine, terms: list[Term]) -> dict[str, str]:
