@@ -34,6 +34,7 @@ from pathlib import Path
 from peacegraph.curate.coverage import Sentence, split_sentences
 from peacegraph.curate.dating import FoundDate, find_dates
 from peacegraph.curate.gazetteer import Gazetteer, Mention, demonym_of, fold
+from peacegraph.curate.knowledge import Knowledge
 from peacegraph.load.documents import Document
 from peacegraph.load.quotes import QuoteNotFound, locate
 from peacegraph.load.schema import Property, Schema
@@ -100,6 +101,18 @@ STATE_AGENTS = {
     "leadership", "government", "authorities", "forces", "troops", "military", "army", "diplomats", "delegation",
     "side", "ministers", "minister", "officers", "president", "negotiators", "envoys", "soldiers", "state", "people",
 }  # fmt: skip
+#: Rules the drafter can be run without (the benchmark measures what each one buys):
+#: descriptions ("the 2020 ceasefire"), references (pronouns, "both countries"), titles (an office the graph says a
+#: titled person holds), possessive-events ("Azerbaijan's offensive": its initiator), paragraph-dates (a date later
+#: in the paragraph, else the publication date).
+RULES = frozenset({"descriptions", "references", "titles", "possessive-events", "paragraph-dates"})
+POSSESSIVE_PRONOUNS = {"its", "their", "his", "her"}
+#: Role nouns among the triggers ("supplier", "mediator", "partner"): after a possessive, the possessor is the object.
+ROLE_NOUN_ENDINGS = ("er", "or", "ers", "ors")
+ROLE_NOUNS = {"ally", "allies", "backer", "backers", "partner", "partners"}
+#: Classes whose participants are its sides (partyTo: "one of the sides bound by an agreement or negotiating in talks");
+#: one takes part in other events (participantIn), such as a peace process.
+SIDED_CLASSES = ("Agreement", "Talks", "Conflict", "War", "Clash")
 #: Relations that hold whichever way round they are said.
 SYMMETRIC = {"metWith", "borders", "alliedWith"}
 
@@ -220,13 +233,19 @@ class _Trig:
 class Drafter:
     """Drafts documents against one gazetteer and schema (built once, reused for every document)."""
 
-    def __init__(self, gazetteer: Gazetteer, schema: Schema, known: dict[tuple[str, str, str], list[str]] | None = None):
+    def __init__(self, gazetteer: Gazetteer, schema: Schema, knowledge: Knowledge | None = None, rules: frozenset[str] = RULES):
+        from spacy.matcher import PhraseMatcher
+
+        from peacegraph.curate.descriptions import Describer
+        from peacegraph.curate.references import Resolver
+
         self.gazetteer = gazetteer
         self.schema = schema
         self.lexicon = Lexicon.from_schema(schema)
-        self.known = known or {}  # (s, r, o) -> ids of facts other documents already give
-        from spacy.matcher import PhraseMatcher
-
+        self.knowledge = knowledge or Knowledge()  # what other documents already give
+        self.describer = Describer(gazetteer, schema, self.knowledge)
+        self.resolver = Resolver(gazetteer, schema, frozenset(w.split()[-1] for w in self.describer.heads))
+        self.rules = rules
         # Texts describe events, agreements, issues, offices and bodies in words ("the 2023 offensive", "Azerbaijan's
         # Foreign Ministry") as often as they name them.
         wanted = frozenset(
@@ -246,16 +265,23 @@ class Drafter:
         starts = [t.idx for t in tokens]
         mentions, nested = self.gazetteer.find(text)
         sentences = split_sentences(text)
-        # Described events are listed for the curator but make no candidates: on the five documents they added
-        # wrong candidates and no right ones (benchmarks/draft_quality.py).
+        # Label words of events and issues are listed for the curator (a described entity the tool could not link).
         described = self.gazetteer.find_described(text, [(s.start, s.end) for s in sentences], mentions + nested, self._describable)
-        hits = [_Hit(m, bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end)) for m in mentions]
         covered = [(m.start, m.end) for m in mentions]
+        linked: list[Mention] = []
+        if "descriptions" in self.rules:
+            paragraphs = _paragraphs(text)
+            linked = self.describer.find(text, tokens, mentions, paragraphs, doc.published, doc.not_after)
+        if "references" in self.rules:
+            linked += self.resolver.find(text, tokens, sorted(mentions + linked, key=lambda m: m.start), sentences)
+        described = [d for d in described if not any(m.start < d.end and d.start < m.end for m in linked)]
+        hits = [_Hit(m, bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end)) for m in sorted(mentions + linked, key=lambda m: m.start)]
         triggers = []
         for match_id, s, e in self._trigger_matcher(tokens):
             start, end = tokens[s].idx, tokens[e - 1].idx + len(tokens[e - 1].text)
-            if not any(a < end and start < b for a, b in covered):
-                triggers.append(_Trig(self.gazetteer.nlp.vocab.strings[match_id], s, e, start, end))
+            if any(a < end and start < b for a, b in covered) or _in_compound_adjective(tokens, s):
+                continue
+            triggers.append(_Trig(self.gazetteer.nlp.vocab.strings[match_id], s, e, start, end))
         # A shorter trigger inside a longer one ("met" in "met with") is the same word.
         triggers = [
             t
@@ -263,7 +289,7 @@ class Drafter:
             if not any(o is not t and o.first <= t.first and t.last <= o.last and (o.last - o.first) > (t.last - t.first) for o in triggers)
         ]
         nested_hits = [_Hit(m, bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end)) for m in nested]
-        draft = Draft(doc, sorted(mentions + nested + described, key=lambda m: (m.start, -m.end)), [], [], [], [])
+        draft = Draft(doc, sorted(mentions + nested + described + linked, key=lambda m: (m.start, -m.end)), [], [], [], [])
         candidates: list[Candidate] = []
         for sentence in split_sentences(text):
             in_s = [h for h in hits if sentence.start <= h.mention.start and h.mention.end <= sentence.end]
@@ -308,7 +334,18 @@ class Drafter:
         return entity is not None and self.schema.fits(frozenset({entity.type_iri}), allowed)
 
     def _pick(self, hit: _Hit, allowed) -> str | None:
-        """The first of the mention's possible entities that fits ``allowed``; a city's own reading before a state it may stand for."""
+        """The first of the mention's possible entities that fits ``allowed``; a city's own reading before a state it may stand for.
+
+        People named by a plural demonym ("Armenians") stand for their state only as an actor, and ethnic kin
+        ("ethnic Armenians", "100,000 Armenians") not even as that.
+        """
+        if _people(hit, self._tokens):
+            before = self._tokens[max(0, hit.first - 2) : hit.first]
+            if any(t.lower_ == "ethnic" or t.like_num or t.lower_ in ("thousands", "hundreds", "millions") for t in before):
+                return None
+            actor = self.schema.classes.get("Actor")
+            if actor is None or not self.schema.fits(frozenset({actor}), allowed):
+                return None
         fitting = [e for e in hit.mention.entities if self._fits(e, allowed)]
         cities = [e for e in fitting if self.gazetteer.entities[e].type == "City"]
         return (cities or fitting or [None])[0]
@@ -344,7 +381,7 @@ class Drafter:
                 if side and side != whole:
                     confidence = (outer.mention.score + inner.mention.score) / 200 * 0.6
                     reason = f"'{inner.mention.text}' is named inside the name '{outer.mention.text}'"
-                    out.append(self._candidate(side, "partyTo", whole, [inner, outer], None, confidence, reason, sentence))
+                    out.append(self._candidate(side, self._side_relation(whole), whole, [inner, outer], None, confidence, reason, sentence))
         return out
 
     def _around(self, trig: _Trig, prop: Property, hits: list[_Hit], tokens, sentence) -> list[Candidate]:
@@ -361,6 +398,14 @@ class Drafter:
         if preposition and not passive:
             # A preposition after a comma does not attach to what stands before the comma.
             left = [h for h in left if "," not in [t.text for t in tokens[h.last : trig.first]]]
+        if not passive and "references" in self.rules:
+            owner = self._possessor_of_role(trig, left, tokens)
+            if owner is not None:
+                # "Israel ... its major arms supplier": whoever's supplier it is, is the object; the subject stands before.
+                owned = self._pick(owner, prop.range)
+                subject = self._nearest([h for h in left if h.last <= owner.first], prop.domain, trig, left_gap)
+                if owned and subject and "references" in self.rules:
+                    return self._pairs(trig, prop, [subject], [(owner, owned)], hits, tokens, sentence, "possessor of the role noun is the object", 0.9)
         subject = self._nearest(subject_side, prop.domain, trig, right_gap if passive else left_gap)
         obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
         placement = "passive voice ('... by')" if passive else "active voice"
@@ -372,6 +417,19 @@ class Drafter:
             if pair and _coordinated(tokens, pair[0], subject[0]):
                 obj = (pair[0], self._pick(pair[0], prop.range))
                 placement, factor = "both names before the trigger", 0.9
+            elif subject[0].mention.how == "group":
+                # "the two sides met": the members of the group with each other.
+                members = [e for e in subject[0].mention.entities if self._fits(e, prop.domain)]
+                return [
+                    self._candidate(a, prop.name, b, [subject[0]], (trig.start, trig.end), subject[0].mention.score / 100 * 0.9,
+                                    f"trigger '{trig.phrase}' after '{subject[0].mention.text}' (its members with each other)", sentence)
+                    for k, a in enumerate(members) for b in members[k + 1 :]
+                ]  # fmt: skip
+        if obj is None and subject is not None and not passive:
+            # "Nagorno-Karabakh, a region that both countries claim": the relative pronoun before the subject is the object.
+            relative = next((h for h in hits if h.mention.how == "relative" and 0 <= subject[0].first - h.last <= 1), None)
+            if relative is not None and (entity := self._pick(relative, prop.range)):
+                obj, placement = (relative, entity), "object of a relative clause"
         opener = tokens[trig.first - 1].lower_ if trig.first > 0 else ""
         fronted = trig.phrase.endswith(("ing", "ed")) and (opener in FRONTING or trig.first == _sentence_first_token(tokens, sentence))
         if subject is None and obj is not None and not passive and fronted:
@@ -383,23 +441,51 @@ class Drafter:
             return []
         subjects = [subject] + self._coordinated_with(subject[0], hits, tokens, prop.domain)
         objects = [obj] + self._coordinated_with(obj[0], hits, tokens, prop.range)
+        return self._pairs(trig, prop, subjects, objects, hits, tokens, sentence, placement, factor)
+
+    def _pairs(self, trig: _Trig, prop: Property, subjects, objects, hits, tokens, sentence, placement: str, factor: float) -> list[Candidate]:
+        """A candidate for each subject and object (the members of a group each), scored by names, trigger and distance."""
         out = []
         for i, (s_hit, s_id) in enumerate(subjects):
             for j, (o_hit, o_id) in enumerate(objects):
-                if s_id == o_id:
-                    continue
-                gap = max(s_hit.last, o_hit.last, trig.last) - min(s_hit.first, o_hit.first, trig.first)
-                confidence = (
-                    (s_hit.mention.score + o_hit.mention.score)
-                    / 200
-                    * self.lexicon.specificity(trig.phrase)
-                    * factor
-                    * (0.85 if i or j else 1.0)
-                    / (1 + max(0, gap - 6) / 12)
-                )
-                reason = f"trigger '{trig.phrase}' ({placement}); {prop.name}: {self._describe(prop)}"
-                out.append(self._candidate(s_id, prop.name, o_id, [s_hit, o_hit], (trig.start, trig.end), confidence, reason, sentence))
+                if s_hit.mention.how == "group" and o_hit.mention.entities == s_hit.mention.entities:
+                    continue  # "they ... their": the same group on both sides says nothing of its members' relations
+                for s_member in self._members(s_hit, s_id, prop.domain):
+                    for o_member in self._members(o_hit, o_id, prop.range):
+                        if s_member == o_member:
+                            continue
+                        gap = max(s_hit.last, o_hit.last, trig.last) - min(s_hit.first, o_hit.first, trig.first)
+                        confidence = (
+                            (s_hit.mention.score + o_hit.mention.score)
+                            / 200
+                            * self.lexicon.specificity(trig.phrase)
+                            * factor
+                            * (0.85 if i or j else 1.0)
+                            / (1 + max(0, gap - 6) / 12)
+                        )
+                        reason = f"trigger '{trig.phrase}' ({placement}); {prop.name}: {self._describe(prop)}"
+                        hits_pair = [s_hit, o_hit]
+                        out.append(self._candidate(s_member, prop.name, o_member, hits_pair, (trig.start, trig.end), confidence, reason, sentence))
         return out
+
+    def _members(self, hit: _Hit, entity: str, allowed) -> list[str]:
+        """The entity a hit stands for, or each member of a group ("both countries") that fits."""
+        if hit.mention.how != "group":
+            return [entity]
+        return [e for e in hit.mention.entities if self._fits(e, allowed)]
+
+    def _possessor_of_role(self, trig: _Trig, left: list[_Hit], tokens) -> _Hit | None:
+        """The possessor just before a role noun ("its ... supplier", "Armenia's ally"), if the trigger is one."""
+        last_word = trig.phrase.split()[-1]
+        if not (last_word.endswith(ROLE_NOUN_ENDINGS) or last_word in ROLE_NOUNS) or not left:
+            return None
+        near = left[0]
+        between = tokens[near.last : trig.first]
+        possessive = near.mention.text.lower() in POSSESSIVE_PRONOUNS or (between and between[0].text in ("'s", "'"))
+        words = [t for t in between if t.text not in ("'s", "'")]
+        if possessive and len(words) <= 3 and all(t.is_alpha and t.is_lower and not t.is_stop for t in words):
+            return near
+        return None
 
     def _between(self, trig: _Trig, prop: Property, right: list[_Hit], hits, tokens, sentence) -> list[Candidate]:
         first = self._nearest(right, prop.domain, trig, 3, after_between=True)
@@ -447,8 +533,8 @@ class Drafter:
                 if not tokens[first.last : second.first]:
                     current = other  # a title next to its name ("Azerbaijani President Ilham Aliyev"): one name, go on
                     continue
-                if not _coordinated(tokens, first, second):
-                    break
+                if not _coordinated(tokens, first, second) or other.mention.text.lower() in POSSESSIVE_PRONOUNS:
+                    break  # "Bayramov and his counterpart": "his" is the counterpart's owner, not a second name in the list
                 entity = self._pick(other, allowed)
                 if entity is None:
                     break
@@ -511,25 +597,41 @@ class Drafter:
         return out
 
     def _sides(self, ordered: list[_Hit], tokens, sentence) -> list[Candidate]:
-        """ "a peace deal between Armenia and Azerbaijan", "the war between ...": the names after 'between' are its sides."""
+        """ "a peace deal between Armenia and Azerbaijan", "an Armenia-Azerbaijan agreement": the names listed after
+        'between', or just before the agreement or event, are its sides."""
         prop = self.schema.relations.get("partyTo")
         out = []
         for index, hit in enumerate(ordered if prop else []):
             whole = self._pick(hit, prop.range)
-            if not whole or hit.last >= len(tokens) or tokens[hit.last].lower_ != "between":
+            if not whole:
                 continue
-            after = ordered[index + 1 :]
-            first = next((h for h in after[:1] if h.first - hit.last <= 3), None)
-            if first is None:
+            if hit.last < len(tokens) and tokens[hit.last].lower_ == "between":
+                after = ordered[index + 1 :]
+                first = next((h for h in after[:1] if h.first - hit.last <= 3), None)
+                sides = [first] + [h for h, _ in self._coordinated_with(first, ordered, tokens, prop.domain)] if first else []
+                how = "after '{} between'"
+            elif hit.mention.how == "description" and index > 0 and 0 <= hit.first - ordered[index - 1].last <= 2:
+                # Names run into the description as its modifiers: "the Armenia-Azerbaijan agreement".
+                last = ordered[index - 1]
+                sides = [last] + [h for h, _ in self._coordinated_with(last, ordered, tokens, prop.domain)]
+                if len({self._pick(h, prop.domain) for h in sides} - {None}) < 2 or any(t.is_stop for t in tokens[last.last : hit.first]):
+                    continue
+                how = "before '{}'"
+            else:
                 continue
-            sides = [first] + [h for h, _ in self._coordinated_with(first, ordered, tokens, prop.domain)]
+            relation = self._side_relation(whole)
             for side in sides:
-                entity = self._pick(side, prop.domain)
-                if entity and entity != whole:
-                    confidence = (hit.mention.score + side.mention.score) / 200 * 0.8
-                    reason = f"'{side.mention.text}' named after '{hit.mention.text} between'"
-                    out.append(self._candidate(entity, "partyTo", whole, [side, hit], None, confidence, reason, sentence))
+                for entity in self._members(side, self._pick(side, prop.domain) or "", prop.domain):
+                    if entity and entity != whole:
+                        confidence = (hit.mention.score + side.mention.score) / 200 * 0.8
+                        reason = f"'{side.mention.text}' named {how.format(hit.mention.text)}; {relation} by the kind of {whole}"
+                        out.append(self._candidate(entity, relation, whole, [side, hit], None, confidence, reason, sentence))
         return out
+
+    def _side_relation(self, whole: str) -> str:
+        """partyTo for what has sides (agreements, talks, conflicts, wars, clashes), participantIn for other events."""
+        sided = frozenset(self.schema.classes[c] for c in SIDED_CLASSES if c in self.schema.classes)
+        return "partyTo" if self._fits(whole, sided) or "participantIn" not in self.schema.relations else "participantIn"
 
     def _possessive(self, ordered: list[_Hit], tokens, sentence) -> list[Candidate]:
         """ "Armenia's southern Syunik region", "Nakhchivan, Azerbaijan's exclave": a place in a state, a body or office of it."""
@@ -573,7 +675,7 @@ class Drafter:
         names = "; ".join(
             f"'{h.mention.text}' = {e} ({h.mention.how} {h.mention.score:g})" for h, e in zip(hits, [subject, obj], strict=False)
         )
-        known = self.known.get((subject, relation, obj))
+        known = self.knowledge.has(subject, relation, obj)
         if known:
             confidence = min(1.0, confidence + 0.2)
             reason += f"; the graph already has it from {', '.join(known[:3])}"
@@ -668,6 +770,19 @@ def _adjective(hit: _Hit, tokens) -> bool:
     return noun is not None and noun.lower_ not in STATE_AGENTS
 
 
+def _in_compound_adjective(tokens, i: int) -> bool:
+    """ "well-received", "long-fraught": a word hyphened to a lower-case word before it is part of an adjective.
+
+    ("U.S.-brokered" keeps its trigger: a name before the hyphen says who did it.)
+    """
+    return i >= 2 and tokens[i - 1].text == "-" and not tokens[i - 2].whitespace_ and tokens[i - 2].is_lower
+
+
+def _people(hit: _Hit, tokens) -> bool:
+    """A plural demonym names people ("Armenians", "100,000 ethnic Armenians"), not the state."""
+    return hit.mention.how == "demonym" and hit.mention.text.endswith("s")
+
+
 def _sentence_first_token(tokens, sentence: Sentence) -> int:
     return next((t.i for t in tokens if t.idx >= sentence.start), 0)
 
@@ -709,6 +824,18 @@ def _has_sub_property(name: str, others: set[str], schema: Schema) -> bool:
         if (schema.relations[other].iri, RDFS.subPropertyOf, prop.iri) in schema.graph:
             return True
     return False
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: text between line breaks."""
+    out, start = [], 0
+    for found in re.finditer(r"\n", text):
+        if found.start() > start:
+            out.append((start, found.start()))
+        start = found.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
 
 
 def _paragraph_date(text: str, sentence: Sentence, doc: Document) -> FoundDate | None:
@@ -967,15 +1094,8 @@ def write_draft(doc_id: str, seeds_dir: Path | None = None, force: bool = False,
             f"unknown document '{doc_id}'; add it with 'peacegraph add-document PATH' or use an id from documents.yaml"
             + suggest(doc_id, list(curation.documents))
         )
-    known: dict[tuple[str, str, str], list[str]] = {}
-    curated: set[tuple[str, str, str]] = set()
-    for fact in curation.facts:
-        if fact.object:
-            if fact.source == doc_id:
-                curated.add((fact.subject, fact.relation.name, fact.object))
-            else:
-                known.setdefault((fact.subject, fact.relation.name, fact.object), []).append(fact.id)
-    drafter = Drafter(Gazetteer.from_curation(curation), curation.schema, known)
+    curated = {(f.subject, f.relation.name, f.object) for f in curation.facts if f.object and f.source == doc_id}
+    drafter = Drafter(Gazetteer.from_curation(curation), curation.schema, Knowledge.from_curation(curation, without_source=doc_id))
     draft = drafter.draft(doc, curated, min_confidence)
     from peacegraph.curate.ingest import atomic_write
 
