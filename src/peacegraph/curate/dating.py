@@ -149,3 +149,28 @@ def _resolve(kind: str, words: str, published: TimeValue, base: dt.datetime) -> 
             return None
         return when.strftime("%Y-%m"), f"'{words}' with the year from the publication date {pub} (the latest such month not after it)"
     return None
+
+
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_ANCHORED = re.compile(r"\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+) years? (later|after|afterwards|earlier|before)\b", re.IGNORECASE)
+
+
+def find_anchored(text: str, anchor: FoundDate | None) -> list[FoundDate]:
+    """ "Three years later", "a year earlier": years counted from ``anchor``, the last date the text gave before.
+
+    >>> pub = TimeValue(dt.date(2025, 9, 1), dt.date(2025, 9, 30), "2025-09", "month")
+    >>> anchor = find_dates("a ceasefire in 2020", pub)[0]
+    >>> [(d.text, d.value) for d in find_anchored("But three years later, it broke.", anchor)]
+    [('three years later', '2023')]
+    """
+    if anchor is None:
+        return []
+    out = []
+    for match in _ANCHORED.finditer(text):
+        count = int(match.group(1)) if match.group(1).isdigit() else _NUMBERS[match.group(1).lower()]
+        sign = 1 if match.group(2).lower() in ("later", "after", "afterwards") else -1
+        year = int(anchor.value[:4]) + sign * count
+        note = f"'{match.group(0)}' counted from '{anchor.text}' ({anchor.value[:4]}), the last date given before"
+        out.append(FoundDate(match.start(), match.end(), match.group(0), str(year), note))
+    return out
+

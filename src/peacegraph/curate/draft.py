@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from peacegraph.curate.coverage import Sentence, split_sentences
-from peacegraph.curate.dating import FoundDate, find_dates
+from peacegraph.curate.dating import FoundDate, find_anchored, find_dates
 from peacegraph.curate.gazetteer import Gazetteer, Mention, demonym_of, fold
 from peacegraph.curate.knowledge import Knowledge
 from peacegraph.load.documents import Document
@@ -107,6 +107,14 @@ STATE_AGENTS = {
 #: in the paragraph, else the publication date).
 RULES = frozenset({"descriptions", "references", "titles", "possessive-events", "paragraph-dates"})
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her"}
+#: Ways a name mention matched that are the entity's own name (not a pronoun, a description or a demonym).
+NAME_HOWS = {"exact", "typography", "diacritics", "case", "fuzzy", "extended"}
+#: An event's possessor and its role, by the event's class, first that fits: "Azerbaijan's offensive" (initiated),
+#: "Trump's summit", "Blinken's peace talks" (hostOf), "Armenia's war with Azerbaijan", "Turkey's deal" (partyTo).
+POSSESSOR_ROLES = (
+    ("MilitaryOffensive", "initiated"), ("War", "initiated"), ("Blockade", "initiated"), ("Deployment", "initiated"),
+    ("Talks", "hostOf"), ("Conflict", "partyTo"), ("Agreement", "partyTo"),
+)  # fmt: skip
 #: Role nouns among the triggers ("supplier", "mediator", "partner"): after a possessive, the possessor is the object.
 ROLE_NOUN_ENDINGS = ("er", "or", "ers", "ors")
 ROLE_NOUNS = {"ally", "allies", "backer", "backers", "partner", "partners"}
@@ -295,12 +303,21 @@ class Drafter:
             in_s = [h for h in hits if sentence.start <= h.mention.start and h.mention.end <= sentence.end]
             trig_s = [t for t in triggers if sentence.start <= t.start and t.end <= sentence.end]
             nested_s = [h for h in nested_hits if sentence.start <= h.mention.start and h.mention.end <= sentence.end]
+            self._nested_s = nested_s
             found = self._sentence_candidates(text, tokens, sentence, in_s, trig_s, nested_s)
             found = _best_per_pair(found, self.schema)
             dates = find_dates(sentence.text, doc.published, doc.not_after)
+            if "paragraph-dates" in self.rules:
+                # "Three years later": counted from the last date the text gave before the sentence.
+                before = find_dates(text[: sentence.start], doc.published, doc.not_after)
+                dates = sorted(dates + find_anchored(sentence.text, before[-1] if before else None), key=lambda d: d.start)
             earlier = _paragraph_date(text, sentence, doc)
+            if "paragraph-dates" in self.rules:
+                fallback = earlier or _paragraph_date(text, sentence, doc, later=True) or _publication_date(doc)
+            else:
+                fallback = earlier
             for cand in found:
-                cand.date = (_nearest_date(cand, dates, sentence) or earlier) if cand.dated else None
+                cand.date = (_nearest_date(cand, dates, sentence) or fallback) if cand.dated else None
             candidates += found
         kept: dict[tuple[str, str, str, int], Candidate] = {}
         for cand in candidates:
@@ -574,9 +591,9 @@ class Drafter:
                 if post and person:
                     confidence = (first.mention.score + second.mention.score) / 200 * 0.9
                     reason = "an office named next to a person (apposition)"
-                    out.append(
-                        self._candidate(person, "holdsPost", post, [person_hit, post_hit], None, confidence, reason, sentence, dated=False)
-                    )
+                    out.append(self._candidate(person, "holdsPost", post, [person_hit, post_hit], None, confidence, reason, sentence))
+        if "titles" in self.rules:
+            out += self._titles(ordered, tokens, sentence)
         # An office or a body named with its state or organisation: "Armenian Prime Minister", "U.S. Department of State".
         for name in ("postIn", "subOrganisationOf"):
             prop = self.schema.relations.get(name)
@@ -594,6 +611,47 @@ class Drafter:
                     out.append(self._candidate(part, name, whole[1], [hit], None, confidence, reason, sentence, dated=False))
         out += self._possessive(ordered, tokens, sentence)
         out += self._sides(ordered, tokens, sentence)
+        return out
+
+    def _titles(self, ordered: list[_Hit], tokens, sentence) -> list[Candidate]:
+        """ "Prime Minister Nikol Pashinyan", "President Aliyev": a title the graph's office of that person begins with or
+        holds ("Prime Minister of Armenia"), so holdsPost even when the text names no state; and the office's state, as
+        the graph has it, when the text names it just before the title ("Azerbaijan's President Aliyev")."""
+        holds, post_in = self.schema.relations.get("holdsPost"), self.schema.relations.get("postIn")
+        out: list[Candidate] = []
+        for index, hit in enumerate(ordered if holds else []):
+            person = self._pick(hit, holds.domain)
+            if not person or hit.mention.how not in NAME_HOWS:
+                continue
+            if index and ordered[index - 1].last == hit.first and self._pick(ordered[index - 1], holds.range):
+                continue  # "Prime Minister of Armenia Nikol Pashinyan": the office is named, apposition says it
+            first = hit.first
+            while first > 0 and hit.first - first < 5 and (tokens[first - 1].text[:1].isupper() or tokens[first - 1].lower_ == "of"):
+                if any(h.first <= first - 1 < h.last for h in ordered):
+                    break
+                first -= 1
+            title = " ".join(t.lower_ for t in tokens[first : hit.first] if t.text != "'s").strip()
+            words = title.split()
+            if not words or words[0] == "of" or not any(w.rstrip(".") in TITLES for w in words):
+                continue
+            for post in self.knowledge.posts.get(person, []):
+                label = fold(self.gazetteer.entities[post].label).lower() if post in self.gazetteer.entities else ""
+                if not label or title not in label:
+                    continue
+                span = (tokens[first].idx, tokens[hit.first - 1].idx + len(tokens[hit.first - 1].text))
+                reason = f"the title '{text_of(tokens, first, hit.first)}' before {person}, whose office '{label}' the graph knows"
+                confidence = hit.mention.score / 100 * 0.85
+                out.append(self._candidate(person, "holdsPost", post, [hit], span, confidence, reason, sentence))
+                states = [o for (s_, r, o) in self.knowledge.triples if s_ == post and r == "postIn"] if post_in else []
+                owner = ordered[index - 1] if index and ordered[index - 1].last <= first and first - ordered[index - 1].last <= 1 else None
+                for state in states:
+                    named = owner is not None and state in owner.mention.entities
+                    where = (owner.mention.start, span[1]) if named else span
+                    why = f"'{owner.mention.text}' before the title" if named else "the graph's own postIn fact"
+                    confidence = (0.85 if named else 0.55) * hit.mention.score / 100
+                    reason = f"the title '{text_of(tokens, first, hit.first)}' is the office {post}; its state from {why}"
+                    out.append(self._candidate(post, "postIn", state, [], where, confidence, reason, sentence, dated=False))
+                break
         return out
 
     def _sides(self, ordered: list[_Hit], tokens, sentence) -> list[Candidate]:
@@ -634,23 +692,28 @@ class Drafter:
         return "partyTo" if self._fits(whole, sided) or "participantIn" not in self.schema.relations else "participantIn"
 
     def _possessive(self, ordered: list[_Hit], tokens, sentence) -> list[Candidate]:
-        """ "Armenia's southern Syunik region", "Nakhchivan, Azerbaijan's exclave": a place in a state, a body or office of it."""
+        """ "Armenia's southern Syunik region", "Nakhchivan, Azerbaijan's exclave": a place in a state, a body or office of it;
+        "Azerbaijan's swift offensive", "Blinken's peace talks": who launched or hosted the event (see POSSESSOR_ROLES)."""
         out = []
         by_kind = [(n, self.schema.relations.get(n)) for n in ("locatedIn", "subOrganisationOf", "postIn")]
         for owner in ordered:
             after = tokens[owner.last : owner.last + 1]
-            if not (after and after[0].text in ("'s", "'")):
+            pronoun = owner.mention.text.lower() in POSSESSIVE_PRONOUNS
+            if not (after and after[0].text in ("'s", "'")) and not pronoun:
                 continue
             # "A's [a few lower-case words] B" or "B, A's ...".
-            right = next((h for h in ordered if h.first > owner.last and h.first - owner.last <= 3), None)
-            left = next((h for h in ordered if h.last + 1 == owner.first and tokens[h.last].text == ","), None)
+            gap_start = owner.last if pronoun else owner.last + 1
+            right = next((h for h in ordered if h.first > owner.last and h.first - gap_start <= 2), None)
+            left = None if pronoun else next((h for h in ordered if h.last + 1 == owner.first and tokens[h.last].text == ","), None)
             for part in (right, left):
                 if part is None:
                     continue
-                between = tokens[owner.last + 1 : part.first]
+                between = tokens[gap_start : part.first]
                 if part is right and not all(t.is_lower and not t.is_stop for t in between):
                     continue  # "Armenia's southern Syunik", not "Russia's invasion of Ukraine"
-                for name, prop in by_kind:
+                if part is right and "possessive-events" in self.rules:
+                    out += self._possessed_event(owner, part, sentence)
+                for name, prop in by_kind if not pronoun else []:
                     if prop is None:
                         continue
                     subject, obj = self._pick(part, prop.domain), self._pick(owner, prop.range)
@@ -659,6 +722,33 @@ class Drafter:
                         reason = f"'{owner.mention.text}'s' before or beside '{part.mention.text}' (possessive)"
                         out.append(self._candidate(subject, name, obj, [part, owner], None, confidence, reason, sentence, dated=False))
                         break
+        if "possessive-events" in self.rules:
+            out += self._possessor_inside_name(ordered, tokens, sentence)
+        return out
+
+    def _possessed_event(self, owner: _Hit, event: _Hit, sentence) -> list[Candidate]:
+        """ "Azerbaijan's offensive": the owner launched it; "Blinken's peace talks": hosted them (POSSESSOR_ROLES)."""
+        for class_name, relation in POSSESSOR_ROLES:
+            cls, prop = self.schema.classes.get(class_name), self.schema.relations.get(relation)
+            if cls is None or prop is None:
+                continue
+            whole = next((e for e in event.mention.entities if self._fits(e, frozenset({cls}))), None)
+            actor = self._pick(owner, prop.domain)
+            if whole and actor and actor != whole:
+                confidence = (owner.mention.score + event.mention.score) / 200 * 0.85
+                reason = f"'{owner.mention.text}' owns '{event.mention.text}' (possessive): {relation} for a {class_name}"
+                return [self._candidate(actor, relation, whole, [owner, event], None, confidence, reason, sentence)]
+        return []
+
+    def _possessor_inside_name(self, ordered: list[_Hit], tokens, sentence) -> list[Candidate]:
+        """ "Russia's invasion of Ukraine" as one name: the possessor at its start owns the event."""
+        out = []
+        for hit in ordered:
+            if hit.mention.how == "description":
+                continue
+            inner = [h for h in self._nested_s if h.first == hit.first and h.last < hit.last and tokens[h.last].text in ("'s", "'")]
+            if inner:
+                out += self._possessed_event(inner[0], hit, sentence)
         return out
 
     def _place_of_word(self, word: str, allowed) -> str | None:
@@ -770,6 +860,11 @@ def _adjective(hit: _Hit, tokens) -> bool:
     return noun is not None and noun.lower_ not in STATE_AGENTS
 
 
+def text_of(tokens, first: int, last: int) -> str:
+    """The text of tokens [first, last) as written (the folded copy's characters)."""
+    return "".join(t.text_with_ws for t in tokens[first:last]).strip()
+
+
 def _in_compound_adjective(tokens, i: int) -> bool:
     """ "well-received", "long-fraught": a word hyphened to a lower-case word before it is part of an adjective.
 
@@ -838,15 +933,26 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _paragraph_date(text: str, sentence: Sentence, doc: Document) -> FoundDate | None:
-    """The last date given earlier in the sentence's paragraph: a story keeps its time until it names another."""
+def _paragraph_date(text: str, sentence: Sentence, doc: Document, later: bool = False) -> FoundDate | None:
+    """The last date given earlier in the sentence's paragraph (a story keeps its time until it names another), or with
+    ``later`` the first one given after the sentence in its paragraph ("The meeting ... Following the meeting in August")."""
     start = text.rfind("\n", 0, sentence.start) + 1
-    before = find_dates(text[start : sentence.start], doc.published, doc.not_after)
-    if not before:
+    end = text.find("\n", sentence.end)
+    end = len(text) if end < 0 else end
+    where = (sentence.end, end) if later else (start, sentence.start)
+    found = find_dates(text[where[0] : where[1]], doc.published, doc.not_after)
+    if not found:
         return None
-    last = before[-1]
-    note = f"'{last.text}' earlier in the paragraph" + (f"; {last.note}" if last.note else "")
-    return FoundDate(last.start + start, last.end + start, last.text, last.value, note)
+    pick = found[0] if later else found[-1]
+    note = f"'{pick.text}' {'later' if later else 'earlier'} in the paragraph" + (f"; {pick.note}" if pick.note else "")
+    return FoundDate(pick.start + where[0], pick.end + where[0], pick.text, pick.value, note)
+
+
+def _publication_date(doc: Document) -> FoundDate:
+    """No date in the sentence or its paragraph: the publication date, and the note says so."""
+    value = doc.published.text
+    note = f"no date in the sentence or its paragraph: the publication date {value}, taken as when the article says it"
+    return FoundDate(0, 0, value, value, note)
 
 
 def _nearest_date(cand: Candidate, dates: list[FoundDate], sentence: Sentence) -> FoundDate | None:
