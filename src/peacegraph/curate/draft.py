@@ -100,6 +100,7 @@ STATE_AGENTS = {
     "officials", "official", "representatives", "representative", "counterparts", "counterpart", "leaders", "leader",
     "leadership", "government", "authorities", "forces", "troops", "military", "army", "diplomats", "delegation",
     "side", "ministers", "minister", "officers", "president", "negotiators", "envoys", "soldiers", "state", "people",
+    "partner", "partners", "ally", "allies", "neighbour", "neighbours", "neighbor", "neighbors",
 }  # fmt: skip
 #: Rules the drafter can be run without (the benchmark measures what each one buys):
 #: descriptions ("the 2020 ceasefire"), references (pronouns, "both countries"), titles (an office the graph says a
@@ -290,13 +291,20 @@ class Drafter:
             if any(a < end and start < b for a, b in covered) or _in_compound_adjective(tokens, s):
                 continue
             triggers.append(_Trig(self.gazetteer.nlp.vocab.strings[match_id], s, e, start, end))
-        # A shorter trigger inside a longer one ("met" in "met with") is the same word.
+        # A shorter trigger inside a longer one of the same relations ("met" in "met with") is the same word; one of
+        # other relations still counts ("signed" in "signed in": a status, and a place of signing).
+        phrases = self.lexicon.phrases
         triggers = [
             t
             for t in triggers
-            if not any(o is not t and o.first <= t.first and t.last <= o.last and (o.last - o.first) > (t.last - t.first) for o in triggers)
-        ]
+            if not any(
+                o is not t and o.first <= t.first and t.last <= o.last and (o.last - o.first) > (t.last - t.first)
+                and set(phrases[t.phrase]) <= set(phrases[o.phrase])
+                for o in triggers
+            )
+        ]  # fmt: skip
         nested_hits = [_Hit(m, bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end)) for m in nested]
+        self._posts_placed: set[tuple[str, str]] = set()
         draft = Draft(doc, sorted(mentions + nested + described + linked, key=lambda m: (m.start, -m.end)), [], [], [], [])
         candidates: list[Candidate] = []
         for sentence in split_sentences(text):
@@ -416,12 +424,17 @@ class Drafter:
             # A preposition after a comma does not attach to what stands before the comma.
             left = [h for h in left if "," not in [t.text for t in tokens[h.last : trig.first]]]
         if not passive and "references" in self.rules:
-            owner = self._possessor_of_role(trig, left, tokens)
-            if owner is not None:
-                # "Israel ... its major arms supplier": whoever's supplier it is, is the object; the subject stands before.
+            role = self._possessor_of_role(trig, left, tokens)
+            if role is not None:
+                # "Israel ... its major arms supplier", "its Armenian partner": whose supplier or partner it is, is the
+                # object; the subject is named with the role noun, or stands before.
+                owner, holder = role
                 owned = self._pick(owner, prop.range)
-                subject = self._nearest([h for h in left if h.last <= owner.first], prop.domain, trig, left_gap)
-                if owned and subject and "references" in self.rules:
+                if holder is not None:
+                    subject = (holder, self._pick(holder, prop.domain)) if self._pick(holder, prop.domain) else None
+                else:
+                    subject = self._nearest([h for h in left if h.last <= owner.first], prop.domain, trig, left_gap)
+                if owned and subject:
                     return self._pairs(trig, prop, [subject], [(owner, owned)], hits, tokens, sentence, "possessor of the role noun is the object", 0.9)
         subject = self._nearest(subject_side, prop.domain, trig, right_gap if passive else left_gap)
         obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
@@ -491,17 +504,23 @@ class Drafter:
             return [entity]
         return [e for e in hit.mention.entities if self._fits(e, allowed)]
 
-    def _possessor_of_role(self, trig: _Trig, left: list[_Hit], tokens) -> _Hit | None:
-        """The possessor just before a role noun ("its ... supplier", "Armenia's ally"), if the trigger is one."""
+    def _possessor_of_role(self, trig: _Trig, left: list[_Hit], tokens) -> tuple[_Hit, _Hit | None] | None:
+        """The possessor before a role noun ("its ... supplier", "Armenia's ally"), and the name that holds the role
+        when one stands right before the noun ("its erstwhile Armenian partner"); None if the trigger is no role noun."""
         last_word = trig.phrase.split()[-1]
         if not (last_word.endswith(ROLE_NOUN_ENDINGS) or last_word in ROLE_NOUNS) or not left:
             return None
-        near = left[0]
-        between = tokens[near.last : trig.first]
+        holder = left[0] if left[0].last == trig.first and left[0].mention.text.lower() not in POSSESSIVE_PRONOUNS else None
+        candidates = left[1:] if holder is not None else left
+        if not candidates:
+            return None
+        near = candidates[0]
+        end = holder.first if holder is not None else trig.first
+        between = tokens[near.last : end]
         possessive = near.mention.text.lower() in POSSESSIVE_PRONOUNS or (between and between[0].text in ("'s", "'"))
         words = [t for t in between if t.text not in ("'s", "'")]
         if possessive and len(words) <= 3 and all(t.is_alpha and t.is_lower and not t.is_stop for t in words):
-            return near
+            return near, holder
         return None
 
     def _between(self, trig: _Trig, prop: Property, right: list[_Hit], hits, tokens, sentence) -> list[Candidate]:
@@ -563,14 +582,19 @@ class Drafter:
         prop = self.schema.relations.get("status")
         if prop is None:
             return []
-        near = sorted(hits, key=lambda h: min(abs(h.first - trig.last), abs(trig.first - h.last)))
+        def distance(hit: _Hit) -> int:
+            # Content words between ("signed in the 2020 ceasefire agreement": one, 'ceasefire').
+            a, b = (trig.last, hit.first) if hit.first >= trig.last else (hit.last, trig.first)
+            return sum(1 for t in self._tokens[a:b] if not (t.is_stop or t.is_punct or t.like_num))
+
+        near = sorted(hits, key=distance)
         for hit in near:
-            distance = min(abs(hit.first - trig.last), abs(trig.first - hit.last))
-            if distance > 6:
+            distance_ = distance(hit)
+            if distance_ > 4:
                 break
             entity = self._pick(hit, prop.domain)
             if entity:
-                confidence = hit.mention.score / 100 * self.lexicon.specificity(trig.phrase) / (1 + distance / 8)
+                confidence = hit.mention.score / 100 * self.lexicon.specificity(trig.phrase) / (1 + distance_ / 8)
                 reason = f"agreement status trigger '{trig.phrase}' next to the agreement"
                 return [self._candidate(entity, "status", concept, [hit], (trig.start, trig.end), confidence, reason, sentence)]
         return []
@@ -646,6 +670,9 @@ class Drafter:
                 owner = ordered[index - 1] if index and ordered[index - 1].last <= first and first - ordered[index - 1].last <= 1 else None
                 for state in states:
                     named = owner is not None and state in owner.mention.entities
+                    if not named and (post, state) in self._posts_placed:
+                        continue  # the graph's fact is proposed once, where the title first appears
+                    self._posts_placed.add((post, state))
                     where = (owner.mention.start, span[1]) if named else span
                     why = f"'{owner.mention.text}' before the title" if named else "the graph's own postIn fact"
                     confidence = (0.85 if named else 0.55) * hit.mention.score / 100
@@ -889,10 +916,11 @@ def _coordinated(tokens, first: _Hit, second: _Hit) -> bool:
 
 
 def _best_per_pair(found: list[Candidate], schema: Schema) -> list[Candidate]:
-    """Per pair of entities in a sentence, the best relations; a super-property gives way to its sub-property."""
-    by_pair: dict[frozenset, list[Candidate]] = {}
+    """Per pair of entities said together by one trigger, the best relations; a super-property gives way to its
+    sub-property. ("Israel ... its arms supplier and the former an oil provider" says two things of one pair.)"""
+    by_pair: dict[tuple, list[Candidate]] = {}
     for cand in found:
-        by_pair.setdefault(frozenset((cand.subject, cand.object)), []).append(cand)
+        by_pair.setdefault((frozenset((cand.subject, cand.object)), cand.start, cand.end), []).append(cand)
     out = []
     for group in by_pair.values():
         best: dict[tuple[str, str, str], Candidate] = {}

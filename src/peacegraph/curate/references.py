@@ -164,11 +164,15 @@ class Resolver:
         subject follows it."""
         inside = [n for n in named if sentence.start <= n.mention.start < sentence.end]
         first = self._sentence_first(tokens, sentence)
-        if tokens[first].lower_ not in OPENING_WORDS:
-            return inside
         comma = next((t.i for t in tokens[first:] if t.idx >= sentence.end or t.text == ","), None)
-        if comma is None or tokens[comma].idx >= sentence.end:
+        if comma is None or tokens[comma].idx >= sentence.end or any(n.first == first for n in inside):
+            return inside  # no comma, or the sentence opens with a name: its subject
+        word = tokens[first].lower_
+        after_comma = any(n.first == comma + 1 for n in inside)
+        if word not in OPENING_WORDS and not (word.endswith(("ing", "ed")) and tokens[first].is_alpha) and not after_comma:
             return inside
+        # "Despite ..., ", "Following ..., ", "Left defenseless against Azerbaijan, Armenia ...": an opening phrase
+        # before the subject; its names come after the rest.
         return [n for n in inside if n.first > comma] + [n for n in inside if n.first < comma]
 
     def _groups(self, names: list[_Named], tokens) -> list[tuple[str, ...]]:
@@ -201,7 +205,7 @@ class Resolver:
             (t.i for t in tokens[first:i] if t.lower_ in CLAUSE_OPENERS or (t.lower_ in ("and", "but") and t.i > 0 and tokens[t.i - 1].text == ",")),
             default=first,
         )
-        here = [n for n in named if first <= n.first and n.last <= i]
+        here = [n for n in self._subject_first(tokens, named, sentence) if n.last <= i]
         clause = [n for n in here if n.first >= opener]
         earlier = [n for n in here if n.first < opener]
         order = clause + earlier
