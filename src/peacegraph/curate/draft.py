@@ -106,7 +106,7 @@ STATE_AGENTS = {
 #: descriptions ("the 2020 ceasefire"), references (pronouns, "both countries"), titles (an office the graph says a
 #: titled person holds), possessive-events ("Azerbaijan's offensive": its initiator), paragraph-dates (a date later
 #: in the paragraph, else the publication date).
-RULES = frozenset({"descriptions", "references", "titles", "possessive-events", "paragraph-dates"})
+RULES = frozenset({"descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects"})
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her"}
 #: Ways a name mention matched that are the entity's own name (not a pronoun, a description or a demonym).
 NAME_HOWS = {"exact", "typography", "diacritics", "case", "fuzzy", "extended"}
@@ -285,6 +285,7 @@ class Drafter:
             linked += self.resolver.find(text, tokens, sorted(mentions + linked, key=lambda m: m.start), sentences)
         described = [d for d in described if not any(m.start < d.end and d.start < m.end for m in linked)]
         hits = [_Hit(m, bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end)) for m in sorted(mentions + linked, key=lambda m: m.start)]
+        self._all_hits = hits
         triggers = []
         for match_id, s, e in self._trigger_matcher(tokens):
             start, end = tokens[s].idx, tokens[e - 1].idx + len(tokens[e - 1].text)
@@ -417,6 +418,11 @@ class Drafter:
         if following == "between" or (prop.name in SYMMETRIC and following in ("of", "among")):
             # "the meeting between A and B": both sides follow the trigger; whoever stands before it is not one of them.
             return self._between(trig, prop, right, hits, tokens, sentence)
+        if prop.name in SYMMETRIC:
+            group = next((h for h in hits if h.mention.how == "group" and h.first <= trig.first and trig.last <= h.last), None)
+            if group is not None:
+                # "the neighbouring countries": the trigger names the group's members' relation to each other.
+                return self._within_group(trig, prop, group, sentence)
         subject_side, object_side = (right, left) if passive else (left, right)
         preposition = trig.phrase in PREPOSITIONS
         left_gap, right_gap = PREPOSITION_GAP if preposition else (MAX_GAP, MAX_GAP)
@@ -449,12 +455,7 @@ class Drafter:
                 placement, factor = "both names before the trigger", 0.9
             elif subject[0].mention.how == "group":
                 # "the two sides met": the members of the group with each other.
-                members = [e for e in subject[0].mention.entities if self._fits(e, prop.domain)]
-                return [
-                    self._candidate(a, prop.name, b, [subject[0]], (trig.start, trig.end), subject[0].mention.score / 100 * 0.9,
-                                    f"trigger '{trig.phrase}' after '{subject[0].mention.text}' (its members with each other)", sentence)
-                    for k, a in enumerate(members) for b in members[k + 1 :]
-                ]  # fmt: skip
+                return self._within_group(trig, prop, subject[0], sentence)
         if obj is None and subject is not None and not passive:
             # "Nagorno-Karabakh, a region that both countries claim": the relative pronoun before the subject is the object.
             relative = next((h for h in hits if h.mention.how == "relative" and 0 <= subject[0].first - h.last <= 1), None)
@@ -467,11 +468,53 @@ class Drafter:
             after = [h for h in right if h.first >= obj[0].last]
             subject = self._nearest(after, prop.domain, trig, limit=MAX_GAP + 6)
             placement, factor = "subject after a fronted clause", 0.6
+        if subject is not None and obj is None and "implicit-objects" in self.rules:
+            return self._implicit_object(trig, prop, subject, sentence)
         if subject is None or obj is None:
             return []
         subjects = [subject] + self._coordinated_with(subject[0], hits, tokens, prop.domain)
         objects = [obj] + self._coordinated_with(obj[0], hits, tokens, prop.range)
         return self._pairs(trig, prop, subjects, objects, hits, tokens, sentence, placement, factor)
+
+    def _within_group(self, trig: _Trig, prop: Property, group: _Hit, sentence) -> list[Candidate]:
+        members = [e for e in group.mention.entities if self._fits(e, prop.domain)]
+        reason = f"trigger '{trig.phrase}' with '{group.mention.text}': its members with each other"
+        confidence = group.mention.score / 100 * 0.9 * self.lexicon.specificity(trig.phrase)
+        return [
+            self._candidate(a, prop.name, b, [group], (trig.start, trig.end), confidence, reason, sentence)
+            for k, a in enumerate(members)
+            for b in members[k + 1 :]
+        ]
+
+    def _implicit_object(self, trig: _Trig, prop: Property, subject: tuple[_Hit, str], sentence) -> list[Candidate]:
+        """ "Russia's role as a regional mediator": a role noun with no object in its sentence is a role in what the
+        article is about, the event or agreement it has named most often so far (at least twice)."""
+        last_word = trig.phrase.split()[-1]
+        if not (last_word.endswith(ROLE_NOUN_ENDINGS) or last_word in ROLE_NOUNS or last_word.endswith("ion")):
+            return []
+        if prop.role is None or prop.name in ("partyTo", "participantIn", "involvedIn", "signatoryOf"):
+            return []  # only a third party's role (mediator, broker, guarantor, host, witness) goes without saying in what
+        if trig.first > 0 and self._tokens[trig.first - 1].lower_ == "to":
+            return []  # "to broker": a verb, whose object the sentence would give
+        happening = frozenset(self.schema.classes[c] for c in ("Event", "Agreement") if c in self.schema.classes)
+        counts: dict[str, int] = {}
+        for hit in self._all_hits:
+            if hit.first >= trig.first:
+                break
+            entity = hit.mention.entity
+            if hit.mention.how in NAME_HOWS | {"description"} and self._fits(entity, happening) and self._fits(entity, prop.range):
+                counts[entity] = counts.get(entity, 0) + 1
+        if not counts:
+            return []
+        topic, count = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if count < 2 or topic == subject[1]:
+            return []
+        confidence = subject[0].mention.score / 100 * self.lexicon.specificity(trig.phrase) * 0.6
+        reason = f"role noun '{trig.phrase}' with no object in its sentence: {topic}, which the article has named {count} times so far"
+        return [
+            self._candidate(s_id, prop.name, topic, [subject[0]], (trig.start, trig.end), confidence, reason, sentence)
+            for s_id in self._members(subject[0], subject[1], prop.domain)
+        ]
 
     def _pairs(self, trig: _Trig, prop: Property, subjects, objects, hits, tokens, sentence, placement: str, factor: float) -> list[Candidate]:
         """A candidate for each subject and object (the members of a group each), scored by names, trigger and distance."""

@@ -43,7 +43,7 @@ GROUP_NOUNS = {
     "governments": "State", "sides": "Actor", "parties": "Actor", "leaders": "Person",
 }  # fmt: skip
 #: Words before a group noun that say how many: "both", "the two", "these two", "the three".
-GROUP_COUNTS = {"both": 2, "two": 2, "three": 3}
+GROUP_COUNTS = {"both": 2, "two": 2, "three": 3, "neighbouring": 2, "neighboring": 2}
 #: Words that open a clause: the search for an antecedent in the sentence starts after the last of them.
 CLAUSE_OPENERS = {"that", "which", "who", "because", "while", "although", "though", "whereas", "if", "when", ";", ":"}
 #: Words that open a phrase before a sentence's subject ("Despite ..., Following ..., Like the EU, ...").
@@ -120,7 +120,7 @@ class Resolver:
             best = self._first(self._antecedents(tokens, i, named, sentence, back), "Organisation")
             return self._mention(text, token, token, best.mention.entities, "pronoun") if best else None
         if word in GROUP_NOUNS and prev in GROUP_COUNTS:
-            start = tokens[i - 2] if i >= 2 and tokens[i - 2].lower_ in ("the", "these", "those") and prev != "both" else tokens[i - 1]
+            start = tokens[i - 2] if i >= 2 and tokens[i - 2].lower_ in ("the", "these", "those", "two") and prev != "both" else tokens[i - 1]
             group = self._last_group(tokens, start.i, named, sentence, back, GROUP_NOUNS[word], GROUP_COUNTS[prev])
             return self._mention(text, start, token, group, "group") if group else None
         if word in ("former", "latter") and prev == "the":
