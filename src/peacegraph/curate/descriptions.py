@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from peacegraph.curate.dating import find_dates
+from peacegraph.curate.dating import DocumentDates, find_anchored
 from peacegraph.curate.gazetteer import Gazetteer, Mention, fold
 from peacegraph.curate.knowledge import Knowledge
 from peacegraph.load.schema import Schema
@@ -109,7 +109,7 @@ class Describer:
                 e.id for e in gazetteer.entities.values() if schema.fits(frozenset({e.type_iri}), frozenset({iri}))
             )
 
-    def find(self, text: str, tokens, mentions: list[Mention], paragraphs: list[tuple[int, int]], published, not_after=None) -> list[Mention]:
+    def find(self, text: str, tokens, mentions: list[Mention], paragraphs: list[tuple[int, int]], dates: DocumentDates) -> list[Mention]:
         """Descriptions in ``text`` linked to entities, in order; ``mentions`` are the names found (not overlapped)."""
         covered = [(m.start, m.end) for m in mentions]
         heads: list[Head] = []
@@ -129,14 +129,14 @@ class Describer:
         found: list[Mention] = []
         seen: list[tuple[int, str]] = [(m.start, e) for m in mentions for e in m.entities[:1]]
         for head in heads:
-            mention = self._link(text, tokens, head, mentions, paragraphs, seen, published, not_after)
+            mention = self._link(text, tokens, head, mentions, paragraphs, seen, dates)
             if mention:
                 found.append(mention)
                 seen.append((mention.start, mention.entity))
         return found
 
     # -- linking one description ---------------------------------------------------------------
-    def _link(self, text, tokens, head: Head, mentions, paragraphs, seen, published, not_after) -> Mention | None:
+    def _link(self, text, tokens, head: Head, mentions, paragraphs, seen, all_dates: DocumentDates) -> Mention | None:
         first, last = self._extent(tokens, head)
         if first == head.first and last == head.last:
             return None  # a bare noun ("avoided conflict", "talks matter") speaks of the kind, not of one of them
@@ -144,15 +144,17 @@ class Describer:
         start, end = tokens[head.first].idx, tokens[head.last - 1].idx + len(tokens[head.last - 1].text)
         names = {m.entities for m in mentions if a <= m.start and m.end <= b}  # each with its readings ("Baku": city, state)
         years = {int(y) for y in re.findall(r"(?<![\d-])((?:19|20)\d\d)(?![\d-])", text[a:b])}
-        dates = find_dates(text[a:b], published, not_after)
+        dates = all_dates.between(a, b)
         years |= {int(d.value[:4]) for d in dates}
         months = {d.value[:7] for d in dates if len(d.value) >= 7}
         para = next(((p, q) for p, q in paragraphs if p <= start < q), (0, len(text)))
         context = {e for m in mentions if para[0] <= m.start < para[1] and not (a <= m.start < b) for e in m.entities[:1]}
-        context_years = {int(d.value[:4]) for d in find_dates(text[para[0] : start], published, not_after)}
+        context_dates = all_dates.between(para[0], start)
+        context_dates += find_anchored(text[para[0] : start], all_dates.last_before(para[0]))  # "three years later"
+        context_years = {int(d.value[:4]) for d in context_dates}
         # The sentence's months ("Following the meeting in August, the EU welcomed the summit").
         sentence = next(((p, q) for p, q in _sentence_spans(text, para) if p <= start < q), (a, b))
-        context_months = {d.value[:7] for d in find_dates(text[sentence[0] : sentence[1]], published, not_after) if len(d.value) >= 7}
+        context_months = {d.value[:7] for d in all_dates.between(*sentence) if len(d.value) >= 7}
         determiner = tokens[first].lower_ if first < head.first else ""
         head_words = _words(head.phrase)
         words = {w for t in tokens[first:last] if not any(m.start <= t.idx < m.end for m in mentions) for w in _words(t.text)} - head_words

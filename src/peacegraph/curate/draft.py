@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from peacegraph.curate.coverage import Sentence, split_sentences
-from peacegraph.curate.dating import FoundDate, find_anchored, find_dates
+from peacegraph.curate.dating import DocumentDates, FoundDate, find_anchored
 from peacegraph.curate.gazetteer import Gazetteer, Mention, demonym_of, fold
 from peacegraph.curate.knowledge import Knowledge
 from peacegraph.load.documents import Document
@@ -272,15 +272,17 @@ class Drafter:
         tokens = self.gazetteer.tokens(text)
         self._tokens = tokens
         starts = [t.idx for t in tokens]
+        self._starts = starts
         mentions, nested = self.gazetteer.find(text)
         sentences = split_sentences(text)
+        doc_dates = DocumentDates(text, doc.published, doc.not_after)
         # Label words of events and issues are listed for the curator (a described entity the tool could not link).
         described = self.gazetteer.find_described(text, [(s.start, s.end) for s in sentences], mentions + nested, self._describable)
         covered = [(m.start, m.end) for m in mentions]
         linked: list[Mention] = []
         if "descriptions" in self.rules:
             paragraphs = _paragraphs(text)
-            linked = self.describer.find(text, tokens, mentions, paragraphs, doc.published, doc.not_after)
+            linked = self.describer.find(text, tokens, mentions, paragraphs, doc_dates)
         if "references" in self.rules:
             linked += self.resolver.find(text, tokens, sorted(mentions + linked, key=lambda m: m.start), sentences)
         described = [d for d in described if not any(m.start < d.end and d.start < m.end for m in linked)]
@@ -315,14 +317,14 @@ class Drafter:
             self._nested_s = nested_s
             found = self._sentence_candidates(text, tokens, sentence, in_s, trig_s, nested_s)
             found = _best_per_pair(found, self.schema)
-            dates = find_dates(sentence.text, doc.published, doc.not_after)
+            dates = doc_dates.between(sentence.start, sentence.end)
             if "paragraph-dates" in self.rules:
                 # "Three years later": counted from the last date the text gave before the sentence.
-                before = find_dates(text[: sentence.start], doc.published, doc.not_after)
-                dates = sorted(dates + find_anchored(sentence.text, before[-1] if before else None), key=lambda d: d.start)
-            earlier = _paragraph_date(text, sentence, doc)
+                anchored = find_anchored(sentence.text, doc_dates.last_before(sentence.start))
+                dates = sorted(dates + [_shifted(d, sentence.start) for d in anchored], key=lambda d: d.start)
+            earlier = _paragraph_date(text, sentence, doc_dates)
             if "paragraph-dates" in self.rules:
-                fallback = earlier or _paragraph_date(text, sentence, doc, later=True) or _publication_date(doc)
+                fallback = earlier or _paragraph_date(text, sentence, doc_dates, later=True) or _publication_date(doc)
             else:
                 fallback = earlier
             for cand in found:
@@ -462,7 +464,7 @@ class Drafter:
             if relative is not None and (entity := self._pick(relative, prop.range)):
                 obj, placement = (relative, entity), "object of a relative clause"
         opener = tokens[trig.first - 1].lower_ if trig.first > 0 else ""
-        fronted = trig.phrase.endswith(("ing", "ed")) and (opener in FRONTING or trig.first == _sentence_first_token(tokens, sentence))
+        fronted = trig.phrase.endswith(("ing", "ed")) and (opener in FRONTING or trig.first == bisect.bisect_left(self._starts, sentence.start))
         if subject is None and obj is not None and not passive and fronted:
             # "Despite brokering the ceasefire, Russia ...": the subject follows the object.
             after = [h for h in right if h.first >= obj[0].last]
@@ -948,10 +950,6 @@ def _people(hit: _Hit, tokens) -> bool:
     return hit.mention.how == "demonym" and hit.mention.text.endswith("s")
 
 
-def _sentence_first_token(tokens, sentence: Sentence) -> int:
-    return next((t.i for t in tokens if t.idx >= sentence.start), 0)
-
-
 def _coordinated(tokens, first: _Hit, second: _Hit) -> bool:
     """True if only list words ("and", ",", "or") stand between two mentions."""
     between = [t.lower_ for t in tokens[first.last : second.first]]
@@ -1004,19 +1002,22 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _paragraph_date(text: str, sentence: Sentence, doc: Document, later: bool = False) -> FoundDate | None:
+def _paragraph_date(text: str, sentence: Sentence, dates: DocumentDates, later: bool = False) -> FoundDate | None:
     """The last date given earlier in the sentence's paragraph (a story keeps its time until it names another), or with
     ``later`` the first one given after the sentence in its paragraph ("The meeting ... Following the meeting in August")."""
     start = text.rfind("\n", 0, sentence.start) + 1
     end = text.find("\n", sentence.end)
     end = len(text) if end < 0 else end
-    where = (sentence.end, end) if later else (start, sentence.start)
-    found = find_dates(text[where[0] : where[1]], doc.published, doc.not_after)
+    found = dates.between(sentence.end, end) if later else dates.between(start, sentence.start)
     if not found:
         return None
     pick = found[0] if later else found[-1]
     note = f"'{pick.text}' {'later' if later else 'earlier'} in the paragraph" + (f"; {pick.note}" if pick.note else "")
-    return FoundDate(pick.start + where[0], pick.end + where[0], pick.text, pick.value, note)
+    return FoundDate(pick.start, pick.end, pick.text, pick.value, note)
+
+
+def _shifted(date: FoundDate, by: int) -> FoundDate:
+    return FoundDate(date.start + by, date.end + by, date.text, date.value, date.note)
 
 
 def _publication_date(doc: Document) -> FoundDate:
@@ -1027,9 +1028,10 @@ def _publication_date(doc: Document) -> FoundDate:
 
 
 def _nearest_date(cand: Candidate, dates: list[FoundDate], sentence: Sentence) -> FoundDate | None:
+    """The sentence's date nearest to the candidate's words (offsets in the text)."""
     if not dates:
         return None
-    middle = (cand.start + cand.end) / 2 - sentence.start
+    middle = (cand.start + cand.end) / 2
     return min(dates, key=lambda d: abs((d.start + d.end) / 2 - middle))
 
 

@@ -84,6 +84,7 @@ class Resolver:
         import bisect
 
         starts = [t.idx for t in tokens]
+        self._starts = starts
         named = sorted(
             (_Named(m, bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end)) for m in mentions), key=lambda n: n.first
         )
@@ -92,7 +93,7 @@ class Resolver:
         for index, sentence in enumerate(sentences):
             paragraph_start = text.rfind("\n", 0, sentence.start) + 1
             back = [s for s in sentences[max(0, index - SENTENCES_BACK) : index] if s.start >= paragraph_start]
-            for token in (t for t in tokens if sentence.start <= t.idx < sentence.end):
+            for token in tokens[bisect.bisect_left(starts, sentence.start) : bisect.bisect_left(starts, sentence.end)]:
                 if any(a <= token.idx < b for a, b in taken):
                     continue
                 found = self._reference(text, tokens, token, named, sentence, back)
@@ -196,7 +197,9 @@ class Resolver:
         return out
 
     def _sentence_first(self, tokens, sentence: Sentence) -> int:
-        return next(t.i for t in tokens if t.idx >= sentence.start)
+        import bisect
+
+        return bisect.bisect_left(self._starts, sentence.start)
 
     def _antecedents(self, tokens, i: int, named: list[_Named], sentence: Sentence, back: list[Sentence]) -> list[_Named]:
         """Names before token ``i``: this clause left to right, the sentence's earlier clauses, then earlier sentences."""
