@@ -106,7 +106,7 @@ STATE_AGENTS = {
 #: descriptions ("the 2020 ceasefire"), references (pronouns, "both countries"), titles (an office the graph says a
 #: titled person holds), possessive-events ("Azerbaijan's offensive": its initiator), paragraph-dates (a date later
 #: in the paragraph, else the publication date).
-RULES = frozenset({"descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects"})
+RULES = frozenset({"descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues"})
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her"}
 #: Ways a name mention matched that are the entity's own name (not a pronoun, a description or a demonym).
 NAME_HOWS = {"exact", "typography", "diacritics", "case", "fuzzy", "extended"}
@@ -193,6 +193,7 @@ class Lexicon:
     """Trigger phrase -> the relations (and agreement statuses, as 'status:<concept>') it suggests."""
 
     phrases: dict[str, list[str]] = field(default_factory=dict)
+    distinct: dict[str, float] = field(default_factory=dict)  # phrase -> its specificity
 
     @classmethod
     def from_schema(cls, schema: Schema) -> Lexicon:
@@ -209,11 +210,19 @@ class Lexicon:
             if str(iri).startswith(PGC_IRI):
                 for word in sorted(str(w) for w in schema.graph.objects(iri, trigger)):
                     phrases.setdefault(fold(word).lower(), []).append("status:" + concept_id)
-        return cls(phrases)
+        from rdflib import RDFS
+
+        distinct = {}
+        for phrase, names in phrases.items():
+            props = {n: schema.relations[n].iri for n in names if n in schema.relations}
+            supers = {n for n, iri in props.items() if any((o, RDFS.subPropertyOf, iri) in schema.graph for o in props.values() if o != iri)}
+            distinct[phrase] = 1.0 / (len(names) - len(supers)) ** 0.5
+        return cls(phrases, distinct)
 
     def specificity(self, phrase: str) -> float:
-        """1 for a phrase only one relation lists, less the more relations share it."""
-        return 1.0 / len(self.phrases[phrase]) ** 0.5
+        """1 for a phrase only one relation lists, less the more relations share it (a relation and its
+        super-property count once: "stated" for commentsOn and hasStanceOn says one thing, more or less precisely)."""
+        return 1.0 / len(self.phrases[phrase]) ** 0.5 if phrase not in self.distinct else self.distinct[phrase]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -403,6 +412,7 @@ class Drafter:
             inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]
             sides = {self._pick(h, prop.domain) for h in inside} - {None, whole}
             if len(sides) < 2:
+                out += self._issue_named_with(outer, inside, sentence)
                 continue  # "the Armenia-Azerbaijan conflict" names its sides; "the collapse of the Soviet Union" names no side
             for inner in inside:
                 side = self._pick(inner, prop.domain)
@@ -410,6 +420,21 @@ class Drafter:
                     confidence = (outer.mention.score + inner.mention.score) / 200 * 0.6
                     reason = f"'{inner.mention.text}' is named inside the name '{outer.mention.text}'"
                     out.append(self._candidate(side, self._side_relation(whole), whole, [inner, outer], None, confidence, reason, sentence))
+        return out
+
+    def _issue_named_with(self, outer: _Hit, inside: list[_Hit], sentence) -> list[Candidate]:
+        """ "Transit rights to Nakhichevan": a negotiation issue named with a place or actor concerns it."""
+        prop, issue = self.schema.relations.get("concerns"), self.schema.classes.get("NegotiationIssue")
+        if prop is None or issue is None or "issues" not in self.rules:
+            return []
+        whole = next((e for e in outer.mention.entities if self._fits(e, frozenset({issue}))), None)
+        out = []
+        for inner in inside if whole else []:
+            thing = self._pick(inner, prop.range)
+            if thing and thing != whole and self.gazetteer.entities[thing].type != "Person":
+                confidence = (outer.mention.score + inner.mention.score) / 200 * 0.7
+                reason = f"'{inner.mention.text}' is named inside the issue '{outer.mention.text}'"
+                out.append(self._candidate(whole, "concerns", thing, [outer, inner], None, confidence, reason, sentence, dated=False))
         return out
 
     def _around(self, trig: _Trig, prop: Property, hits: list[_Hit], tokens, sentence) -> list[Candidate]:
