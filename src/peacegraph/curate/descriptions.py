@@ -42,6 +42,8 @@ MODIFIER_PREPOSITIONS = {"of", "in", "between", "with", "against", "over", "on",
 LEFT_STOPS = {"a", "an", "the", "this", "that", "these", "those", "its", "their", "his", "her", "our", "any", "every", "each"}
 DEFINITE = {"the", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
 INDEFINITE = {"a", "an", "any", "every", "each"}
+#: Words before a head that say it is not one already known.
+NEW_REFERENT = {"another", "other", "new", "next", "future", "any", "every", "each"}
 #: Score lost for each name in a description that the entity's label and neighbours do not explain.
 UNRELATED_NAME = 1.0
 #: The best entity must beat the second by this much (in score points) to be linked.
@@ -155,6 +157,8 @@ class Describer:
         # The sentence's months ("Following the meeting in August, the EU welcomed the summit").
         sentence = next(((p, q) for p, q in _sentence_spans(text, para) if p <= start < q), (a, b))
         context_months = {d.value[:7] for d in all_dates.between(*sentence) if len(d.value) >= 7}
+        if any(t.lower_ in NEW_REFERENT for t in tokens[max(0, first - 1) : head.first]):
+            return None  # "another war", "a new agreement", "any deal": not one the graph knows
         determiner = tokens[first].lower_ if first < head.first else ""
         head_words = _words(head.phrase)
         words = {w for t in tokens[first:last] if not any(m.start <= t.idx < m.end for m in mentions) for w in _words(t.text)} - head_words
