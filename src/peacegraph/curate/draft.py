@@ -108,6 +108,8 @@ STATE_AGENTS = {
 #: in the paragraph, else the publication date).
 RULES = frozenset({"descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues"})
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her"}
+#: Prepositions of place: a capital after one is the city, not its state's government.
+LOCATIVE = {"in", "at", "near", "inside", "outside"}
 #: Ways a name mention matched that are the entity's own name (not a pronoun, a description or a demonym).
 NAME_HOWS = {"exact", "typography", "diacritics", "case", "fuzzy", "extended"}
 #: An event's possessor and its role, by the event's class, first that fits: "Azerbaijan's offensive" (initiated),
@@ -620,9 +622,15 @@ class Drafter:
             if _adjective(hit, tokens):
                 continue  # "Armenian officials": the officials act, not Armenia
             entity = self._pick(hit, allowed)
+            if entity and hit.first > 0 and tokens[hit.first - 1].lower_ in LOCATIVE and self._city_reading(hit, entity):
+                continue  # "met in Washington": the city where, not the government it may stand for
             if entity:
                 return hit, entity
         return None
+
+    def _city_reading(self, hit: _Hit, entity: str) -> bool:
+        """True if the name can mean a city other than ``entity`` ("Washington": the city, or the U.S. government)."""
+        return any(e != entity and self.gazetteer.entities[e].type == "City" for e in hit.mention.entities if e in self.gazetteer.entities)
 
     def _coordinated_with(self, hit: _Hit, hits: list[_Hit], tokens, allowed) -> list[tuple[_Hit, str]]:
         """Names listed with ``hit`` ("Armenia and Azerbaijan", "Russia, Turkey and Iran") that also fit."""
