@@ -257,6 +257,8 @@ class Describer:
                 break
             first -= 1
         last = head.last
+        if last + 1 < len(tokens) and tokens[last].lower_.endswith("ed") and tokens[last + 1].lower_ in MODIFIER_PREPOSITIONS:
+            last += 1  # "a truce signed in 2021", "the deal reached in March": a participle's phrase describes it too
         if last < len(tokens) and tokens[last].lower_ in MODIFIER_PREPOSITIONS:
             stop = min(len(tokens), last + 12)
             end = last + 1

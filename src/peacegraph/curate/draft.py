@@ -401,6 +401,9 @@ class Drafter:
                     out += self._around(trig, prop, hits, tokens, sentence)
         out += self._structural(hits, nested, tokens, sentence)
         out += self._compound(hits, nested, sentence)
+        for outer in hits:
+            inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]
+            out += self._issue_named_with(outer, inside, sentence) if inside else []
         return out
 
     def _compound(self, hits: list[_Hit], nested: list[_Hit], sentence) -> list[Candidate]:
@@ -414,7 +417,6 @@ class Drafter:
             inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]
             sides = {self._pick(h, prop.domain) for h in inside} - {None, whole}
             if len(sides) < 2:
-                out += self._issue_named_with(outer, inside, sentence)
                 continue  # "the Armenia-Azerbaijan conflict" names its sides; "the collapse of the Soviet Union" names no side
             for inner in inside:
                 side = self._pick(inner, prop.domain)

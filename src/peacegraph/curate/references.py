@@ -131,7 +131,12 @@ class Resolver:
                 return self._mention(text, tokens[i - 1], token, (entity,), "former-latter")
             return None
         if word in ("which", "who") and i > 0:
-            before = [n for n in named if n.last <= i and i - n.last <= 2 and n.first >= self._sentence_first(tokens, sentence)]
+            # The name just before, with at most a short phrase of its own between ("a ceasefire in 2020, which").
+            before = [
+                n for n in named
+                if n.last <= i and i - n.last <= 4 and n.first >= self._sentence_first(tokens, sentence)
+                and all(t.is_stop or t.like_num or t.is_punct for t in tokens[n.last : i])
+            ]  # fmt: skip
             if before and (prev == "," or before[-1].last == i):
                 return self._mention(text, token, token, before[-1].mention.entities[:1], "relative")
         if word == "that" and i > 0 and prev in self.nouns:
