@@ -26,7 +26,15 @@ from peacegraph.validate.compiled import load_checks, validate_store
 from peacegraph.validate.shacl import Violation, load_shapes, validate
 from peacegraph.write.files import build_lock, write_files
 from peacegraph.write.manifest import MANIFEST_FILE_NAME, input_files, inputs_digest, manifest_bytes, up_to_date
-from peacegraph.write.turtle import canonical_blank_nodes, ntriples_bytes, turtle_bytes
+from peacegraph.write.turtle import (
+    canonical_blank_nodes,
+    ntriples_body,
+    ntriples_bytes,
+    sorted_triples,
+    turtle_body,
+    turtle_bytes,
+    turtle_document,
+)
 
 
 @dataclass
@@ -106,16 +114,28 @@ def _no_cyclic_gc():
             gc.enable()
 
 
+#: What each stage is doing, as the progress spinner shows it on a terminal.
+STAGE_TEXT = {
+    "load": "load: reading the seeds and making the RDF",
+    "shacl": "shacl: validating against the shapes",
+    "inference": "inference: materialising what the ontology entails",
+    "reasoning": "reasoning: HermiT checks consistency",
+    "qc": "qc: running the quality rules",
+    "write": "write: writing graph/",
+}
+
+
+@contextlib.contextmanager
 def _timed(timings: dict[str, float], stage: str):
-    class _Timer:
-        def __enter__(self):
-            self.start = time.perf_counter()
+    """Add the block's wall time to ``timings[stage]``; show the stage on a terminal while it runs."""
+    from peacegraph.progress import stage as show
 
-        def __exit__(self, *exc):
-            timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - self.start
-            return False
-
-    return _Timer()
+    start = time.perf_counter()
+    try:
+        with show(STAGE_TEXT.get(stage, stage)):
+            yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
 def ontology_triples(path: Path | None = None) -> list[ox.Triple]:
@@ -220,16 +240,19 @@ HEADERS = {
 def output_files(report: Report) -> dict[str, bytes | None]:
     """graph/ file name -> bytes: data, ontology plus data (Turtle and N-Triples), and inferred triples.
 
-    The inferred file is None (to be removed) when reasoning did not run, so
-    that graph/ never pairs new data with old inferences.
+    Each section is sorted and serialized once; the full files reuse the
+    data's bytes. The inferred file is None (to be removed) when reasoning did
+    not run, so that graph/ never pairs new data with old inferences.
     """
+    sections = [sorted_triples(part) for part in (report.ontology, report.vocabulary, report.data)]
+    bodies = [turtle_body(section) for section in sections]
     inferred = None
     if report.reasoning.inferred is not None:
         inferred = turtle_bytes(mark_inferred(report.reasoning.inferred), header=HEADERS[paths.INFERRED_FILE_NAME])
     return {
-        paths.DATA_FILE_NAME: turtle_bytes(report.data, header=HEADERS[paths.DATA_FILE_NAME]),
-        paths.FULL_FILE_NAME: turtle_bytes(report.ontology, report.vocabulary, report.data, header=HEADERS[paths.FULL_FILE_NAME]),
-        paths.FULL_NTRIPLES_FILE_NAME: ntriples_bytes(report.ontology, report.vocabulary, report.data),
+        paths.DATA_FILE_NAME: turtle_document(bodies[2], header=HEADERS[paths.DATA_FILE_NAME]),
+        paths.FULL_FILE_NAME: turtle_document(*bodies, header=HEADERS[paths.FULL_FILE_NAME]),
+        paths.FULL_NTRIPLES_FILE_NAME: b"".join(ntriples_body(section) for section in sections),
         paths.INFERRED_FILE_NAME: inferred,
     }
 

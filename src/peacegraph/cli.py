@@ -158,10 +158,11 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner
     When seeds, ontology, shapes, quality rules, options and tool are those graph/ was built from,
     nothing is rebuilt (graph/build-inputs.json records them); --force rebuilds.
     """
-    from peacegraph import paths
+    from peacegraph import paths, progress
     from peacegraph.build import Inputs
     from peacegraph.build import build as run_build
 
+    progress.set_quiet(quiet)
     started = time.perf_counter()
     report = run_build(
         Inputs.from_seeds(seeds_dir), graph_dir=graph_dir, reason=reason, reasoner=reasoner, validator=validator, force=force
@@ -342,28 +343,78 @@ def sparql(
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 @click.option(
+    "--engine",
+    type=click.Choice(["web", "oxigraph"]),
+    default="web",
+    show_default=True,
+    help="web: pages, search, question forms, REST API and SPARQL endpoint; oxigraph: the bare oxigraph server (SPARQL endpoint and its query page only).",
+)
+@click.option(
     "--location",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder for the server's store (default: a temporary folder).",
+    help="With --engine oxigraph: folder for the server's store (default: a temporary folder).",
 )
-@click.option("--timeout", type=int, default=30, show_default=True, help="Seconds before the server stops a query.")
+@click.option("--timeout", type=int, default=30, show_default=True, help="Seconds before the server stops a SPARQL query.")
+@click.option(
+    "--row-cap",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="With --engine web: most rows a free SPARQL query returns.",
+)
 @GRAPH_DIR_OPTION
 @handle_errors
-def serve(host: str, port: int, location: Path | None, timeout: int, graph_dir: Path | None) -> None:
-    """Serve graph/ as a read-only SPARQL 1.1 endpoint (the oxigraph server) with its query page."""
-    import tempfile
-
+def serve(host: str, port: int, engine: str, location: Path | None, timeout: int, row_cap: int, graph_dir: Path | None) -> None:
+    """Serve graph/ read-only: web pages, question forms, REST API and SPARQL endpoint (or the bare oxigraph server)."""
     from peacegraph import paths
-    from peacegraph.web.server import exec_server, load_store
 
-    location = location or Path(tempfile.mkdtemp(prefix="peacegraph-store-"))
-    load_store(location, [paths.graph_file(graph_dir)])
-    click.echo(f"Serving {paths.graph_file(graph_dir)} READ-ONLY (updates are refused) on http://{host}:{port}/")
-    click.echo(f"  SPARQL endpoint: http://{host}:{port}/query   query page: http://{host}:{port}/")
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    local = host in ("127.0.0.1", "localhost", "::1")
+    if engine == "oxigraph":
+        import tempfile
+
+        from peacegraph.web.server import exec_server, load_store
+
+        location = location or Path(tempfile.mkdtemp(prefix="peacegraph-store-"))
+        load_store(location, [paths.graph_file(graph_dir)])
+        click.echo(f"Serving {paths.graph_file(graph_dir)} READ-ONLY (updates are refused) on http://{host}:{port}/")
+        click.echo(f"  SPARQL endpoint: http://{host}:{port}/query   query page: http://{host}:{port}/")
+        if not local:
+            click.echo(f"  warning: bound to {host}, so other machines can reach it", err=True)
+        exec_server(location, host, port, timeout)
+        return
+    import uvicorn
+
+    from peacegraph.web.app import create_app
+
+    app = create_app(graph_dir=graph_dir, timeout=float(timeout), row_cap=row_cap)
+    base = f"http://{host}:{port}"
+    click.echo(f"Serving {paths.graph_file(graph_dir)} READ-ONLY on {base}/")
+    click.echo(f"  pages: {base}/   questions: {base}/questions   REST API: {base}/api (OpenAPI: {base}/api/openapi.json)")
+    click.echo(f"  SPARQL endpoint: {base}/sparql   query page: {base}/query")
+    if not local:
         click.echo(f"  warning: bound to {host}, so other machines can reach it", err=True)
-    exec_server(location, host, port, timeout)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the site to (created if missing).",
+)
+@click.option("--graphs/--no-graphs", default=True, show_default=True, help="Write a neighbourhood graph page for every entity.")
+@GRAPH_DIR_OPTION
+@handle_errors
+def site(output: Path, graphs: bool, graph_dir: Path | None) -> None:
+    """Write the entity, document and question pages as a static site (the REST API and free SPARQL need 'serve')."""
+    from peacegraph.web.site import write_site
+
+    started = time.perf_counter()
+    written = write_site(output, graphs=graphs, graph_dir=graph_dir)
+    click.echo(f"Wrote {len(written)} files to {output} in {time.perf_counter() - started:.1f}s; open {output / 'index.html'}")
 
 
 @main.command()

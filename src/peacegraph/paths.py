@@ -28,6 +28,8 @@ DOCUMENTS_DIR = SEEDS_DIR / "documents"
 DOCUMENTS_METADATA_PATH = DOCUMENTS_DIR / "documents.yaml"
 #: Curated entity and fact records (*.yaml).
 FACTS_DIR = SEEDS_DIR / "facts"
+#: Entity-level mappings to Wikidata (an SSSOM table), beside the facts they map.
+ENTITY_MAPPINGS_FILE_NAME = "entities.sssom.tsv"
 #: Drafted fact files awaiting a curator's review (`peacegraph draft`); the build never reads them.
 DRAFTS_DIR = SEEDS_DIR / "drafts"
 #: The OWL ontology in Turtle.
@@ -46,6 +48,8 @@ QC_DIR = QUERIES_DIR / "qc"
 DOCS_DIR = ROOT / "docs"
 #: Graph views: CONSTRUCT queries that slice the graph for export.
 VIEWS_DIR = QUERIES_DIR / "views"
+#: The queries the web pages are rendered from (peacegraph serve, peacegraph site).
+WEB_QUERIES_DIR = QUERIES_DIR / "web"
 
 #: Data and provenance, without the ontology.
 DATA_FILE_NAME = "peacegraph-data.ttl"
@@ -62,6 +66,11 @@ LOCK_FILE_NAME = ".build.lock"
 def graph_file(graph_dir: Path | None = None, name: str = FULL_FILE_NAME) -> Path:
     """The path of one output file in ``graph_dir`` (default: ``GRAPH_DIR``)."""
     return (graph_dir or GRAPH_DIR) / name
+
+
+def entity_mappings_path(facts_dir: Path | None = None) -> Path:
+    """The SSSOM mapping file of the seeds whose facts are in ``facts_dir``: <seeds>/mappings/entities.sssom.tsv."""
+    return (facts_dir or FACTS_DIR).parent / "mappings" / ENTITY_MAPPINGS_FILE_NAME
 
 
 class SeedPaths(NamedTuple):

@@ -1,47 +1,41 @@
 """Deterministic serialization: the same triples always give the same bytes.
 
 pyoxigraph's serializers (Rust) write the text; this module only fixes the
-order. Subjects are sorted by IRI (blank nodes, which only the ontology has
-and which are canonically renamed first, after them), and each subject's
-triples by predicate and object, so a subject's block does not move when an
+order. Triples are sorted by their N-Triples form, which keeps each subject's
+triples together (subjects in IRI order, blank nodes, which only the ontology
+has and which are canonically renamed first, after them) and orders them by
+predicate and object within it, so a subject's block does not move when an
 unrelated fact is added and a diff of graph/ reads as the change it is.
-Sections (ontology, then data) are sorted apart and written one after the
-other in one document.
+Sections (ontology, statement properties, data) are sorted apart and each is
+serialized once: the full file reuses the data file's body.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 
 from peacegraph.namespaces import PREFIXES
 
-
-def _object_key(term) -> tuple:
-    if isinstance(term, ox.Literal):
-        return (1, term.value, term.datatype.value, term.language or "")
-    if isinstance(term, ox.BlankNode):
-        return (2, term.value, "", "")
-    return (0, term.value, "", "")
+#: A line starting at column 0 that is not a prefix: a new subject (literals are written with escaped newlines).
+_NEW_SUBJECT = re.compile(rb"\n(?=[^\t\n@])")
 
 
 def sorted_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    """The triples grouped by subject, subjects in IRI order, each group by predicate and object; duplicates dropped."""
-    groups: dict[tuple[bool, str], list[ox.Triple]] = defaultdict(list)
-    for triple in triples:
-        subject = triple.subject
-        groups[(isinstance(subject, ox.BlankNode), subject.value)].append(triple)
+    """The triples, without duplicates, in N-Triples order (grouped by subject).
+
+    >>> a = ox.NamedNode("http://e/a")
+    >>> [str(t.object) for t in sorted_triples([ox.Triple(a, a, ox.Literal("y")), ox.Triple(a, a, ox.Literal("x")), ox.Triple(a, a, ox.Literal("x"))])]
+    ['"x"', '"y"']
+    """
     out: list[ox.Triple] = []
-    for key in sorted(groups):
-        group = groups[key]
-        group.sort(key=lambda t: (t.predicate.value, _object_key(t.object)))
-        previous = None
-        for triple in group:
-            if triple != previous:
-                out.append(triple)
-            previous = triple
+    previous = None
+    for triple in sorted(triples, key=str):
+        if triple != previous:
+            out.append(triple)
+        previous = triple
     return out
 
 
@@ -52,9 +46,28 @@ def canonical_blank_nodes(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     return [q.triple for q in dataset]
 
 
-def _chain(sections: Iterable[Iterable[ox.Triple]]) -> Iterator[ox.Triple]:
-    for section in sections:
-        yield from sorted_triples(section)
+def prefix_block() -> bytes:
+    """The @prefix lines of every peacegraph file, sorted."""
+    return b"".join(sorted(f"@prefix {p}: <{iri}> .\n".encode() for p, iri in PREFIXES.items()))
+
+
+def turtle_body(sorted_section: list[ox.Triple]) -> bytes:
+    """Turtle for already sorted triples, without the @prefix lines, a blank line before each subject."""
+    if not sorted_section:
+        return b""
+    text = ox.serialize(sorted_section, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    body = b"\n".join(line for line in text.split(b"\n") if not line.startswith(b"@prefix"))
+    body = b"\n" + _NEW_SUBJECT.sub(b"\n\n", b"\n" + body.lstrip(b"\n")).lstrip(b"\n")
+    return body if body.endswith(b"\n") else body + b"\n"
+
+
+def comment(header: str) -> bytes:
+    return b"".join((b"# " + line.encode("utf-8") if line else b"#") + b"\n" for line in header.splitlines())
+
+
+def turtle_document(*bodies: bytes, header: str = "") -> bytes:
+    """A Turtle file from bodies made by ``turtle_body``: the header comment, the prefixes, the bodies in order."""
+    return comment(header) + b"\n" + prefix_block() + b"".join(bodies)
 
 
 def turtle_bytes(*sections: Iterable[ox.Triple], header: str = "") -> bytes:
@@ -64,24 +77,13 @@ def turtle_bytes(*sections: Iterable[ox.Triple], header: str = "") -> bytes:
     >>> print(turtle_bytes([t]).decode().splitlines()[-1])
     ent:b rdfs:label "B" .
     """
-    body = ox.serialize(_chain(sections), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    lines = body.split(b"\n")
-    out = []
-    if header:
-        out += [b"# " + line.encode("utf-8") if line else b"#" for line in header.splitlines()] + [b""]
-    # The serializer writes the prefixes in an order of its own: sort them, so the bytes never depend on it.
-    out += sorted(line for line in lines if line.startswith(b"@prefix"))
-    for line in lines:
-        if line.startswith(b"@prefix"):
-            continue
-        # Literals are written with escaped newlines, so a line starting at column 0 is a new subject.
-        if line and not line.startswith(b"\t") and out and out[-1]:
-            out.append(b"")
-        out.append(line)
-    data = b"\n".join(out)
-    return data if data.endswith(b"\n") else data + b"\n"
+    return turtle_document(*(turtle_body(sorted_triples(section)) for section in sections), header=header)
 
 
 def ntriples_bytes(*sections: Iterable[ox.Triple]) -> bytes:
     """Sorted N-Triples of the sections: the format owlready2 and line-based tools read."""
-    return ox.serialize(_chain(sections), format=ox.RdfFormat.N_TRIPLES)
+    return b"".join(ntriples_body(sorted_triples(section)) for section in sections)
+
+
+def ntriples_body(sorted_section: list[ox.Triple]) -> bytes:
+    return ox.serialize(sorted_section, format=ox.RdfFormat.N_TRIPLES) if sorted_section else b""
