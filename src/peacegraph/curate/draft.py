@@ -148,6 +148,7 @@ class Candidate:
     sentence: Sentence
     date: FoundDate | None = None
     dated: bool = True  # False for offices and other standing facts, which take no date from the sentence
+    once: bool = False  # proposed once per document: a side read off a name ("the peace deal between A and B")
 
     @property
     def triple(self) -> tuple[str, str, str]:
@@ -348,6 +349,10 @@ class Drafter:
             if curated and cand.triple in curated:
                 draft.skipped_known += 1
                 continue
+            # The sides of an agreement or event read off how it is named ("the peace deal between Armenia and
+            # Azerbaijan") are background an article repeats: proposed where first said, not in every sentence.
+            if cand.once and any(k[:3] == cand.triple for k in kept):
+                continue
             key = (*cand.triple, cand.sentence.start)
             if key not in kept or kept[key].confidence < cand.confidence:
                 kept[key] = cand
@@ -423,7 +428,9 @@ class Drafter:
                 if side and side != whole:
                     confidence = (outer.mention.score + inner.mention.score) / 200 * 0.6
                     reason = f"'{inner.mention.text}' is named inside the name '{outer.mention.text}'"
-                    out.append(self._candidate(side, self._side_relation(whole), whole, [inner, outer], None, confidence, reason, sentence))
+                    cand = self._candidate(side, self._side_relation(whole), whole, [inner, outer], None, confidence, reason, sentence)
+                    cand.once = True
+                    out.append(cand)
         return out
 
     def _issue_named_with(self, outer: _Hit, inside: list[_Hit], sentence) -> list[Candidate]:
@@ -790,7 +797,9 @@ class Drafter:
                     if entity and entity != whole:
                         confidence = (hit.mention.score + side.mention.score) / 200 * 0.8
                         reason = f"'{side.mention.text}' named {how.format(hit.mention.text)}; {relation} by the kind of {whole}"
-                        out.append(self._candidate(entity, relation, whole, [side, hit], None, confidence, reason, sentence))
+                        cand = self._candidate(entity, relation, whole, [side, hit], None, confidence, reason, sentence)
+                        cand.once = True
+                        out.append(cand)
         return out
 
     def _side_relation(self, whole: str) -> str:
