@@ -155,7 +155,9 @@ def _resolve(kind: str, words: str, published: TimeValue, base: dt.datetime) -> 
 
 
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-_ANCHORED = re.compile(r"\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+) years? (later|after|afterwards|earlier|before)\b", re.IGNORECASE)
+_ANCHORED = re.compile(
+    r"\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+) years? (later|after|afterwards|earlier|before)\b", re.IGNORECASE
+)
 
 
 def find_anchored(text: str, anchor: FoundDate | None) -> list[FoundDate]:
@@ -208,4 +210,3 @@ class DocumentDates:
             if self.all[i].end <= offset:
                 return self.all[i]
         return None
-

@@ -102,7 +102,9 @@ class Describer:
         for phrase in self.heads:
             self._matcher.add(phrase, [gazetteer.nlp.make_doc(phrase)])
         # A class with subclasses ("agreement", "event") is too general to pick out an entity on its own.
-        self._generic = {n for n, iri in schema.classes.items() if any(iri in sup and sub != iri for sub, sup in schema.superclasses.items())}
+        self._generic = {
+            n for n, iri in schema.classes.items() if any(iri in sup and sub != iri for sub, sup in schema.superclasses.items())
+        }
         first = frozenset(schema.classes[c] for c in FIRST_MENTION_CLASSES if c in schema.classes)
         self._first_mention = {name for name, iri in schema.classes.items() if schema.fits(frozenset({iri}), first)}
         self._members: dict[str, list[str]] = {}
@@ -126,7 +128,11 @@ class Describer:
             phrase = self.gazetteer.nlp.vocab.strings[match_id]
             heads.append(Head(phrase, tuple(self.heads[phrase]), s, e))
         # The longest head wins ("peace talks" over "talks", "ceasefire agreement" over "agreement").
-        heads = [h for h in heads if not any(o is not h and o.first <= h.first and h.last <= o.last and o.last - o.first > h.last - h.first for o in heads)]
+        heads = [
+            h
+            for h in heads
+            if not any(o is not h and o.first <= h.first and h.last <= o.last and o.last - o.first > h.last - h.first for o in heads)
+        ]
         heads.sort(key=lambda h: h.first)
         found: list[Mention] = []
         seen: list[tuple[int, str]] = [(m.start, e) for m in mentions for e in m.entities[:1]]
@@ -162,7 +168,9 @@ class Describer:
         determiner = tokens[first].lower_ if first < head.first else ""
         head_words = _words(head.phrase)
         words = {w for t in tokens[first:last] if not any(m.start <= t.idx < m.end for m in mentions) for w in _words(t.text)} - head_words
-        clue = Clues(names, years, months, words, context, context_years, context_months, start, determiner in DEFINITE, determiner in INDEFINITE)
+        clue = Clues(
+            names, years, months, words, context, context_years, context_months, start, determiner in DEFINITE, determiner in INDEFINITE
+        )
         members = sorted({e for cls in head.classes for e in self._members.get(cls, [])})
         generic = all(c in self._generic for c in head.classes)
         anaphoric_only = not any(c in self._first_mention for c in head.classes)
@@ -239,7 +247,7 @@ class Describer:
         """How telling a neighbour is, 0 to 1: the fewer entities of the graph it is linked to, the more (an inverse
         document frequency: Armenia, linked to nearly everything, tells little; Lachin corridor tells much)."""
         counts: dict[str, int] = {}
-        for entity, neighbours in self.knowledge.neighbours.items():
+        for neighbours in self.knowledge.neighbours.values():
             for n in neighbours:
                 counts[n] = counts.get(n, 0) + 1
         total = max(2, len(self.knowledge.neighbours))

@@ -218,7 +218,9 @@ class Lexicon:
         distinct = {}
         for phrase, names in phrases.items():
             props = {n: schema.relations[n].iri for n in names if n in schema.relations}
-            supers = {n for n, iri in props.items() if any((o, RDFS.subPropertyOf, iri) in schema.graph for o in props.values() if o != iri)}
+            supers = {
+                n for n, iri in props.items() if any((o, RDFS.subPropertyOf, iri) in schema.graph for o in props.values() if o != iri)
+            }
             distinct[phrase] = 1.0 / (len(names) - len(supers)) ** 0.5
         return cls(phrases, distinct)
 
@@ -298,7 +300,10 @@ class Drafter:
         if "references" in self.rules:
             linked += self.resolver.find(text, tokens, sorted(mentions + linked, key=lambda m: m.start), sentences)
         described = [d for d in described if not any(m.start < d.end and d.start < m.end for m in linked)]
-        hits = [_Hit(m, bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end)) for m in sorted(mentions + linked, key=lambda m: m.start)]
+        hits = [
+            _Hit(m, bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end))
+            for m in sorted(mentions + linked, key=lambda m: m.start)
+        ]
         self._all_hits = hits
         triggers = []
         for match_id, s, e in self._trigger_matcher(tokens):
@@ -479,7 +484,9 @@ class Drafter:
                 else:
                     subject = self._nearest([h for h in left if h.last <= owner.first], prop.domain, trig, left_gap)
                 if owned and subject:
-                    return self._pairs(trig, prop, [subject], [(owner, owned)], hits, tokens, sentence, "possessor of the role noun is the object", 0.9)
+                    return self._pairs(
+                        trig, prop, [subject], [(owner, owned)], hits, tokens, sentence, "possessor of the role noun is the object", 0.9
+                    )
         subject = self._nearest(subject_side, prop.domain, trig, right_gap if passive else left_gap)
         obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
         placement = "passive voice ('... by')" if passive else "active voice"
@@ -500,7 +507,9 @@ class Drafter:
             if relative is not None and (entity := self._pick(relative, prop.range)):
                 obj, placement = (relative, entity), "object of a relative clause"
         opener = tokens[trig.first - 1].lower_ if trig.first > 0 else ""
-        fronted = trig.phrase.endswith(("ing", "ed")) and (opener in FRONTING or trig.first == bisect.bisect_left(self._starts, sentence.start))
+        fronted = trig.phrase.endswith(("ing", "ed")) and (
+            opener in FRONTING or trig.first == bisect.bisect_left(self._starts, sentence.start)
+        )
         if subject is None and obj is not None and not passive and fronted:
             # "Despite brokering the ceasefire, Russia ...": the subject follows the object.
             after = [h for h in right if h.first >= obj[0].last]
@@ -554,7 +563,9 @@ class Drafter:
             for s_id in self._members(subject[0], subject[1], prop.domain)
         ]
 
-    def _pairs(self, trig: _Trig, prop: Property, subjects, objects, hits, tokens, sentence, placement: str, factor: float) -> list[Candidate]:
+    def _pairs(
+        self, trig: _Trig, prop: Property, subjects, objects, hits, tokens, sentence, placement: str, factor: float
+    ) -> list[Candidate]:
         """A candidate for each subject and object (the members of a group each), scored by names, trigger and distance."""
         out = []
         for i, (s_hit, s_id) in enumerate(subjects):
@@ -576,7 +587,9 @@ class Drafter:
                         )
                         reason = f"trigger '{trig.phrase}' ({placement}); {prop.name}: {self._describe(prop)}"
                         hits_pair = [s_hit, o_hit]
-                        out.append(self._candidate(s_member, prop.name, o_member, hits_pair, (trig.start, trig.end), confidence, reason, sentence))
+                        out.append(
+                            self._candidate(s_member, prop.name, o_member, hits_pair, (trig.start, trig.end), confidence, reason, sentence)
+                        )
         return out
 
     def _members(self, hit: _Hit, entity: str, allowed) -> list[str]:
@@ -669,6 +682,7 @@ class Drafter:
         prop = self.schema.relations.get("status")
         if prop is None:
             return []
+
         def distance(hit: _Hit) -> int:
             # Content words between ("signed in the 2020 ceasefire agreement": one, 'ceasefire').
             a, b = (trig.last, hit.first) if hit.first >= trig.last else (hit.last, trig.first)

@@ -121,7 +121,9 @@ class Resolver:
             best = self._first(self._antecedents(tokens, i, named, sentence, back), "Organisation")
             return self._mention(text, token, token, best.mention.entities, "pronoun") if best else None
         if word in GROUP_NOUNS and prev in GROUP_COUNTS:
-            start = tokens[i - 2] if i >= 2 and tokens[i - 2].lower_ in ("the", "these", "those", "two") and prev != "both" else tokens[i - 1]
+            start = (
+                tokens[i - 2] if i >= 2 and tokens[i - 2].lower_ in ("the", "these", "those", "two") and prev != "both" else tokens[i - 1]
+            )
             group = self._last_group(tokens, start.i, named, sentence, back, GROUP_NOUNS[word], GROUP_COUNTS[prev])
             return self._mention(text, start, token, group, "group") if group else None
         if word in ("former", "latter") and prev == "the":
@@ -210,7 +212,11 @@ class Resolver:
         """Names before token ``i``: this clause left to right, the sentence's earlier clauses, then earlier sentences."""
         first = self._sentence_first(tokens, sentence)
         opener = max(
-            (t.i for t in tokens[first:i] if t.lower_ in CLAUSE_OPENERS or (t.lower_ in ("and", "but") and t.i > 0 and tokens[t.i - 1].text == ",")),
+            (
+                t.i
+                for t in tokens[first:i]
+                if t.lower_ in CLAUSE_OPENERS or (t.lower_ in ("and", "but") and t.i > 0 and tokens[t.i - 1].text == ",")
+            ),
             default=first,
         )
         here = [n for n in self._subject_first(tokens, named, sentence) if n.last <= i]
