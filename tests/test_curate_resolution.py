@@ -23,7 +23,7 @@ from peacegraph.load.documents import Document
 from peacegraph.load.loader import load_curation
 
 CASES = Path(__file__).parent / "curate" / "resolution"
-REFERENCE_KINDS = {"pronoun", "group", "former-latter", "relative"}
+REFERENCE_KINDS = {"pronoun", "group", "relative"}
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Words that point back at an entity named before: pronouns, "both countries", "the former", ", which".
+"""Words that point back at an entity named before: pronouns, "both countries", ", which".
 
 Each reference becomes a ``Mention`` whose ``entities`` are the possible
 antecedents, likeliest first; the drafter takes the first that fits the
@@ -17,7 +17,6 @@ sentence, then the previous sentences of the paragraph, each left to right
   two (or three) entities last listed together, or last named, of the kind
   the noun says (states for "countries", actors for "sides", persons for
   "leaders"), as a group: a candidate is proposed for each;
-- "the former", "the latter": the first or second of the last two entities named;
 - "which", "who", "that" opening a relative clause: the name just before it
   ("a ceasefire, which was brokered by Russia").
 """
@@ -31,7 +30,7 @@ from peacegraph.curate.gazetteer import Gazetteer, Mention
 from peacegraph.load.schema import Schema
 
 #: Mention scores (0-100) by kind of reference: a pronoun is a weaker name than the name itself.
-SCORES = {"group": 80.0, "pronoun": 70.0, "former-latter": 75.0, "relative": 80.0}
+SCORES = {"group": 80.0, "pronoun": 70.0, "relative": 80.0}
 #: Pronouns and the class their antecedent must belong to (None: any but a person).
 PRONOUNS = {"he": "Person", "his": "Person", "him": "Person", "she": "Person", "her": "Person", "it": None, "its": None}
 PLURAL_PRONOUNS = {"they", "their", "them"}
@@ -43,7 +42,7 @@ GROUP_NOUNS = {
     "governments": "State", "sides": "Actor", "parties": "Actor", "leaders": "Person",
 }  # fmt: skip
 #: Words before a group noun that say how many: "both", "the two", "these two", "the three".
-GROUP_COUNTS = {"both": 2, "two": 2, "three": 3, "neighbouring": 2, "neighboring": 2}
+GROUP_COUNTS = {"both": 2, "two": 2, "three": 3}
 #: Words that open a clause: the search for an antecedent in the sentence starts after the last of them.
 CLAUSE_OPENERS = {"that", "which", "who", "because", "while", "although", "though", "whereas", "if", "when", ";", ":"}
 #: Words that open a phrase before a sentence's subject ("Despite ..., Following ..., Like the EU, ...").
@@ -126,12 +125,6 @@ class Resolver:
             )
             group = self._last_group(tokens, start.i, named, sentence, back, GROUP_NOUNS[word], GROUP_COUNTS[prev])
             return self._mention(text, start, token, group, "group") if group else None
-        if word in ("former", "latter") and prev == "the":
-            pair = self._last_two(tokens, i, named, sentence, back)
-            if pair:
-                entity = pair[0] if word == "former" else pair[1]
-                return self._mention(text, tokens[i - 1], token, (entity,), "former-latter")
-            return None
         if word in ("which", "who") and i > 0:
             # The name just before, with at most a short phrase of its own between ("a ceasefire in 2020, which").
             before = [
@@ -245,15 +238,6 @@ class Resolver:
                 distinct.append(n.mention.entity)
             if len(distinct) == size:
                 return tuple(reversed(distinct))
-        return None
-
-    def _last_two(self, tokens, i: int, named, sentence, back) -> tuple[str, str] | None:
-        distinct: list[str] = []
-        for n in reversed(self._in_reach(tokens, i, named, sentence, back)):
-            if n.mention.entity not in distinct:
-                distinct.append(n.mention.entity)
-            if len(distinct) == 2:
-                return distinct[1], distinct[0]
         return None
 
     def _in_reach(self, tokens, i, named, sentence, back) -> list[_Named]:

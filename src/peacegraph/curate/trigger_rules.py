@@ -36,11 +36,6 @@ class TriggerRules:
         if following == "between" or (prop.name in SYMMETRIC and following in ("of", "among")):
             # "the meeting between A and B": both sides follow the trigger; whoever stands before it is not one of them.
             return self._between(trig, prop, right, hits, tokens, sentence)
-        if prop.name in SYMMETRIC:
-            group = next((h for h in hits if h.mention.how == "group" and h.first <= trig.first and trig.last <= h.last), None)
-            if group is not None:
-                # "the neighbouring countries": the trigger names the group's members' relation to each other.
-                return self._within_group(trig, prop, group, sentence)
         subject_side, object_side = (right, left) if passive else (left, right)
         preposition = trig.phrase in PREPOSITIONS
         left_gap, right_gap = PREPOSITION_GAP if preposition else (MAX_GAP, MAX_GAP)
