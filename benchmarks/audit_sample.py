@@ -1,14 +1,16 @@
-"""Draw the second knowledge audit's sample: 80 facts, seeded, from the sorted fact ids (issue 13.3).
+"""Draw a knowledge audit's sample: 80 facts, seeded, from the sorted fact ids (issue 13.3).
 
 Run from the repository root::
 
-    python benchmarks/audit_sample.py            # the ids, one per line
-    python benchmarks/audit_sample.py --show     # each fact with its dates, qualifiers and quote
+    python benchmarks/audit_sample.py                    # the ids, one per line
+    python benchmarks/audit_sample.py --show             # each fact with its dates, qualifiers and quote
+    python benchmarks/audit_sample.py --seed 20261201    # another audit's sample
 
-The seed differs from the first audit's (which is not recorded). The sample is
-drawn over the fact ids of the seeds as they are when the script runs; the
-commit the second audit drew it at is named in docs/audit-2.md, so checking out
-that commit and running this script gives the same 80 ids.
+The default seed is the second audit's (the first audit's is not recorded);
+the third audit used 20261201. The sample is drawn over the fact ids of the
+seeds as they are when the script runs; the commit each audit drew it at is
+named in docs/audit-2.md and docs/audit-3.md, so checking out that commit and
+running this script with that seed gives the same 80 ids.
 """
 
 from __future__ import annotations
@@ -47,9 +49,10 @@ def describe(fact: Fact) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print each sampled fact, not only its id")
+    parser.add_argument("--seed", type=int, default=SEED, help="seed of the draw (default %(default)s; a new audit takes a new one)")
     args = parser.parse_args()
     facts = {f.id: f for f in load_curation().facts}
-    for fact_id in sample_ids(list(facts)):
+    for fact_id in sample_ids(list(facts), seed=args.seed):
         print(describe(facts[fact_id]) if args.show else fact_id)
 
 
