@@ -168,6 +168,9 @@ def _check_known(engine, iri: str, param: str) -> None:
     for prefix, kind in _CHECKED.items():
         base = PREFIXES[prefix]
         if iri.startswith(base):
+            # One index lookup for a known IRI; the namespace is listed only to suggest ids for an unknown one.
+            if engine.run(_lookup("is-described"), {"node": Term.iri(iri)}).boolean:
+                return
             found = engine.run(_lookup("known-iris"), {"namespace": Term.literal(base)})
             known = {row["iri"].value for row in found.rows}
             if iri in known:
@@ -177,6 +180,31 @@ def _check_known(engine, iri: str, param: str) -> None:
             close = _close(iri[len(base) :], ids)
             hint = f"; closest: {', '.join(f'{prefix}:{c}' for c in close)}" if close else ""
             raise QueryError(f"parameter '{param}': the graph has no {kind} {prefix}:{iri[len(base) :]}{hint}")
+
+
+def _names(engine) -> dict[str, list[dict]]:
+    """Every name a parameter may give (lower-cased) -> what it names: read once per engine, then a dictionary lookup.
+
+    A question about one entity then costs what that entity's facts cost, not a scan of every label in the graph.
+    """
+    index = getattr(engine, "_peacegraph_names", None)
+    if index is None:
+        index = {}
+        columns = ("name", "entity", "label", "kind", "byLabel")
+        store = getattr(engine, "store", None)
+        if store is not None and hasattr(store, "query"):
+            # The embedded store's solutions read directly: the engine's general result conversion cost 4x more.
+            rows = ([None if s[c] is None else s[c].value for c in columns] for s in store.query(_lookup("names")))
+        else:
+            rows = ([None if r[c] is None else r[c].value for c in columns] for r in engine.run(_lookup("names")).rows)
+        for name, entity, label, kind, by_label in rows:
+            entry = {"name": name, "entity": entity, "label": label, "kind": kind, "byLabel": by_label == "true"}
+            index.setdefault(name.lower(), []).append(entry)
+        try:
+            engine._peacegraph_names = index
+        except AttributeError:  # an engine that takes no attributes: no cache, still correct
+            pass
+    return index
 
 
 def resolve_entity(engine, value: str, param: str = "entity") -> Term:
@@ -195,17 +223,17 @@ def resolve_entity(engine, value: str, param: str = "entity") -> Term:
         term = Term.iri(PREFIXES[prefix] + local)
         _check_known(engine, term.value, param)
         return term
-    found = engine.run(_lookup("resolve-entity"), {"text": Term.literal(value)})
-    named = {row["entity"].value: (row["label"].value, row["kind"].value) for row in found.rows}
+    rows = _names(engine).get(value.lower(), [])
+    named = {row["entity"]: (row["label"], row["kind"]) for row in rows}
     if len(named) > 1:
         # A label outranks an alias: "Baku" is the city, though Azerbaijan is also called so.
-        by_label = {row["entity"].value for row in found.rows if row["byLabel"] is not None and row["byLabel"].value == "true"}
+        by_label = {row["entity"] for row in rows if row["byLabel"]}
         if len(by_label) == 1:
             named = {iri: named[iri] for iri in by_label}
     if len(named) == 1:
         return Term.iri(next(iter(named)))
     if not named:
-        labels = {row["label"].value for row in engine.run(_lookup("all-labels")).rows}
+        labels = {entry["name"] for entries in _names(engine).values() for entry in entries if entry["kind"] != "class"}
         close = _close(value, labels, n=8)
         hint = f"; closest names: {', '.join(close)}" if close else ""
         raise QueryError(
