@@ -7,7 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+#: ASCII digits only: \d would also take '２０２４' (fullwidth) or '٢٠٢٤' (Arabic-Indic), which no XSD date holds.
+_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 #: precision name -> (XSD datatype local name, OWL-Time unit local name)
 PRECISIONS = {
@@ -47,10 +48,14 @@ def parse_time(text: str) -> TimeValue:
     Traceback (most recent call last):
     ...
     ValueError: '2023-02-30' is not a real date (February 2023 has 28 days)
+    >>> parse_time("２０２４")
+    Traceback (most recent call last):
+    ...
+    ValueError: '２０２４' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD (digits 0-9)
     """
-    match = _PATTERN.match(text.strip())
+    match = _PATTERN.fullmatch(text.strip())
     if not match:
-        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD (digits 0-9)")
     year = int(match.group(1))
     month = int(match.group(2)) if match.group(2) else None
     day = int(match.group(3)) if match.group(3) else None

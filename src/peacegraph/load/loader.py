@@ -7,6 +7,7 @@ found, each as ``file:line: what is wrong; how to fix it``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -258,7 +259,8 @@ def _check_event_spans(facts: list[Fact], problems: list[Problem]) -> None:
 def _disagreements(
     records: list[Record], entities: dict[str, Entity], fact_records: list[Record], problems: list[Problem]
 ) -> list[Disagreement]:
-    fact_ids = {r.values.get("id") for r in fact_records}
+    # Ids compared as the facts are read (stripped), and only text ones: 'id: [a]' must not crash the set.
+    fact_ids = {r.values["id"].strip() for r in fact_records if isinstance(r.values.get("id"), str)}
     out: list[Disagreement] = []
     seen: set[str] = set()
     for rec in records:
@@ -279,7 +281,7 @@ def _disagreements(
         if not isinstance(statements, Seq) or not all(isinstance(i, str) for i in statements.items):
             problems.append(rec.problem("statements", "'statements' must be a list of fact ids", "list the ids of the facts that conflict"))
             continue
-        ids = [str(i) for i in statements.items]
+        ids = [str(i).strip() for i in statements.items]
         for fact_id in ids:
             if fact_id not in fact_ids:
                 problems.append(
@@ -561,7 +563,8 @@ def _object_or_value(rec: Record, relation: Property | None, schema: Schema, ent
 
 def _literal_problem(value: str, datatype) -> str | None:
     if datatype == XSD_INTEGER:
-        return None if value.lstrip("-").isdigit() else "is not a whole number (write digits only, e.g. 100000)"
+        # ASCII digits only: str.isdigit() also takes '１００' and '²'.
+        return None if re.fullmatch(r"-?[0-9]+", value) else "is not a whole number (write digits only, e.g. 100000)"
     if datatype == XSD_BOOLEAN:
         return None if value in ("true", "false") else "is not 'true' or 'false'"
     return None

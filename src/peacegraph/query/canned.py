@@ -138,12 +138,12 @@ def resolve_entity(engine, value: str, param: str = "entity") -> Term:
     prefix, sep, local = value.partition(":")
     if sep and prefix in PREFIXES and re.match(r"^[A-Za-z0-9_.-]+$", local):
         return Term.iri(PREFIXES[prefix] + local)
-    found = engine.run(_lookup("resolve-entity"), {"text": Term.literal(value)})
-    entities = sorted({row["entity"].value: row["label"].value for row in found.rows}.items())
+    found = _lookup_rows(engine, "resolve-entity", {"text": Term.literal(value)}, ("entity", "label"))
+    entities = sorted({row["entity"].value: row["label"].value for row in found}.items())
     if len(entities) == 1:
         return Term.iri(entities[0][0])
     if not entities:
-        labels = sorted({row["label"].value for row in engine.run(_lookup("all-labels")).rows})
+        labels = sorted({row["label"].value for row in _lookup_rows(engine, "all-labels", {}, ("label",))})
         import difflib
 
         close = difflib.get_close_matches(value, labels, n=8, cutoff=0.5)
@@ -153,6 +153,20 @@ def resolve_entity(engine, value: str, param: str = "entity") -> Term:
         )
     names = ", ".join(f"{label} <{iri}>" for iri, label in entities)
     raise QueryError(f"parameter '{param}': {value!r} names {len(entities)} entities ({names}); give one of their IRIs")
+
+
+def _lookup_rows(engine, name: str, bindings: dict[str, Term], columns: tuple[str, ...]) -> list[dict[str, Term]]:
+    """The rows of an internal lookup that bind every one of ``columns``; QueryError if the answer lacks a column."""
+    found = engine.run(_lookup(name), bindings)
+    if not isinstance(found, ResultSet) or found.boolean is not None:
+        raise QueryError(f"the {name} lookup did not answer rows; is this endpoint serving the peacegraph graph?")
+    missing = [c for c in columns if c not in found.columns]
+    if missing:
+        raise QueryError(
+            f"the {name} lookup's answer has no '{missing[0]}' column; is this endpoint serving the peacegraph graph? "
+            "Give an IRI or ent:<id> instead of a label"
+        )
+    return [row for row in found.rows if all(row.get(c) is not None for c in columns)]
 
 
 def bind(engine, query: CannedQuery, values: dict[str, str]) -> dict[str, Term]:

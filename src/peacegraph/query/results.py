@@ -1,6 +1,6 @@
 """Engine-neutral SPARQL terms and result sets, and their output formats.
 
-Both engines (embedded pyoxigraph, remote SPARQLWrapper) return a
+Both engines (embedded pyoxigraph, a remote SPARQL endpoint) return a
 ``ResultSet`` of ``Term`` values, so the same question gives the same rows
 whichever engine answered it. Formats: an aligned table for people, CSV and
 TSV (SPARQL 1.1 CSV/TSV results), JSON (SPARQL 1.1 JSON results) and Markdown.
@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from peacegraph.errors import QueryError
+from peacegraph.query.sparqltext import printable
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
@@ -98,9 +99,11 @@ def format_table(columns: list[str], rows: list[dict[str, str]]) -> str:
     -  --
     x  yy
     """
-    clean = [{c: " ".join(r[c].split()) for c in columns} for r in rows]
-    widths = {c: max([len(c)] + [len(r[c]) for r in clean]) for c in columns}
-    lines = ["  ".join(c.ljust(widths[c]) for c in columns).rstrip(), "  ".join("-" * widths[c] for c in columns).rstrip()]
+    # Control characters are written out (\x1b), so a value cannot drive the terminal it is printed on.
+    clean = [{c: " ".join(printable(r[c]).split()) for c in columns} for r in rows]
+    names = {c: printable(c) for c in columns}
+    widths = {c: max([len(names[c])] + [len(r[c]) for r in clean]) for c in columns}
+    lines = ["  ".join(names[c].ljust(widths[c]) for c in columns).rstrip(), "  ".join("-" * widths[c] for c in columns).rstrip()]
     lines += ["  ".join(r[c].ljust(widths[c]) for c in columns).rstrip() for r in clean]
     return "\n".join(lines)
 
@@ -143,9 +146,9 @@ def _json(result: ResultSet) -> str:
 
 def _markdown(result: ResultSet) -> str:
     def cell(text: str) -> str:
-        return " ".join(text.split()).replace("|", "\\|")
+        return " ".join(printable(text).split()).replace("|", "\\|")
 
-    lines = ["| " + " | ".join(result.columns) + " |", "|" + "---|" * len(result.columns)]
+    lines = ["| " + " | ".join(cell(c) for c in result.columns) + " |", "|" + "---|" * len(result.columns)]
     lines += ["| " + " | ".join(cell(r[c]) for c in result.columns) + " |" for r in result.values()]
     return "\n".join(lines)
 
