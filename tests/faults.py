@@ -53,12 +53,12 @@ ANSWERS: dict[str, bytes] = {
     "/value-nan": http("200 OK", b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": NaN}}]}}'),
     "/vars-numbers": http("200 OK", results([1, 2], [])),
     "/type-unknown": http("200 OK", results(["x"], [{"x": {"type": "spaceship", "value": "v"}}])),
-    "/lone-surrogate": http("200 OK", b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "\\ud800"}}]}}'),
+    "/lone-surrogate": http(
+        "200 OK", b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "\\ud800"}}]}}'
+    ),
     "/boolean-false-string": http("200 OK", b'{"head": {}, "boolean": "false"}'),
     "/boolean-false": http("200 OK", b'{"head": {}, "boolean": false}'),
-    "/terminal-escape": http(
-        "200 OK", results(["x"], [{"x": {"type": "literal", "value": "red \x1b[31mALERT\x1b[0m \x07\x9b2J done"}}])
-    ),
+    "/terminal-escape": http("200 OK", results(["x"], [{"x": {"type": "literal", "value": "red \x1b[31mALERT\x1b[0m \x07\x9b2J done"}}])),
     "/escape-var": http("200 OK", results(["x\x1b[2J"], [])),
     "/no-entity": http("200 OK", results(["x"], [ROW])),
     "/bad-status-line": b"HELLO THERE\r\n\r\n",

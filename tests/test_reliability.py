@@ -234,7 +234,9 @@ def listener():
 def test_query_redirect_is_reported_not_followed(code):
     with running_fault_server() as first, running_fault_server() as elsewhere:
         target = elsewhere.base + "/one-row"
-        result = CliRunner().invoke(main, ["sparql", "SELECT ?x WHERE { ?x ?p ?o }", "--endpoint", f"{first.base}/redirect{code}?to={target}"])
+        result = CliRunner().invoke(
+            main, ["sparql", "SELECT ?x WHERE { ?x ?p ?o }", "--endpoint", f"{first.base}/redirect{code}?to={target}"]
+        )
         _clean(result)
         assert f"HTTP {code}" in result.output and target in result.output and "not followed" in result.output
         assert elsewhere.requests == []
@@ -252,7 +254,9 @@ def test_publish_redirect_is_not_success(code, merge, built_dir):
         assert elsewhere.requests == []
 
 
-@pytest.mark.parametrize("url", ["data:,hello", "file:///etc/hostname", "ftp://127.0.0.1/x", "gopher://127.0.0.1/", "//127.0.0.1/store", "http://"])
+@pytest.mark.parametrize(
+    "url", ["data:,hello", "file:///etc/hostname", "ftp://127.0.0.1/x", "gopher://127.0.0.1/", "//127.0.0.1/store", "http://"]
+)
 def test_publish_refuses_what_is_not_http(url, built_dir):
     result = CliRunner().invoke(main, ["publish", "--endpoint", url, "--graph-dir", str(built_dir)])
     _clean(result)
@@ -333,7 +337,9 @@ def test_remote_deadline_is_total_wall_clock(server, path):
 
 def test_publish_deadline_is_total_wall_clock(server, built_dir):
     started = time.monotonic()
-    result = CliRunner().invoke(main, ["publish", "--endpoint", server.base + "/trickle-headers", "--graph-dir", str(built_dir), "--timeout", "2"])
+    result = CliRunner().invoke(
+        main, ["publish", "--endpoint", server.base + "/trickle-headers", "--graph-dir", str(built_dir), "--timeout", "2"]
+    )
     _clean(result)
     assert "within 2 s" in result.output and "may or may not hold" in result.output
     assert time.monotonic() - started < 4.5
@@ -763,9 +769,7 @@ def test_full_disk_during_build_is_a_message_and_graph_stays(mini_seeds, tmp_pat
 
         resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
 
-    done = subprocess.run(
-        _build_command(seed_sets[1], out), preexec_fn=small_files, capture_output=True, text=True, timeout=120
-    )
+    done = subprocess.run(_build_command(seed_sets[1], out), preexec_fn=small_files, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and "File too large" in done.stderr and "graph/ was left as it was" in done.stderr
     assert _graph_state(out) == before

@@ -142,7 +142,6 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner
     """Check seeds/ and write graph/ (atomically), then answer one canned question."""
     from peacegraph.build import Inputs
     from peacegraph.build import build as run_build
-
     from peacegraph.write.files import GraphWriteError
 
     started = time.perf_counter()
@@ -401,9 +400,7 @@ def serve(host: str, port: int, location: Path | None, timeout: int, allow_servi
 @click.option("--merge", is_flag=True, help="POST (add to what is there) instead of PUT (replace).")
 @click.option("--user", default=None, help="User name for basic or digest authentication.")
 @click.option("--password", default=None, envvar="PEACEGRAPH_PASSWORD", help="Password (or set PEACEGRAPH_PASSWORD).")
-@click.option(
-    "--timeout", type=Seconds(), default=60.0, show_default=True, help="Seconds the upload may take in all (0.1 to 86400)."
-)
+@click.option("--timeout", type=Seconds(), default=60.0, show_default=True, help="Seconds the upload may take in all (0.1 to 86400).")
 @GRAPH_DIR_OPTION
 @handle_errors
 def publish(

@@ -158,12 +158,16 @@ def _read_document(item: Record, folder: Path, file: str, problems: list[Problem
     try:
         return read_regular(path, limit)
     except FileNotFoundError:
-        problems.append(item.problem("file", f"document file '{file}' does not exist in {shown}", "put the article there or correct 'file'"))
+        problems.append(
+            item.problem("file", f"document file '{file}' does not exist in {shown}", "put the article there or correct 'file'")
+        )
     except NotRegularFile:
         problems.append(item.problem("file", f"document file '{file}' is not a regular file", "point 'file' at the article's text file"))
     except FileTooLarge:
         problems.append(
-            item.problem("file", f"document file '{file}' is larger than {limit} bytes", "use a shorter text, or raise PEACEGRAPH_MAX_DOCUMENT_BYTES")
+            item.problem(
+                "file", f"document file '{file}' is larger than {limit} bytes", "use a shorter text, or raise PEACEGRAPH_MAX_DOCUMENT_BYTES"
+            )
         )
     except OSError as err:
         problems.append(item.problem("file", f"cannot read document file '{file}' ({err.strerror})", "check that it is readable"))
@@ -178,7 +182,9 @@ def _text(record: Record, key: str) -> str | None:
 def _document(item: Record, folder: Path, problems: list[Problem]) -> Document | None:
     for key, value in item.values.items():
         if key in DOCUMENT_KEYS and value is not None and not isinstance(value, str):
-            problems.append(item.problem(key, f"'{key}' must be a single text value, not a list or mapping", f"write '{key}: ...' on one line"))
+            problems.append(
+                item.problem(key, f"'{key}' must be a single text value, not a list or mapping", f"write '{key}: ...' on one line")
+            )
     doc_id, file, title, published = (_text(item, k) for k in ("id", "file", "title", "published"))
     if not (doc_id and file and title and published):
         return None

@@ -86,6 +86,7 @@ def read_regular(path: Path, limit: int) -> bytes:
     finally:
         os.close(fd)
 
+
 Value = Union[str, "Seq", "Record", None]
 
 

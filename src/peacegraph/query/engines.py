@@ -83,17 +83,25 @@ def refuse_update(text: str) -> None:
 class EmbeddedEngine:
     """pyoxigraph's in-memory store, loaded from graph/peacegraph.ttl on first use.
 
-    With ``limits`` each query runs in a child process killed at the deadline
-    (``limits.timeout`` seconds after the engine was made) and its answer is
-    capped; without (library use) it runs in this process, uncapped.
+    With ``limits`` each query runs in a child process, killed after
+    ``limits.timeout`` seconds (or when ``deadline``, shared by every query of
+    one command, passes) and its answer is capped; without (library use) it
+    runs in this process, uncapped.
     """
 
-    def __init__(self, graph_dir: Path | None = None, files: list[Path] | None = None, limits: Limits | None = None, allow_service: bool = False):
+    def __init__(
+        self,
+        graph_dir: Path | None = None,
+        files: list[Path] | None = None,
+        limits: Limits | None = None,
+        allow_service: bool = False,
+        deadline: Deadline | None = None,
+    ):
         self.graph_dir = graph_dir
         self.files = files
         self.limits = limits
         self.allow_service = allow_service
-        self.deadline = Deadline(limits.timeout) if limits else None
+        self.deadline = deadline
         self._store = None
 
     @property
@@ -109,12 +117,10 @@ class EmbeddedEngine:
             sparqltext.refuse_service(text)
         text = substitute(text, bindings or {})
         self.store  # noqa: B018 (load before any fork, so the child inherits the store)
-        seconds = timeout
-        if self.deadline is not None:
-            seconds = self.deadline.remaining() if timeout is None else min(timeout, self.deadline.remaining())
-        if seconds is None:
+        limit = timeout if timeout is not None else (self.limits.timeout if self.limits else None)
+        if limit is None:
             return self._run(text)
-        limit = self.limits.timeout if self.limits else seconds
+        seconds = limit if self.deadline is None else min(limit, self.deadline.remaining())
         return in_child(self._run, (text,), seconds, lambda: _timeout(limit))
 
     def _run(self, text: str):
@@ -280,15 +286,27 @@ _STATUS = {
 
 
 class RemoteEngine:
-    """A SPARQL 1.1 endpoint: POSTed form, JSON results, no redirects followed, a total deadline, capped answers."""
+    """A SPARQL 1.1 endpoint: POSTed form, JSON results, no redirects followed, a total deadline, capped answers.
 
-    def __init__(self, endpoint: str, timeout: float = DEFAULT_TIMEOUT, allow_update: bool = False, limits: Limits | None = None):
+    Each query may take ``limits.timeout`` seconds in all (connecting, waiting,
+    reading), and no query goes past ``deadline`` when one is given (shared by
+    every query of one command).
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        timeout: float = DEFAULT_TIMEOUT,
+        allow_update: bool = False,
+        limits: Limits | None = None,
+        deadline: Deadline | None = None,
+    ):
         from peacegraph.query.http import check_url
 
         self.endpoint = check_url(endpoint)
         self.limits = limits or Limits(timeout=timeout)
         self.allow_update = allow_update
-        self.deadline = Deadline(self.limits.timeout)
+        self.deadline = deadline
 
     @property
     def timeout(self) -> float:
@@ -302,7 +320,9 @@ class RemoteEngine:
             raise QueryError(UPDATE_REFUSED)
         # What is sent is what was parsed, plus PREFIX lines (which cannot turn a query into an update).
         text = sparqltext.missing_prefixes(text) + text
-        seconds = self.deadline.remaining() if timeout is None else min(timeout, self.deadline.remaining())
+        seconds = self.limits.timeout if timeout is None else timeout
+        if self.deadline is not None:
+            seconds = min(seconds, self.deadline.remaining())
         return in_child(self._exchange, (kind, form, text), seconds, self._too_slow)
 
     def _too_slow(self) -> RemoteError:
@@ -329,7 +349,9 @@ class RemoteEngine:
                 "use that URL as --endpoint if you trust it"
             )
         if answer.status not in (200, 204) or (answer.status == 204 and kind != "update"):
-            raise RemoteError(f"{where} answered HTTP {answer.status} {shown(answer.reason, 60)}{_STATUS.get(answer.status, '')}: {answer.detail()}")
+            raise RemoteError(
+                f"{where} answered HTTP {answer.status} {shown(answer.reason, 60)}{_STATUS.get(answer.status, '')}: {answer.detail()}"
+            )
         if kind == "update":
             return ResultSet(boolean=True)
         if form in ("CONSTRUCT", "DESCRIBE"):
@@ -358,7 +380,9 @@ def rdf_answer(answer, where: str, max_rows: int, max_bytes: int) -> bytes:
     return data
 
 
-_VARIABLE = re.compile(r"^[A-Za-z0-9_\u00B7\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u037D\u037F-\u1FFF\u200C\u200D\u203F\u2040\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD]{1,200}$")
+_VARIABLE = re.compile(
+    r"^[A-Za-z0-9_\u00B7\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u037D\u037F-\u1FFF\u200C\u200D\u203F\u2040\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD]{1,200}$"
+)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TERM_KINDS = {"uri", "literal", "typed-literal", "bnode"}
 
@@ -448,11 +472,15 @@ def make_engine(
     max_bytes: int | None = None,
     allow_service: bool = False,
 ):
-    """The remote engine for an endpoint, else the embedded one (with the inferred triples if asked), under the CLI's limits."""
+    """The remote engine for an endpoint, else the embedded one (with the inferred triples if asked), under the CLI's limits.
+
+    The deadline starts now: every query the command runs (entity lookups included) shares it.
+    """
     defaults = Limits()
     limits = Limits(timeout, max_rows or defaults.max_rows, max_bytes or defaults.max_bytes)
+    deadline = Deadline(timeout)
     if endpoint:
-        return RemoteEngine(endpoint, allow_update=allow_update, limits=limits)
+        return RemoteEngine(endpoint, allow_update=allow_update, limits=limits, deadline=deadline)
     files = [paths.graph_file(graph_dir)]
     if inferred:
         extra = paths.graph_file(graph_dir, paths.INFERRED_FILE_NAME)
@@ -461,4 +489,4 @@ def make_engine(
                 f"{extra} does not exist: build with reasoning (needs Java) to get inferred triples, or drop --inferred"
             )
         files.append(extra)
-    return EmbeddedEngine(graph_dir, files, limits=limits, allow_service=allow_service)
+    return EmbeddedEngine(graph_dir, files, limits=limits, allow_service=allow_service, deadline=deadline)

@@ -88,8 +88,7 @@ def code_only(text: str) -> str:
 # ---------------------------------------------------------------------------
 
 SERVICE_REFUSED = (
-    "SERVICE is refused: it makes this machine send requests to whatever URL the query names; "
-    "pass --allow-service if you mean it"
+    "SERVICE is refused: it makes this machine send requests to whatever URL the query names; pass --allow-service if you mean it"
 )
 _SERVICE_LETTERS = re.compile("service", re.IGNORECASE)
 _SERVICE_KEYWORD = re.compile(r"(?<![A-Za-z0-9_?$:.-])service(?![A-Za-z0-9_:-])", re.IGNORECASE)

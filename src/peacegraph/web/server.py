@@ -187,9 +187,13 @@ class Proxy(ThreadingHTTPServer):
             super().__init__((host, port), _Handler)
         except OSError as err:
             if err.errno == errno.EADDRINUSE:
-                raise ServerError(f"cannot listen on {host}:{port}: the address is already in use; stop what uses it or pass --port") from None
+                raise ServerError(
+                    f"cannot listen on {host}:{port}: the address is already in use; stop what uses it or pass --port"
+                ) from None
             if isinstance(err, socket.gaierror):
-                raise ServerError(f"cannot listen on {host}:{port}: unknown host; pass --host 127.0.0.1 or an address of this machine") from None
+                raise ServerError(
+                    f"cannot listen on {host}:{port}: unknown host; pass --host 127.0.0.1 or an address of this machine"
+                ) from None
             raise ServerError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
         self.allow_service = allow_service
         self.backend = ("127.0.0.1", 0)

@@ -70,7 +70,9 @@ def publish(
     nothing = f"nothing was stored: {len(body)} bytes of {path.name} were not accepted"
 
     def too_slow() -> RemoteError:
-        return RemoteError(f"{method} {url} did not finish within {timeout:g} s; the store may or may not hold the upload, check it before retrying")
+        return RemoteError(
+            f"{method} {url} did not finish within {timeout:g} s; the store may or may not hold the upload, check it before retrying"
+        )
 
     try:
         answer = in_child(_upload, (method, url, body, timeout, user, password), timeout, too_slow)
