@@ -61,3 +61,11 @@ def built_dir(tmp_path_factory, real_report) -> Path:
 @pytest.fixture(scope="session")
 def repo_paths():
     return paths
+
+
+def rdflib_graph(*parts):
+    """pyoxigraph triples (a build's report.data, report.ontology ...) as one rdflib graph, for comparisons."""
+    import pyoxigraph
+    from rdflib import Graph
+
+    return Graph().parse(data=pyoxigraph.serialize([t for part in parts for t in part], format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt")

@@ -14,19 +14,27 @@ from peacegraph import paths
 from peacegraph.build import Inputs, build, output_files
 from peacegraph.errors import SeedError, ValidationError
 
+from .conftest import rdflib_graph
+
 
 def test_output_parses_in_rdflib_and_round_trips(built_dir, real_report):
     data = Graph().parse(built_dir / paths.DATA_FILE_NAME, format="turtle")
-    assert isomorphic(data, real_report.data)
+    assert isomorphic(data, rdflib_graph(real_report.data))
     full = Graph().parse(built_dir / paths.FULL_FILE_NAME, format="turtle")
-    assert len(full) == len(real_report.data | real_report.ontology)
+    assert isomorphic(full, rdflib_graph(real_report.ontology, real_report.vocabulary, real_report.data))
+    ntriples = Graph().parse(built_dir / paths.FULL_NTRIPLES_FILE_NAME, format="nt")
+    assert isomorphic(ntriples, full)
 
 
 def test_output_parses_in_pyoxigraph(built_dir, real_report):
-    for name, expected in ((paths.DATA_FILE_NAME, len(real_report.data)),):
+    expected = {
+        paths.DATA_FILE_NAME: len(set(real_report.data)),
+        paths.FULL_FILE_NAME: real_report.full_size,
+    }
+    for name, count in expected.items():
         with open(built_dir / name, "rb") as handle:
             triples = list(pyoxigraph.parse(handle, pyoxigraph.RdfFormat.TURTLE))
-        assert len(triples) == expected
+        assert len(triples) == count
 
 
 @pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper (Debian raptor2-utils) is not installed; .ci/run installs it")
@@ -53,7 +61,7 @@ def test_output_files_are_deterministic_for_the_real_seeds(real_report):
 def test_committed_graph_matches_the_seeds(real_report):
     """graph/ in the repository is what the current seeds build (compared as RDF)."""
     committed = Graph().parse(paths.graph_file(name=paths.DATA_FILE_NAME), format="turtle")
-    assert isomorphic(committed, real_report.data), "graph/ is stale: run 'peacegraph build' and commit graph/"
+    assert isomorphic(committed, rdflib_graph(real_report.data)), "graph/ is stale: run 'peacegraph build' and commit graph/"
 
 
 def _snapshot(folder):
@@ -107,9 +115,38 @@ def test_write_failure_leaves_old_files_and_no_temporaries(mini_seeds, tmp_path,
 
     monkeypatch.setattr(output, "_write_file", failing_write)
     with pytest.raises(output.GraphWriteError, match="No space left on device; graph/ was left as it was"):
-        build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False)
+        build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False, force=True)
     monkeypatch.setattr(output, "_write_file", real_write)
     assert calls["n"] == 2
     assert _snapshot(out) == before
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".graph")) == [".graph.lock"]
+
+
+def test_unchanged_inputs_are_not_rebuilt(mini_seeds, tmp_path):
+    out = tmp_path / "graph"
+    assert build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False) is not None
+    before = _snapshot(out)
+    assert build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False) is None
+    assert _snapshot(out) == before
+    # A changed input, a changed option, a damaged output file, or --force: built again.
+    facts = mini_seeds / "facts" / "m001.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False) is not None
+    assert build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False) is None
+    (out / paths.DATA_FILE_NAME).write_text("damaged", encoding="utf-8")
+    assert build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False) is not None
+    assert build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False, force=True) is not None
+
+
+def test_cli_says_when_nothing_was_rebuilt(mini_seeds, tmp_path):
+    from click.testing import CliRunner
+
+    from peacegraph.cli import main
+
+    args = ["build", "--seeds", str(mini_seeds), "--graph-dir", str(tmp_path / "g"), "--no-reason"]
+    first = CliRunner().invoke(main, args)
+    second = CliRunner().invoke(main, args)
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert "up to date" not in first.output
+    assert "is up to date: its inputs have not changed" in second.output and "--force rebuilds" in second.output

@@ -112,7 +112,19 @@ def test_serve_binds_loopback_read_only_and_says_so(built_dir, tmp_path):
 
 
 def _build_command(seeds, out):
-    return [sys.executable, "-m", "peacegraph", "build", "--seeds", str(seeds), "--graph-dir", str(out), "--no-reason", "--quiet"]
+    return [
+        sys.executable,
+        "-m",
+        "peacegraph",
+        "build",
+        "--seeds",
+        str(seeds),
+        "--graph-dir",
+        str(out),
+        "--no-reason",
+        "--quiet",
+        "--force",
+    ]
 
 
 def _loadable(folder) -> int:
@@ -721,13 +733,13 @@ def test_symlinked_lock_is_never_followed(mini_seeds, tmp_path):
     victim = tmp_path / "precious.txt"
     victim.write_text("do not truncate me\n")
     (out / ".build.lock").symlink_to(victim)  # where the lock used to live
-    result = CliRunner().invoke(main, ["build", "--seeds", str(mini_seeds), "--graph-dir", str(out), "--no-reason", "--quiet"])
+    result = CliRunner().invoke(main, ["build", "--seeds", str(mini_seeds), "--graph-dir", str(out), "--no-reason", "--quiet", "--force"])
     assert victim.read_text() == "do not truncate me\n"
     assert result.exit_code == 0, result.output
     lock = tmp_path / ".graph.lock"
     lock.unlink(missing_ok=True)
     lock.symlink_to(victim)
-    result = CliRunner().invoke(main, ["build", "--seeds", str(mini_seeds), "--graph-dir", str(out), "--no-reason", "--quiet"])
+    result = CliRunner().invoke(main, ["build", "--seeds", str(mini_seeds), "--graph-dir", str(out), "--no-reason", "--quiet", "--force"])
     _clean(result)
     assert "symbolic link" in result.output and str(lock) in result.output
     assert victim.read_text() == "do not truncate me\n"
@@ -1114,3 +1126,12 @@ def test_syntax_error_is_one_line_then_the_line_and_a_caret(mini_graph):
     assert line == 3
     assert lines[1] == "  " + text.splitlines()[2]
     assert lines[2] == "  " + " " * (column - 1) + "^"
+
+
+def test_build_with_a_fifo_among_the_inputs_does_not_hang(mini_seeds, tmp_path):
+    """The build hashes its inputs before it loads them (nothing changed, nothing rebuilt): that must not read a FIFO either."""
+    os.mkfifo(mini_seeds / "facts" / "pipe.yaml")
+    os.mkfifo(mini_seeds / "documents" / "pipe.txt")
+    done = subprocess.run(_build_command(mini_seeds, tmp_path / "graph"), capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 0, done.stderr

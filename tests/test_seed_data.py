@@ -16,6 +16,9 @@ LOADER_CLASSES = {
     "Modality",
     "Actor",
     "Disagreement",
+    "Rank",
+    "RankReason",
+    "DisagreementKind",
 }
 
 
@@ -63,17 +66,18 @@ def test_every_quality_rule_finds_nothing_on_the_seeds(real_report):
 
 
 def test_modality_qualifier_becomes_a_concept_on_the_statement_node(real_report):
-    from rdflib import RDF, URIRef
+    from pyoxigraph import NamedNode, Triple
 
-    from peacegraph.namespaces import BASE, PG
+    from peacegraph.namespaces import BASE, PQ_IRI, PS_IRI
 
-    stmt = URIRef(BASE + "statement/")
-    concept = URIRef(BASE + "concept/")
-    data = real_report.data
-    assert (stmt + "d001-us-as-guarantor", PG.modality, concept + "modality-hypothetical") in data
+    stmt = BASE + "statement/"
+    concept = BASE + "concept/"
+    data = set(real_report.data)
+    modality = NamedNode(PQ_IRI + "modality")
+    assert Triple(NamedNode(stmt + "d001-us-as-guarantor"), modality, NamedNode(concept + "modality-hypothetical")) in data
     # A planned date lies after its source (June 2024) and still passes date-after-source.
-    planned = stmt + "d004-cop29-date"
-    assert (planned, PG.modality, concept + "modality-planned") in data
-    assert any(str(o) == "2024-11" for o in data.objects(planned, RDF.object))
+    planned = NamedNode(stmt + "d004-cop29-date")
+    assert Triple(planned, modality, NamedNode(concept + "modality-planned")) in data
+    assert any(t.object.value == "2024-11" for t in data if t.subject == planned and t.predicate == NamedNode(PS_IRI + "date"))
     date_rule = next(r for r in real_report.qc if r.rule.name == "date-after-source")
     assert not date_rule.rows

@@ -23,16 +23,28 @@ DEMO_QUESTION = "agreement-roles"
 
 REASONER_OPTION = click.option(
     "--reasoner",
-    type=click.Choice(["hermit", "pellet"]),
+    type=click.Choice(["hermit", "hermit-full", "pellet"]),
     default="hermit",
     show_default=True,
-    help="OWL reasoner run through owlready2 (Pellet needs a newer Java than 17 with owlready2 0.50-0.51).",
+    help=(
+        "hermit: inference rules on pyoxigraph, HermiT's consistency check on a summary of the data; "
+        "hermit-full: HermiT on all of the data, with its own inferences (slow at scale); "
+        "pellet: as hermit, with Pellet (needs a newer Java than 17 with owlready2 0.50-0.51)."
+    ),
 )
 GRAPH_DIR_OPTION = click.option(
     "--graph-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Where the graph is written/read (default: graph/ in the repository).",
+)
+
+VALIDATOR_OPTION = click.option(
+    "--validator",
+    type=click.Choice(["sparql", "pyshacl"]),
+    default="sparql",
+    show_default=True,
+    help="SHACL validator: the shapes compiled to SPARQL on pyoxigraph, or pySHACL (the reference; much slower).",
 )
 
 SEEDS_OPTION = click.option(
@@ -85,6 +97,9 @@ class LazyGroup(click.Group):
 LAZY_SUBCOMMANDS = {
     "export": "peacegraph.export.command:export_command",
     "docs": "peacegraph.docs:docs_command",
+    "add-document": "peacegraph.curate.commands:add_document_command",
+    "draft": "peacegraph.curate.commands:draft_command",
+    "accept": "peacegraph.curate.commands:accept_command",
 }
 
 
@@ -119,13 +134,14 @@ def _status_lines(report) -> list[str]:
 @SEEDS_OPTION
 @click.option("--reason/--no-reason", default=True, show_default=True, help="Run the OWL reasoner (HermiT, needs Java).")
 @REASONER_OPTION
+@VALIDATOR_OPTION
 @handle_errors
-def check(seeds_dir: Path | None, reason: bool, reasoner: str) -> None:
+def check(seeds_dir: Path | None, reason: bool, reasoner: str, validator: str) -> None:
     """Run every check on seeds/ and ontology/; write nothing. Prints PASS/FAIL lines."""
     from peacegraph.build import Inputs
     from peacegraph.build import check as run_check
 
-    report = run_check(Inputs.from_seeds(seeds_dir), reason=reason, reasoner=reasoner)
+    report = run_check(Inputs.from_seeds(seeds_dir), reason=reason, reasoner=reasoner, validator=validator)
     for line in _status_lines(report):
         click.echo(line)
     sys.exit(0 if report.ok else 1)
@@ -137,19 +153,37 @@ def check(seeds_dir: Path | None, reason: bool, reasoner: str) -> None:
 @click.option("--reason/--no-reason", default=True, show_default=True, help="Run the OWL reasoner (HermiT, needs Java).")
 @REASONER_OPTION
 @click.option("--quiet", is_flag=True, help="Print only errors.")
+@click.option("--force", is_flag=True, help="Rebuild even when the inputs have not changed since the last build.")
+@VALIDATOR_OPTION
 @handle_errors
-def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner: str, quiet: bool) -> None:
-    """Check seeds/ and write graph/ (atomically), then answer one canned question."""
+def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner: str, quiet: bool, force: bool, validator: str) -> None:
+    """Check seeds/ and write graph/ (atomically), then answer one canned question.
+
+    When seeds, ontology, shapes, quality rules, options and tool are those graph/ was built from,
+    nothing is rebuilt (graph/build-inputs.json records them); --force rebuilds.
+    """
+    from peacegraph import paths
     from peacegraph.build import Inputs
     from peacegraph.build import build as run_build
     from peacegraph.write.files import GraphWriteError
 
     started = time.perf_counter()
     try:
-        report = run_build(Inputs.from_seeds(seeds_dir), graph_dir=graph_dir, reason=reason, reasoner=reasoner)
+        report = run_build(
+            Inputs.from_seeds(seeds_dir), graph_dir=graph_dir, reason=reason, reasoner=reasoner, validator=validator, force=force
+        )
     except OSError as err:  # before the switch (write_files reports its own): graph/ is untouched
         where = f" ({err.filename})" if err.filename else ""
         raise GraphWriteError(f"the build failed: {err.strerror or err}{where}; graph/ was left as it was") from None
+    if report is None:
+        if not quiet:
+            where = graph_dir or paths.GRAPH_DIR
+            click.echo(
+                f"PASS build: {where} is up to date: its inputs have not changed since it was built "
+                f"({time.perf_counter() - started:.2f}s); nothing rebuilt (--force rebuilds)"
+            )
+            _demo(graph_dir)
+        return
     if quiet:
         return
     for line in _status_lines(report):
@@ -159,7 +193,11 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner
     if report.reasoning.inferred is None:
         click.echo("  (no inferred triples: reasoning did not run)")
     click.echo("")
-    click.echo(f"{len(report.data)} triples; {len(report.curation.entities)} entities; {len(report.curation.facts)} facts")
+    click.echo(
+        f"{len(report.curation.entities)} entities; {len(report.curation.facts)} facts; "
+        f"{len(report.data)} triples in {paths.DATA_FILE_NAME} (data and provenance), "
+        f"{report.full_size} in {paths.FULL_FILE_NAME} (with the ontology and statement properties)"
+    )
     click.echo("time: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()) + f"; total {total:.2f}s")
     click.echo("")
     from peacegraph.query.results import format_table
@@ -170,6 +208,11 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner
         )
     )
     click.echo("")
+    _demo(graph_dir)
+
+
+def _demo(graph_dir: Path | None) -> None:
+    """Answer the demo question, to show a newcomer what the graph is for."""
     from peacegraph.query.canned import get_query, run
     from peacegraph.query.results import render
 
@@ -269,6 +312,11 @@ def _emit(result, fmt: str) -> None:
 @MAX_ROWS_OPTION
 @MAX_BYTES_OPTION
 @INFERRED_OPTION
+@click.option(
+    "--all-ranks",
+    is_flag=True,
+    help="Also show statements deprecated as known errors of their source (questions with a rank column).",
+)
 @GRAPH_DIR_OPTION
 @handle_errors
 def query(
@@ -280,6 +328,7 @@ def query(
     max_rows: int,
     max_bytes: int,
     inferred: bool,
+    all_ranks: bool,
     graph_dir: Path | None,
 ) -> None:
     """List the canned questions, or run one by NAME with -p name=value parameters."""
@@ -295,7 +344,7 @@ def query(
                 click.echo(f"    -p {p.name}=...  ({p.describe()}; {flag}{default})")
         return
     engine = make_engine(endpoint, graph_dir, timeout, inferred=inferred, max_rows=max_rows, max_bytes=max_bytes)
-    _emit(run(name, _parse_params(params), engine=engine), fmt)
+    _emit(run(name, _parse_params(params), engine=engine, all_ranks=all_ranks), fmt)
 
 
 @main.command()

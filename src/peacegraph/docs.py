@@ -176,11 +176,13 @@ def _describe(reader: _Reader, node) -> str:
     ]
     if quote:
         return f"the quote “{_shorten(str(quote[0]))}”"
-    subject = graph.value(node, reader.uri(_RDF + "subject"))
-    if subject is not None:
-        predicate = graph.value(node, reader.uri(_RDF + "predicate"))
-        obj = graph.value(node, reader.uri(_RDF + "object"))
-        return f"the statement “{_describe(reader, subject)} {reader.label(predicate) or compact(str(predicate))} {_describe(reader, obj)}”"
+    # A statement node: ent:s p:R node . node ps:R o
+    for subject, claim in sorted(graph.subject_predicates(node)):
+        if str(claim).startswith(PREFIXES["p"]) and "/" not in str(claim)[len(PREFIXES["p"]) :]:
+            name = str(claim)[len(PREFIXES["p"]) :]
+            obj = graph.value(node, reader.uri(PREFIXES["ps"] + name))
+            predicate = reader.uri(PREFIXES["pg"] + name)
+            return f"the statement “{_describe(reader, subject)} {reader.label(predicate) or compact(str(predicate))} {_describe(reader, obj)}”"
     return compact(str(node))
 
 
@@ -208,9 +210,11 @@ def _example(reader: _Reader, iri: str, kind: str) -> str:
         count = len(instances)
         more = f" (one of {count} instances)" if count > 1 else ""
         return f"{described[0][0]}{more}"
-    triples = sorted(
-        ((_describe(reader, s), _describe(reader, o), str(s), str(o)) for s, o in reader.data.subject_objects(term)),
-    )
+    pairs = list(reader.data.subject_objects(term))
+    if not pairs and iri.startswith(PREFIXES["pg"]):
+        # A qualifier is used on statement nodes only, through its pq: property.
+        pairs = list(reader.data.subject_objects(reader.uri(PREFIXES["pq"] + iri[len(PREFIXES["pg"]) :])))
+    triples = sorted((_describe(reader, s), _describe(reader, o), str(s), str(o)) for s, o in pairs)
     if not triples:
         return ""
     s, o, _, _ = triples[0]

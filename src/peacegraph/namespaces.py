@@ -24,6 +24,11 @@ STATEMENT_IRI = BASE + "statement/"
 EVIDENCE_IRI = BASE + "evidence/"
 DOCUMENT_IRI = BASE + "document/"
 DISAGREEMENT_IRI = BASE + "disagreement/"
+#: The Wikidata statement pattern, one property of each kind per relation or qualifier of the
+#: ontology: ``ent:a p:R stmt:x . stmt:x ps:R ent:b ; pq:Q ...`` (generated, see load/vocabulary.py).
+P_IRI = BASE + "prop/"
+PS_IRI = P_IRI + "statement/"
+PQ_IRI = P_IRI + "qualifier/"
 
 #: Prefix -> namespace IRI: binds graphs, shortens names in messages, forms the JSON-LD context.
 PREFIXES: dict[str, str] = {
@@ -34,6 +39,9 @@ PREFIXES: dict[str, str] = {
     "ev": EVIDENCE_IRI,
     "doc": DOCUMENT_IRI,
     "dis": DISAGREEMENT_IRI,
+    "p": P_IRI,
+    "ps": PS_IRI,
+    "pq": PQ_IRI,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
@@ -50,6 +58,7 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
     "wd": "http://www.wikidata.org/entity/",
     "wdt": "http://www.wikidata.org/prop/direct/",
+    "edtf": "http://id.loc.gov/datatypes/edtf/",
 }
 
 #: The terms of the peacegraph ontology (kept equal to ontology/peacegraph.ttl by a test).
@@ -71,6 +80,7 @@ PG_TERMS: tuple[str, ...] = (
     "Declaration",
     "Deployment",
     "Disagreement",
+    "DisagreementKind",
     "Displacement",
     "Election",
     "Event",
@@ -96,6 +106,8 @@ PG_TERMS: tuple[str, ...] = (
     "Protest",
     "Province",
     "PublicStatement",
+    "Rank",
+    "RankReason",
     "Referendum",
     "Region",
     "Route",
@@ -122,6 +134,7 @@ PG_TERMS: tuple[str, ...] = (
     "brokerOf",
     "capitalOf",
     "characterCount",
+    "claimProperty",
     "claims",
     "comesFrom",
     "commentsOn",
@@ -141,6 +154,7 @@ PG_TERMS: tuple[str, ...] = (
     "demands",
     "directedAgainst",
     "disagreementAbout",
+    "disagreementKind",
     "durationYears",
     "duringEvent",
     "earliestDate",
@@ -177,7 +191,11 @@ PG_TERMS: tuple[str, ...] = (
     "postHeldBy",
     "postIn",
     "proposed",
+    "qualifierProperty",
     "quotation",
+    "rank",
+    "rankEvidence",
+    "rankReason",
     "ratified",
     "recognisedAsPartOf",
     "recognisesTerritorialIntegrityOf",
@@ -193,6 +211,7 @@ PG_TERMS: tuple[str, ...] = (
     "stanceConcept",
     "startDate",
     "startTime",
+    "statementProperty",
     "status",
     "subOrganisationOf",
     "suppliesArmsTo",
@@ -201,6 +220,7 @@ PG_TERMS: tuple[str, ...] = (
     "suspendedTiesWith",
     "transferredFrom",
     "transferredTo",
+    "trigger",
     "underAgreement",
     "usage",
     "violated",
@@ -237,6 +257,9 @@ def __getattr__(name: str) -> Any:
         "EV": Namespace(EVIDENCE_IRI),
         "DOC": Namespace(DOCUMENT_IRI),
         "DIS": Namespace(DISAGREEMENT_IRI),
+        "P": Namespace(P_IRI),
+        "PS": Namespace(PS_IRI),
+        "PQ": Namespace(PQ_IRI),
         "OA": Namespace(PREFIXES["oa"]),
         "ORG": Namespace(PREFIXES["org"]),
         "TIME": Namespace(PREFIXES["time"]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 
 def _root() -> Path:
@@ -27,6 +28,8 @@ DOCUMENTS_DIR = SEEDS_DIR / "documents"
 DOCUMENTS_METADATA_PATH = DOCUMENTS_DIR / "documents.yaml"
 #: Curated entity and fact records (*.yaml).
 FACTS_DIR = SEEDS_DIR / "facts"
+#: Drafted fact files awaiting a curator's review (`peacegraph draft`); the build never reads them.
+DRAFTS_DIR = SEEDS_DIR / "drafts"
 #: The OWL ontology in Turtle.
 ONTOLOGY_PATH = ROOT / "ontology" / "peacegraph.ttl"
 #: The SHACL shapes the built graph must conform to.
@@ -48,6 +51,8 @@ VIEWS_DIR = QUERIES_DIR / "views"
 DATA_FILE_NAME = "peacegraph-data.ttl"
 #: Ontology plus data: the one file to load into Protégé, Fuseki, GraphDB or Oxigraph.
 FULL_FILE_NAME = "peacegraph.ttl"
+#: The same graph as FULL_FILE_NAME in N-Triples: what owlready2 reads (its own Turtle parser fails on large files).
+FULL_NTRIPLES_FILE_NAME = "peacegraph.nt"
 #: Triples the OWL reasoner inferred, kept apart from what the seeds assert.
 INFERRED_FILE_NAME = "peacegraph-inferred.ttl"
 #: Where the lock lived inside graph/ before it moved beside it (a leftover is dropped by the next build).
@@ -68,3 +73,30 @@ def lock_file(graph_dir: Path | None = None) -> Path:
 def generation_dir(graph_dir: Path, kind: str, pid: int) -> Path:
     """A build's folder beside ``graph_dir``: ``.graph.new-<pid>`` (being written) or ``.graph.old-<pid>`` (set aside)."""
     return graph_dir.parent / f".{graph_dir.name}.{kind}-{pid}"
+
+
+class SeedPaths(NamedTuple):
+    """Where one seeds folder keeps each thing (the repository's, or one given with --seeds)."""
+
+    seeds: Path
+    documents: Path
+    documents_metadata: Path
+    facts: Path
+    drafts: Path
+
+    @property
+    def tree(self) -> Path:
+        """The working tree the seeds belong to: the folder holding seeds/."""
+        return self.seeds.parent
+
+
+def seed_paths(seeds_dir: Path | None = None) -> SeedPaths:
+    """The layout of ``seeds_dir`` (default: the repository's seeds/).
+
+    >>> seed_paths(Path("/tmp/x/seeds")).drafts.as_posix()
+    '/tmp/x/seeds/drafts'
+    """
+    if seeds_dir is None:
+        return SeedPaths(SEEDS_DIR, DOCUMENTS_DIR, DOCUMENTS_METADATA_PATH, FACTS_DIR, DRAFTS_DIR)
+    documents = seeds_dir / "documents"
+    return SeedPaths(seeds_dir, documents, documents / "documents.yaml", seeds_dir / "facts", seeds_dir / "drafts")

@@ -28,6 +28,7 @@ _RDFS = PREFIXES["rdfs"]
 _PG = PREFIXES["pg"]
 _OA = PREFIXES["oa"]
 _DCT = PREFIXES["dcterms"]
+_PQ = PREFIXES["pq"]
 TYPE = _RDF + "type"
 LABEL = _RDFS + "label"
 SUBCLASS = _RDFS + "subClassOf"
@@ -244,13 +245,25 @@ def build_graph(triples, view: str = "") -> PropertyGraph:
         values = by_subject.get(subject, {}).get(prop)
         return sorted(v.value for v in values)[0] if values else ""
 
-    # Statement nodes, by the fact they state.
+    # Statement nodes, by the fact they state: s p:R statement, statement ps:R o (pg:R names p:R and ps:R).
+    relation_of_claim = {o.value: s for s, props in by_subject.items() for o in props.get(_PG + "claimProperty", [])}
+    relation_of_value = {o.value: s for s, props in by_subject.items() for o in props.get(_PG + "statementProperty", [])}
+    stated_by: dict[str, tuple[str, str]] = {}  # statement -> (subject, relation)
+    for subject, props in by_subject.items():
+        for claim, objects in props.items():
+            if claim in relation_of_claim:
+                for statement in objects:
+                    stated_by[statement.value] = (subject, relation_of_claim[claim])
     evidence: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
     for subject, props in by_subject.items():
-        if _PG + "Assertion" not in {o.value for o in props.get(TYPE, [])}:
+        if _PG + "Assertion" not in {o.value for o in props.get(TYPE, [])} or subject not in stated_by:
             continue
-        s, p, o = (first(subject, _RDF + k) for k in ("subject", "predicate", "object"))
-        times = {k: first(subject, _PG + k) for k in TIME_PROPERTIES if first(subject, _PG + k)}
+        s, p = stated_by[subject]
+        values = [v for prop, vs in props.items() if relation_of_value.get(prop) == p for v in vs]
+        if not values:
+            continue
+        o = values[0].value
+        times = {k: first(subject, _PQ + k) for k in TIME_PROPERTIES if first(subject, _PQ + k)}
         doc = first(subject, _DCT + "source")
         ev = first(subject, PREFIXES["prov"] + "wasDerivedFrom")
         quote = ""
@@ -258,7 +271,7 @@ def build_graph(triples, view: str = "") -> PropertyGraph:
             for selector in by_subject.get(target.value, {}).get(_OA + "hasSelector", []):
                 quote = quote or first(selector.value, _OA + "exact")
         role_iri = first(subject, _PG + "role") or first(subject, _PG + "stance")
-        modality_iri = first(subject, _PG + "modality")
+        modality_iri = first(subject, _PQ + "modality")
         evidence[(s, p, o)].append(
             Evidence(
                 statement=curie(subject),

@@ -132,7 +132,11 @@ def time_field(record: Record, key: str, raw: str | None, problems: list[Problem
     try:
         return parse_time(raw)
     except ValueError as err:
-        problems.append(record.problem(key, f"bad {key}: {err}", "write YYYY, YYYY-MM or YYYY-MM-DD"))
+        problems.append(
+            record.problem(
+                key, f"bad {key}: {err}", "write YYYY, YYYY-MM or YYYY-MM-DD (or a decade such as 1990s, or a range such as 1988..1994)"
+            )
+        )
         return None
 
 

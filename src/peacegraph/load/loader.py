@@ -39,8 +39,13 @@ FACT_KEYS = {
     "source": True,
     "quote": True,
     "note": False,
+    "rank": False,
+    "rank_reason": False,
+    "rank_evidence": False,
 }
-DISAGREEMENT_KEYS = {"id": True, "about": True, "description": True, "statements": True}
+#: Statement ranks, as in Wikidata; a fact without 'rank' is normal.
+RANKS = ("preferred", "normal", "deprecated")
+DISAGREEMENT_KEYS = {"id": True, "about": True, "description": True, "statements": True, "kind": False}
 #: An alias added to an entity defined elsewhere (so curators of different documents never edit one file).
 ALIAS_RECORD_KEYS = {"entity": True, "label": True, "source": False, "note": False}
 #: A sentence that mentions an entity but states nothing checkable, with the reason.
@@ -87,6 +92,9 @@ class Fact:
     date_note: str | None = None
     qualifiers: dict[str, tuple[Property, str]] = field(default_factory=dict)
     note: str | None = None
+    rank: str = "normal"
+    rank_reason: str | None = None  # a concept id of the rank-reasons scheme
+    rank_evidence: list[str] = field(default_factory=list)  # ids of facts that show why
 
 
 @dataclass
@@ -97,6 +105,7 @@ class Disagreement:
     statements: list[str]
     file: str
     line: int
+    kind: str | None = None  # a concept id of the disagreement-kinds scheme
 
 
 @dataclass
@@ -195,7 +204,8 @@ def load_curation(
     _check_document_people(documents, entities, schema, problems)
     facts = _facts(fact_records, schema, documents, entities, problems)
     _check_event_spans(facts, problems)
-    disagreements = _disagreements(disagreement_records, entities, fact_records, problems)
+    disagreements = _disagreements(disagreement_records, entities, fact_records, schema, problems)
+    _check_rank_evidence(facts, fact_records, problems)
     justified = _justified(justified_records, documents, problems)
     if problems:
         raise SeedError(problems)
@@ -257,7 +267,7 @@ def _check_event_spans(facts: list[Fact], problems: list[Problem]) -> None:
 
 
 def _disagreements(
-    records: list[Record], entities: dict[str, Entity], fact_records: list[Record], problems: list[Problem]
+    records: list[Record], entities: dict[str, Entity], fact_records: list[Record], schema: Schema, problems: list[Problem]
 ) -> list[Disagreement]:
     # Ids compared as the facts are read (stripped), and only text ones: 'id: [a]' must not crash the set.
     fact_ids = {r.values["id"].strip() for r in fact_records if isinstance(r.values.get("id"), str)}
@@ -295,8 +305,21 @@ def _disagreements(
             problems.append(
                 rec.problem("statements", "a disagreement needs at least two conflicting facts", "list every fact that gives a version")
             )
-        out.append(Disagreement(dis_id, about, description, ids, rec.file, rec.line))
+        kind = _str(rec, "kind", problems)
+        if kind is not None and not _is_concept_of(kind, "DisagreementKind", schema):
+            problems.append(
+                rec.problem("kind", f"unknown disagreement kind '{kind}'", f"use one of: {_concepts_of('DisagreementKind', schema)}")
+            )
+        out.append(Disagreement(dis_id, about, description, ids, rec.file, rec.line, kind))
     return out
+
+
+def _is_concept_of(concept: str, class_name: str, schema: Schema) -> bool:
+    return concept in schema.concepts and schema.classes[class_name] in schema.concepts[concept][1]
+
+
+def _concepts_of(class_name: str, schema: Schema) -> str:
+    return ", ".join(sorted(c for c in schema.concepts if _is_concept_of(c, class_name, schema)))
 
 
 def _str(record: Record, key: str, problems: list[Problem]) -> str | None:
@@ -451,6 +474,7 @@ def _facts(
             )
         obj, value, value_time = _object_or_value(rec, relation, schema, entities, problems)
         times = _times(rec, problems)
+        rank, rank_reason, rank_evidence = _rank(rec, schema, problems)
         qualifiers = _qualifiers(rec, schema, entities, problems)
         doc = _document_ref(rec, "source", source, documents, problems) if source else None
         span = None
@@ -477,9 +501,60 @@ def _facts(
                     date_note=_str(rec, "date_note", problems),
                     qualifiers=qualifiers,
                     note=_str(rec, "note", problems),
+                    rank=rank,
+                    rank_reason=rank_reason,
+                    rank_evidence=rank_evidence,
                 )
             )
     return facts
+
+
+def _rank(rec: Record, schema: Schema, problems: list[Problem]) -> tuple[str, str | None, list[str]]:
+    """The fact's rank, the reason for it and the facts that show it; a deprecated fact must say why."""
+    rank = _str(rec, "rank", problems) or "normal"
+    if rank not in RANKS:
+        problems.append(rec.problem("rank", f"unknown rank '{rank}'", f"use one of: {', '.join(RANKS)}"))
+        rank = "normal"
+    reason = _str(rec, "rank_reason", problems)
+    if reason is not None and not _is_concept_of(reason, "RankReason", schema):
+        problems.append(rec.problem("rank_reason", f"unknown rank reason '{reason}'", f"use one of: {_concepts_of('RankReason', schema)}"))
+        reason = None
+    raw = rec.values.get("rank_evidence")
+    evidence: list[str] = []
+    if raw is not None:
+        if isinstance(raw, Seq) and all(isinstance(i, str) for i in raw.items):
+            evidence = [str(i).strip() for i in raw.items]
+        else:
+            problems.append(rec.problem("rank_evidence", "'rank_evidence' must be a list of fact ids", "write [fact-id, ...]"))
+    if rank == "deprecated" and reason is None and "rank_reason" not in rec.values:
+        problems.append(
+            rec.problem("rank", "a deprecated fact needs a 'rank_reason'", f"add 'rank_reason:' ({_concepts_of('RankReason', schema)})")
+        )
+    if rank == "normal" and (reason or evidence):
+        problems.append(
+            rec.problem(
+                "rank_reason",
+                "a normal-rank fact has a rank reason or evidence",
+                "add 'rank: deprecated' or 'rank: preferred', or drop them",
+            )
+        )
+    return rank, reason, evidence
+
+
+def _check_rank_evidence(facts: list[Fact], fact_records: list[Record], problems: list[Problem]) -> None:
+    """Every id in a fact's 'rank_evidence' names another fact."""
+    known = {r.values.get("id") for r in fact_records}
+    for fact in facts:
+        for other in fact.rank_evidence:
+            if other not in known or other == fact.id:
+                problems.append(
+                    Problem(
+                        fact.file,
+                        fact.line,
+                        f"rank_evidence names '{other}', which is not another fact",
+                        "use the id of a fact record" + suggest(other, sorted(i for i in known if isinstance(i, str))),
+                    )
+                )
 
 
 def _entity_ref(rec: Record, key: str, ref: str | None, entities: dict[str, Entity], problems: list[Problem]) -> Entity | None:
@@ -552,7 +627,13 @@ def _object_or_value(rec: Record, relation: Property | None, schema: Schema, ent
         try:
             return None, value, parse_time(value)
         except ValueError as err:
-            problems.append(rec.problem("value", f"bad date value: {err}", "write YYYY, YYYY-MM or YYYY-MM-DD"))
+            problems.append(
+                rec.problem(
+                    "value",
+                    f"bad date value: {err}",
+                    "write YYYY, YYYY-MM or YYYY-MM-DD (or a decade such as 1990s, or a range such as 1988..1994)",
+                )
+            )
             return None, None, None
     message = _literal_problem(value, relation.datatype)
     if message:

@@ -6,7 +6,7 @@ is all it takes to let curators use it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
@@ -15,6 +15,9 @@ from rdflib.collection import Collection
 from peacegraph import paths
 from peacegraph.errors import OntologyError
 from peacegraph.namespaces import PG_IRI, PGC_IRI
+
+#: The statement qualifiers the loader fills from a fact's date, start and end (not curated under 'qualifiers').
+TIME_QUALIFIER_NAMES = ("pointInTime", "startTime", "endTime")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Property:
     datatype: URIRef | None  # for datatype properties with a declared range
     role: URIRef | None = None
     stance: URIRef | None = None
+    label: str = ""
 
 
 @dataclass
@@ -42,6 +46,7 @@ class Schema:
     relations: dict[str, Property]
     qualifiers: dict[str, Property]
     concepts: dict[str, tuple[URIRef, frozenset[URIRef]]]  # id -> (IRI, its classes)
+    time_qualifiers: dict[str, Property] = field(default_factory=dict)  # pointInTime, startTime, endTime
 
     def fits(self, types: frozenset[URIRef], allowed: frozenset[URIRef]) -> bool:
         """True if an individual of ``types`` belongs to some class in ``allowed``."""
@@ -116,6 +121,7 @@ def schema_from_graph(graph: Graph) -> Schema:
     usage_of = URIRef(PG_IRI + "usage")
     relations: dict[str, Property] = {}
     qualifiers: dict[str, Property] = {}
+    time_qualifiers: dict[str, Property] = {}
     for prop, usage in graph.subject_objects(usage_of):
         assert isinstance(prop, URIRef)
         name = str(prop)[len(PG_IRI) :]
@@ -131,17 +137,20 @@ def schema_from_graph(graph: Graph) -> Schema:
             datatype=range_node if (not is_object and isinstance(range_node, URIRef)) else None,
             role=graph.value(prop, URIRef(PG_IRI + "roleConcept")),
             stance=graph.value(prop, URIRef(PG_IRI + "stanceConcept")),
+            label=str(graph.value(prop, RDFS.label) or name),
         )
         if str(usage) == "relation":
             relations[name] = entry
         elif str(usage) == "qualifier":
             qualifiers[name] = entry
+        elif name in TIME_QUALIFIER_NAMES:
+            time_qualifiers[name] = entry
     concepts: dict[str, tuple[URIRef, frozenset[URIRef]]] = {}
     for concept in set(graph.subjects(URIRef("http://www.w3.org/2004/02/skos/core#inScheme"), None)):
         if isinstance(concept, URIRef) and str(concept).startswith(PGC_IRI):
             types = frozenset(t for t in graph.objects(concept, RDF.type) if isinstance(t, URIRef))
             concepts[str(concept)[len(PGC_IRI) :]] = (concept, types)
-    return Schema(graph, classes, superclasses, relations, qualifiers, concepts)
+    return Schema(graph, classes, superclasses, relations, qualifiers, concepts, time_qualifiers)
 
 
 def _inherited(graph: Graph, prop: URIRef, what: URIRef):

@@ -1,122 +1,214 @@
-"""Curation -> RDF: entities, documents, plain triples, statement nodes and evidence.
+"""Curation -> RDF triples, in the Wikidata statement pattern.
 
-Each fact gives the plain triple simple queries use and, beside it, a statement
-node (the Wikidata pattern) with the time qualifiers, the other qualifiers and
-``prov:wasDerivedFrom`` an evidence node: a Web Annotation whose target is the
-quote in its document (``oa:TextQuoteSelector`` and ``oa:TextPositionSelector``).
-No blank nodes: every node has an IRI a user can point at.
+Each fact gives a statement node and, when its rank is the best for its
+subject and relation, the plain ("truthy") triple simple queries use::
+
+    ent:armenia pg:partyTo ent:peace-agreement .            # truthy, best rank only
+    ent:armenia p:partyTo stmt:d001-x .
+    stmt:d001-x a pg:Assertion ; ps:partyTo ent:peace-agreement ;
+        pq:startTime "2025-03"^^xsd:gYearMonth ; pq:duringEvent ent:... ;
+        pg:rank pgc:rank-normal ; dcterms:source doc:d001 ;
+        prov:wasDerivedFrom ev:d001-x .
+
+The evidence node is a Web Annotation whose target is the quote in its
+document (``oa:TextQuoteSelector`` and ``oa:TextPositionSelector``). Unlike
+``rdf:subject``/``rdf:predicate``/``rdf:object``, which OWL 2 DL reserves, the
+p:/ps:/pq: properties are ordinary declared properties (see ``vocabulary``),
+so the OWL API and Protégé keep every statement link. No blank nodes: every
+node has an IRI a user can point at. Terms are pyoxigraph's, made straight
+into a list in a fixed order (no rdflib on the build's data path).
 """
 
 from __future__ import annotations
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from collections import defaultdict
+
+import pyoxigraph as ox
 
 from peacegraph.load.dates import TimeValue
 from peacegraph.load.documents import Document
 from peacegraph.load.loader import Curation, Entity, Fact
-from peacegraph.namespaces import DIS, DOC, ENT, EV, OA, PG, PREFIXES, SKOSXL, STMT, TIME, bind_prefixes
+from peacegraph.namespaces import (
+    DISAGREEMENT_IRI,
+    DOCUMENT_IRI,
+    ENTITY_IRI,
+    EVIDENCE_IRI,
+    P_IRI,
+    PG_IRI,
+    PGC_IRI,
+    PQ_IRI,
+    PREFIXES,
+    PS_IRI,
+    STATEMENT_IRI,
+)
 
-SKOS_ALT = URIRef(PREFIXES["skos"] + "altLabel")
-DCT = {
-    name: URIRef(PREFIXES["dcterms"] + name)
-    for name in ("identifier", "title", "issued", "modified", "creator", "contributor", "publisher", "source", "format")
-}
-PROV_DERIVED = URIRef(PREFIXES["prov"] + "wasDerivedFrom")
+_RDF, _RDFS, _XSD = PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["xsd"]
+_DCT, _OA, _PROV, _SKOS, _SKOSXL = PREFIXES["dcterms"], PREFIXES["oa"], PREFIXES["prov"], PREFIXES["skos"], PREFIXES["skosxl"]
+
+TYPE = ox.NamedNode(_RDF + "type")
+LABEL = ox.NamedNode(_RDFS + "label")
+COMMENT = ox.NamedNode(_RDFS + "comment")
+XSD_STRING = ox.NamedNode(_XSD + "string")
+XSD_INTEGER = ox.NamedNode(_XSD + "integer")
+XSD_DATE = ox.NamedNode(_XSD + "date")
+NAMED_INDIVIDUAL = ox.NamedNode(PREFIXES["owl"] + "NamedIndividual")
+ALT_LABEL = ox.NamedNode(_SKOS + "altLabel")
+DERIVED_FROM = ox.NamedNode(_PROV + "wasDerivedFrom")
+
+#: The time keys of a fact and the statement qualifiers they become.
+TIME_QUALIFIERS = ("pointInTime", "startTime", "endTime")
+#: Rank name (the seed files' word) -> its concept.
+RANK_CONCEPTS = {name: PGC_IRI + f"rank-{name}" for name in ("preferred", "normal", "deprecated")}
+
+
+def _pg(name: str) -> ox.NamedNode:
+    return ox.NamedNode(PG_IRI + name)
+
+
+def _dct(name: str) -> ox.NamedNode:
+    return ox.NamedNode(_DCT + name)
+
+
+def _oa(name: str) -> ox.NamedNode:
+    return ox.NamedNode(_OA + name)
+
+
+def _en(text: str) -> ox.Literal:
+    return ox.Literal(text, language="en")
+
+
+def claim_property(name: str) -> ox.NamedNode:
+    """p:<name>: from a fact's subject to its statement node."""
+    return ox.NamedNode(P_IRI + name)
+
+
+def statement_property(name: str) -> ox.NamedNode:
+    """ps:<name>: from a statement node to the fact's object or value."""
+    return ox.NamedNode(PS_IRI + name)
+
+
+def qualifier_property(name: str) -> ox.NamedNode:
+    """pq:<name>: a qualifier on a statement node."""
+    return ox.NamedNode(PQ_IRI + name)
+
+
+def time_literal(value: TimeValue) -> ox.Literal:
+    """A date as a literal whose datatype says its precision (xsd:gYear, xsd:gYearMonth, xsd:date; EDTF for decades and ranges).
+
+    >>> from peacegraph.load.dates import parse_time
+    >>> time_literal(parse_time("2020-11")).datatype.value
+    'http://www.w3.org/2001/XMLSchema#gYearMonth'
+    """
+    return ox.Literal(value.lexical, datatype=ox.NamedNode(value.datatype))
+
+
+def entity_iri(entity_id: str) -> ox.NamedNode:
+    return ox.NamedNode(ENTITY_IRI + entity_id)
+
 
 #: Document attribute -> (predicate, how to turn the value into a term)
 DOCUMENT_FIELDS = (
-    ("id", DCT["identifier"], Literal),
-    ("title", DCT["title"], lambda v: Literal(v, lang="en")),
-    ("published", DCT["issued"], lambda v: time_literal(v)),
-    ("modified", DCT["modified"], lambda v: time_literal(v)),
-    ("not_before", PG.dateNotBefore, lambda v: Literal(v, datatype=XSD.date)),
-    ("not_after", PG.dateNotAfter, lambda v: Literal(v, datatype=XSD.date)),
-    ("date_inferred", PG.dateResolution, Literal),
-    ("note", RDFS.comment, lambda v: Literal(v, lang="en")),
-    ("author", DCT["creator"], lambda v: ENT[v]),
-    ("editor", DCT["contributor"], lambda v: ENT[v]),
-    ("publisher", DCT["publisher"], lambda v: ENT[v]),
-    ("file", PG.fileName, Literal),
-    ("sha256", PG.sha256, Literal),
+    ("id", _dct("identifier"), ox.Literal),
+    ("title", _dct("title"), _en),
+    ("published", _dct("issued"), time_literal),
+    ("modified", _dct("modified"), time_literal),
+    ("not_before", _pg("dateNotBefore"), lambda v: ox.Literal(v.isoformat(), datatype=XSD_DATE)),
+    ("not_after", _pg("dateNotAfter"), lambda v: ox.Literal(v.isoformat(), datatype=XSD_DATE)),
+    ("date_inferred", _pg("dateResolution"), ox.Literal),
+    ("note", COMMENT, _en),
+    ("author", _dct("creator"), entity_iri),
+    ("editor", _dct("contributor"), entity_iri),
+    ("publisher", _dct("publisher"), entity_iri),
+    ("file", _pg("fileName"), ox.Literal),
+    ("sha256", _pg("sha256"), ox.Literal),
 )
 
 
-def time_literal(value: TimeValue) -> Literal:
-    """A date as a literal whose datatype says its precision (xsd:gYear, xsd:gYearMonth, xsd:date)."""
-    return Literal(value.text, datatype=XSD[value.xsd_type])
-
-
-def entity_iri(entity_id: str) -> URIRef:
-    return ENT[entity_id]
-
-
-def union_graph(*graphs: Graph) -> Graph:
-    """One graph holding every triple of ``graphs`` (e.g. ontology plus data), with the project's prefixes."""
-    out = bind_prefixes(Graph())
-    for graph in graphs:
-        for triple in graph:
-            out.add(triple)
-    return out
-
-
-def to_graph(curation: Curation) -> Graph:
-    """The data graph (no ontology) for a checked curation."""
-    graph = bind_prefixes(Graph())
+def data_triples(curation: Curation) -> list[ox.Triple]:
+    """The data graph (no ontology) of a checked curation, in a fixed order."""
+    out: list[ox.Triple] = []
+    add = out.append
     for doc in curation.documents.values():
-        _add_document(graph, doc)
+        _add_document(add, doc)
     for entity in curation.entities.values():
-        _add_entity(graph, entity)
+        _add_entity(add, entity)
+    truthy = best_ranked(curation.facts)
     for fact in curation.facts:
-        _add_fact(graph, fact, curation)
+        _add_fact(add, fact, curation, fact.id in truthy)
     for dis in curation.disagreements:
-        node = DIS[dis.id]
-        graph.add((node, RDF.type, PG.Disagreement))
-        graph.add((node, RDFS.label, Literal(dis.id.replace("-", " "), lang="en")))
-        graph.add((node, RDFS.comment, Literal(dis.description, lang="en")))
-        graph.add((node, PG.disagreementAbout, entity_iri(dis.about)))
+        node = ox.NamedNode(DISAGREEMENT_IRI + dis.id)
+        add(ox.Triple(node, TYPE, _pg("Disagreement")))
+        add(ox.Triple(node, LABEL, _en(dis.id.replace("-", " "))))
+        add(ox.Triple(node, COMMENT, _en(dis.description)))
+        add(ox.Triple(node, _pg("disagreementAbout"), entity_iri(dis.about)))
+        if dis.kind:
+            add(ox.Triple(node, _pg("disagreementKind"), ox.NamedNode(PGC_IRI + dis.kind)))
         for fact_id in dis.statements:
-            graph.add((node, PG.conflictingStatement, STMT[fact_id]))
-    return graph
+            add(ox.Triple(node, _pg("conflictingStatement"), ox.NamedNode(STATEMENT_IRI + fact_id)))
+    # The same plain triple may come from several statements: keep the first.
+    return list(dict.fromkeys(out))
 
 
-def _add_document(graph: Graph, doc: Document) -> None:
-    node = DOC[doc.id]
-    graph.add((node, RDF.type, PG.SourceDocument))
-    graph.add((node, RDFS.label, Literal(doc.title, lang="en")))
-    graph.add((node, DCT["format"], Literal("text/plain")))
-    graph.add((node, PG.characterCount, Literal(len(doc.text))))
-    graph.add((node, PG.datePrecision, TIME[doc.published.time_unit]))
+def best_ranked(facts: list[Fact]) -> set[str]:
+    """Ids of the facts that give a truthy triple: per subject and relation, the preferred ones, else the normal ones.
+
+    Deprecated facts never do (Wikidata's rule for its wdt: triples).
+    """
+    groups: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    for fact in facts:
+        groups[(fact.subject, fact.relation.name)].append(fact)
+    chosen: set[str] = set()
+    for group in groups.values():
+        ranks = {f.rank for f in group}
+        best = "preferred" if "preferred" in ranks else "normal"
+        chosen.update(f.id for f in group if f.rank == best)
+    return chosen
+
+
+def _add_document(add, doc: Document) -> None:
+    node = ox.NamedNode(DOCUMENT_IRI + doc.id)
+    add(ox.Triple(node, TYPE, _pg("SourceDocument")))
+    add(ox.Triple(node, LABEL, _en(doc.title)))
+    add(ox.Triple(node, _dct("format"), ox.Literal("text/plain")))
+    add(ox.Triple(node, _pg("characterCount"), ox.Literal(str(len(doc.text)), datatype=XSD_INTEGER)))
+    add(ox.Triple(node, _pg("datePrecision"), ox.NamedNode(doc.published.time_unit)))
     for attr, predicate, make in DOCUMENT_FIELDS:
         value = getattr(doc, attr)
         if value is not None:
-            graph.add((node, predicate, make(value)))
+            add(ox.Triple(node, predicate, make(value)))
 
 
-def _add_entity(graph: Graph, entity: Entity) -> None:
+def _add_entity(add, entity: Entity) -> None:
     node = entity_iri(entity.id)
-    graph.add((node, RDF.type, entity.type_iri))
-    graph.add((node, RDF.type, OWL.NamedIndividual))
-    graph.add((node, RDFS.label, Literal(entity.label, lang="en")))
+    add(ox.Triple(node, TYPE, ox.NamedNode(str(entity.type_iri))))
+    add(ox.Triple(node, TYPE, NAMED_INDIVIDUAL))
+    add(ox.Triple(node, LABEL, _en(entity.label)))
     if entity.description:
-        graph.add((node, RDFS.comment, Literal(entity.description, lang="en")))
+        add(ox.Triple(node, COMMENT, _en(entity.description)))
     for index, alias in enumerate(entity.aliases, start=1):
-        graph.add((node, SKOS_ALT, Literal(alias.label, lang="en")))
+        add(ox.Triple(node, ALT_LABEL, _en(alias.label)))
         if alias.source or alias.note:
             # A sourced alias (a misspelling, a wrong title) gets a SKOS-XL label node.
-            label_node = URIRef(f"{node}/alias/{index}")
-            graph.add((node, SKOSXL.altLabel, label_node))
-            graph.add((label_node, RDF.type, SKOSXL.Label))
-            graph.add((label_node, SKOSXL.literalForm, Literal(alias.label, lang="en")))
+            label_node = ox.NamedNode(f"{node.value}/alias/{index}")
+            add(ox.Triple(node, ox.NamedNode(_SKOSXL + "altLabel"), label_node))
+            add(ox.Triple(label_node, TYPE, ox.NamedNode(_SKOSXL + "Label")))
+            add(ox.Triple(label_node, ox.NamedNode(_SKOSXL + "literalForm"), _en(alias.label)))
             if alias.source:
-                graph.add((label_node, DCT["source"], DOC[alias.source]))
+                add(ox.Triple(label_node, _dct("source"), ox.NamedNode(DOCUMENT_IRI + alias.source)))
             if alias.note:
-                graph.add((label_node, RDFS.comment, Literal(alias.note, lang="en")))
+                add(ox.Triple(label_node, COMMENT, _en(alias.note)))
 
 
-def _node_term(ref: str, curation: Curation) -> URIRef:
+def _node_term(ref: str, curation: Curation) -> ox.NamedNode:
     """The IRI of an id the loader accepted: a concept of the ontology, else an entity."""
     concept = curation.schema.concepts.get(ref)
-    return concept[0] if concept else entity_iri(ref)
+    return ox.NamedNode(str(concept[0])) if concept else entity_iri(ref)
+
+
+def _literal(value: str, datatype) -> ox.Literal:
+    if datatype is None or str(datatype) == _XSD + "string":
+        return ox.Literal(value)
+    return ox.Literal(value, datatype=ox.NamedNode(str(datatype)))
 
 
 def _object_term(fact: Fact, curation: Curation):
@@ -124,83 +216,81 @@ def _object_term(fact: Fact, curation: Curation):
         return _node_term(fact.object, curation)
     if fact.value_time is not None:
         return time_literal(fact.value_time)
-    datatype = fact.relation.datatype
-    return Literal(fact.value, datatype=datatype) if datatype is not None else Literal(fact.value)
+    return _literal(fact.value or "", fact.relation.datatype)
 
 
-def _add_fact(graph: Graph, fact: Fact, curation: Curation) -> None:
+def _add_fact(add, fact: Fact, curation: Curation, truthy: bool) -> None:
     subject = entity_iri(fact.subject)
-    predicate = fact.relation.iri
+    name = fact.relation.name
     obj = _object_term(fact, curation)
-    graph.add((subject, predicate, obj))
-
-    stmt = STMT[fact.id]
-    graph.add((stmt, RDF.type, PG.Assertion))
-    graph.add((stmt, RDF.subject, subject))
-    graph.add((stmt, RDF.predicate, predicate))
-    graph.add((stmt, RDF.object, obj))
-    graph.add((stmt, DCT["source"], DOC[fact.source]))
+    if truthy:
+        add(ox.Triple(subject, ox.NamedNode(str(fact.relation.iri)), obj))
+    stmt = ox.NamedNode(STATEMENT_IRI + fact.id)
+    add(ox.Triple(subject, claim_property(name), stmt))
+    add(ox.Triple(stmt, TYPE, _pg("Assertion")))
+    add(ox.Triple(stmt, statement_property(name), obj))
+    add(ox.Triple(stmt, _pg("rank"), ox.NamedNode(RANK_CONCEPTS[fact.rank])))
+    if fact.rank_reason:
+        add(ox.Triple(stmt, _pg("rankReason"), ox.NamedNode(PGC_IRI + fact.rank_reason)))
+    for other in fact.rank_evidence:
+        add(ox.Triple(stmt, _pg("rankEvidence"), ox.NamedNode(STATEMENT_IRI + other)))
+    add(ox.Triple(stmt, _dct("source"), ox.NamedNode(DOCUMENT_IRI + fact.source)))
     if fact.relation.role is not None:
-        graph.add((stmt, PG.role, fact.relation.role))
+        add(ox.Triple(stmt, _pg("role"), ox.NamedNode(str(fact.relation.role))))
     if fact.relation.stance is not None:
-        graph.add((stmt, RDF.type, PG.PublicStatement))
-        graph.add((stmt, PG.stance, fact.relation.stance))
-    _add_times(graph, stmt, fact)
+        add(ox.Triple(stmt, TYPE, _pg("PublicStatement")))
+        add(ox.Triple(stmt, _pg("stance"), ox.NamedNode(str(fact.relation.stance))))
+    _add_times(add, stmt, fact)
     if fact.date_note:
-        graph.add((stmt, PG.dateResolution, Literal(fact.date_note)))
+        add(ox.Triple(stmt, _pg("dateResolution"), ox.Literal(fact.date_note)))
     if fact.note:
-        graph.add((stmt, RDFS.comment, Literal(fact.note, lang="en")))
-    for _name, (prop, value) in sorted(fact.qualifiers.items()):
-        if prop.is_object:
-            term = _node_term(value, curation)
-        elif prop.datatype not in (None, XSD.string):
-            term = Literal(value, datatype=prop.datatype)
-        else:
-            term = Literal(value)
-        graph.add((stmt, prop.iri, term))
-    _add_evidence(graph, stmt, fact)
+        add(ox.Triple(stmt, COMMENT, _en(fact.note)))
+    for qualifier, (prop, value) in sorted(fact.qualifiers.items()):
+        term = _node_term(value, curation) if prop.is_object else _literal(value, prop.datatype)
+        add(ox.Triple(stmt, qualifier_property(qualifier), term))
+    _add_evidence(add, stmt, fact)
 
 
-def _add_times(graph: Graph, stmt: URIRef, fact: Fact) -> None:
-    for prop_name in ("pointInTime", "startTime", "endTime"):
-        value = fact.times.get(prop_name)
+def _add_times(add, stmt: ox.NamedNode, fact: Fact) -> None:
+    for name in TIME_QUALIFIERS:
+        value = fact.times.get(name)
         if value is not None:
-            graph.add((stmt, PG[prop_name], time_literal(value)))
+            add(ox.Triple(stmt, qualifier_property(name), time_literal(value)))
     first = fact.times.get("pointInTime") or fact.times.get("startTime")
     last = fact.times.get("pointInTime") or fact.times.get("endTime")
     primary = first or last
     if primary is not None:
-        graph.add((stmt, PG.datePrecision, TIME[primary.time_unit]))
+        add(ox.Triple(stmt, _pg("datePrecision"), ox.NamedNode(primary.time_unit)))
     if first is not None:
-        graph.add((stmt, PG.earliestDate, Literal(first.earliest, datatype=XSD.date)))
+        add(ox.Triple(stmt, _pg("earliestDate"), ox.Literal(first.earliest.isoformat(), datatype=XSD_DATE)))
     if last is not None:
-        graph.add((stmt, PG.latestDate, Literal(last.latest, datatype=XSD.date)))
+        add(ox.Triple(stmt, _pg("latestDate"), ox.Literal(last.latest.isoformat(), datatype=XSD_DATE)))
 
 
-def _add_evidence(graph: Graph, stmt: URIRef, fact: Fact) -> None:
-    evidence = EV[fact.id]
-    target = URIRef(f"{evidence}/target")
-    quote = URIRef(f"{evidence}/quote")
-    position = URIRef(f"{evidence}/position")
-    document = DOC[fact.source]
+def _add_evidence(add, stmt: ox.NamedNode, fact: Fact) -> None:
+    evidence = ox.NamedNode(EVIDENCE_IRI + fact.id)
+    target = ox.NamedNode(evidence.value + "/target")
+    quote = ox.NamedNode(evidence.value + "/quote")
+    position = ox.NamedNode(evidence.value + "/position")
+    document = ox.NamedNode(DOCUMENT_IRI + fact.source)
     span = fact.span
-    graph.add((stmt, PROV_DERIVED, evidence))
+    add(ox.Triple(stmt, DERIVED_FROM, evidence))
     for s, p, o in (
-        (evidence, RDF.type, PG.Evidence),
-        (evidence, OA.motivatedBy, OA.describing),
-        (evidence, OA.hasBody, stmt),
-        (evidence, OA.hasTarget, target),
-        (evidence, DCT["source"], document),
-        (target, RDF.type, OA.SpecificResource),
-        (target, OA.hasSource, document),
-        (target, OA.hasSelector, quote),
-        (target, OA.hasSelector, position),
-        (quote, RDF.type, OA.TextQuoteSelector),
-        (quote, OA.exact, Literal(span.exact)),
-        (quote, OA.prefix, Literal(span.prefix)),
-        (quote, OA.suffix, Literal(span.suffix)),
-        (position, RDF.type, OA.TextPositionSelector),
-        (position, OA.start, Literal(span.start)),
-        (position, OA.end, Literal(span.end)),
+        (evidence, TYPE, _pg("Evidence")),
+        (evidence, _oa("motivatedBy"), _oa("describing")),
+        (evidence, _oa("hasBody"), stmt),
+        (evidence, _oa("hasTarget"), target),
+        (evidence, _dct("source"), document),
+        (target, TYPE, _oa("SpecificResource")),
+        (target, _oa("hasSource"), document),
+        (target, _oa("hasSelector"), quote),
+        (target, _oa("hasSelector"), position),
+        (quote, TYPE, _oa("TextQuoteSelector")),
+        (quote, _oa("exact"), ox.Literal(span.exact)),
+        (quote, _oa("prefix"), ox.Literal(span.prefix)),
+        (quote, _oa("suffix"), ox.Literal(span.suffix)),
+        (position, TYPE, _oa("TextPositionSelector")),
+        (position, _oa("start"), ox.Literal(str(span.start), datatype=XSD_INTEGER)),
+        (position, _oa("end"), ox.Literal(str(span.end), datatype=XSD_INTEGER)),
     ):
-        graph.add((s, p, o))
+        add(ox.Triple(s, p, o))

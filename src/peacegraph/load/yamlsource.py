@@ -89,6 +89,9 @@ def read_regular(path: Path, limit: int) -> bytes:
 
 Value = Union[str, "Seq", "Record", None]
 
+#: libyaml's parser when PyYAML was built with it (ten times faster), else the pure-Python one; both give line marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass
 class Seq:
@@ -148,42 +151,36 @@ def _check_characters(text: str, file: str, line: int, problems: list[Problem]) 
         )
 
 
-class _Refused(Exception):
-    def __init__(self, line: int, message: str, fix: str):
-        super().__init__(message)
-        self.line, self.message, self.fix = line, message, fix
+def _refused(text: str, display: str, max_depth: int) -> Problem | None:
+    """The first anchor, alias or too-deep nesting in the text's parse events, as a problem, before anything is composed.
 
-
-class _SeedLoader(yaml.SafeLoader):
-    """PyYAML's safe composer, refusing anchors, aliases and deep nesting before it recurses into them."""
-
-    max_depth = MAX_YAML_DEPTH
+    Composing is where an alias bomb explodes and where deep nesting recurses
+    (in C, with libyaml), so these are refused on the event stream first.
+    """
     depth = 0
-
-    def compose_node(self, parent, index):
-        event = self.peek_event()
+    for event in yaml.parse(text, Loader=_LOADER):
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent):
-            raise _Refused(line, f"YAML alias '*{event.anchor}' is not allowed in seed files", "write the value out in full")
+            return Problem(display, line, f"YAML alias '*{event.anchor}' is not allowed in seed files", "write the value out in full")
         if getattr(event, "anchor", None):
-            raise _Refused(
+            return Problem(
+                display,
                 line,
                 f"YAML anchor '&{event.anchor}' is not allowed in seed files",
                 "write the value out in full (anchors and aliases can blow a small file up into a huge one)",
             )
-        if not isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            return super().compose_node(parent, index)
-        self.depth += 1
-        try:
-            if self.depth > self.max_depth:
-                raise _Refused(
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > max_depth:
+                return Problem(
+                    display,
                     line,
-                    f"the YAML is nested more than {self.max_depth} levels deep",
+                    f"the YAML is nested more than {max_depth} levels deep",
                     "flatten it (seed files need 5 levels), or raise PEACEGRAPH_MAX_YAML_DEPTH",
                 )
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return None
 
 
 def read_yaml(path: Path, display: str) -> tuple[Value, list[Problem]]:
@@ -201,15 +198,14 @@ def read_yaml(path: Path, display: str) -> tuple[Value, list[Problem]]:
     except OSError as err:
         return None, [Problem(display, 1, f"cannot read the file ({err.strerror})", "check that it exists and is readable")]
     try:
-        loader = _SeedLoader(text)  # its reader refuses control characters written raw in the file
-    except yaml.reader.ReaderError as err:
-        line = text[: err.position].count("\n") + 1
-        return None, [Problem(display, line, f"the file holds U+{err.character:04X}, a control character YAML does not allow", "remove it")]
-    loader.max_depth = max_depth
-    try:
-        node = loader.get_single_node()
-    except _Refused as err:
-        return None, [Problem(display, err.line, err.message, err.fix)]
+        refused = _refused(text, display, max_depth)
+        if refused:
+            return None, [refused]
+        node = yaml.compose(text, Loader=_LOADER)
+    except yaml.reader.ReaderError as err:  # a control character written raw in the file
+        line = text.encode("utf-8")[: err.position].count(b"\n") + 1 if isinstance(err.position, int) else 1
+        code = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "?")
+        return None, [Problem(display, line, f"the file holds U+{code:04X}, a control character YAML does not allow", "remove it")]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
@@ -221,8 +217,6 @@ def read_yaml(path: Path, display: str) -> tuple[Value, list[Problem]]:
         ]
     except yaml.YAMLError as err:
         return None, [Problem(display, 1, f"malformed YAML: {err}", "fix the YAML syntax")]
-    finally:
-        loader.dispose()
     if node is None:
         return None, []
     problems: list[Problem] = []

@@ -32,9 +32,12 @@ class Param:
     kind: str  # "iri", "xsd_date", "integer", "en", "string" ...
 
     def describe(self) -> str:
-        return {"iri": "entity: IRI, ent:id, label or alias", "xsd_date": "date YYYY-MM-DD", "integer": "whole number"}.get(
-            self.kind, self.kind
-        )
+        return {
+            "iri": "entity: IRI, ent:id, label or alias",
+            "xsd_date": "date YYYY-MM-DD",
+            "integer": "whole number",
+            "xsd_boolean": "true or false",
+        }.get(self.kind, self.kind)
 
 
 @dataclass
@@ -195,6 +198,8 @@ def term_for(engine, param: Param, raw: str) -> Term:
         datatype = kind[4:]
         if datatype == "date":
             _check_date(param, raw)
+        if datatype == "boolean" and raw not in ("true", "false"):
+            raise QueryError(f"parameter '{param.name}' must be true or false, not {raw!r}")
         if datatype in ("integer", "int") and not re.match(r"^-?\d+$", raw):
             raise QueryError(f"parameter '{param.name}' must be a whole number, not {raw!r}")
         return Term.literal(raw, _XSD + datatype)
@@ -218,11 +223,26 @@ def _check_date(param: Param, raw: str) -> None:
         raise QueryError(f"parameter '{param.name}' must be a real date written YYYY-MM-DD, not {raw!r}") from None
 
 
-def run(name: str, values: dict[str, str] | None = None, engine=None, graph_dir: Path | None = None):
-    """Run a canned question; return a ResultSet (SELECT/ASK) or Turtle bytes (CONSTRUCT)."""
+#: The parameter of the questions that can show deprecated statements too (--all-ranks).
+ALL_RANKS = "allRanks"
+
+
+def run(name: str, values: dict[str, str] | None = None, engine=None, graph_dir: Path | None = None, all_ranks: bool = False):
+    """Run a canned question; return a ResultSet (SELECT/ASK) or Turtle bytes (CONSTRUCT).
+
+    ``all_ranks`` also shows statements deprecated as known errors of their
+    source, for the questions that have a rank column (QueryError otherwise).
+    """
     from peacegraph.query.engines import EmbeddedEngine
 
     query = get_query(name, header=False)
+    if all_ranks:
+        if ALL_RANKS not in {p.name for p in query.params}:
+            offered = ", ".join(q.name for q in list_queries() if ALL_RANKS in {p.name for p in q.params})
+            raise QueryError(
+                f"question '{name}' always leaves deprecated statements out; ask one with a rank column for all ranks: {offered}"
+            )
+        values = {**(values or {}), ALL_RANKS: "true"}
     engine = engine if engine is not None else EmbeddedEngine(graph_dir)
     bindings = bind(engine, query, values or {})
     return engine.run(query.text, bindings)

@@ -96,13 +96,14 @@ class EmbeddedEngine:
         limits: Limits | None = None,
         allow_service: bool = False,
         deadline: Deadline | None = None,
+        store=None,
     ):
         self.graph_dir = graph_dir
         self.files = files
         self.limits = limits
         self.allow_service = allow_service
         self.deadline = deadline
-        self._store = None
+        self._store = store  # an already loaded pyoxigraph.Store (the build's), if given
 
     @property
     def store(self):

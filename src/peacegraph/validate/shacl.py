@@ -87,8 +87,8 @@ def validate(graph: Graph, shapes: Graph, where: dict[str, str] | None = None) -
             Violation(
                 focus=focus,
                 path=path_text(report, report.value(result, URIRef(SH + "resultPath"))),
-                shape=_short(str(parent if parent is not None else shape)),
-                severity=_short(one("resultSeverity")).replace("sh:", ""),
+                shape=short_name(str(parent if parent is not None else shape)),
+                severity=short_name(one("resultSeverity")).replace("sh:", ""),
                 message=one("resultMessage"),
                 value=one("value"),
                 label=str(label) if label else "",
@@ -106,22 +106,33 @@ def path_text(graph: Graph, node) -> str:
     if node is None:
         return ""
     if not isinstance(node, BNode):
-        return _short(str(node))
+        return short_name(str(node))
     inverse = graph.value(node, URIRef(SH + "inversePath"))
     if inverse is not None:
         return "^" + path_text(graph, inverse)
     alternatives = graph.value(node, URIRef(SH + "alternativePath"))
     if alternatives is not None:
         return "(" + "|".join(path_text(graph, n) for n in Collection(graph, alternatives)) + ")"
+    for name, op in (("zeroOrMorePath", "*"), ("oneOrMorePath", "+"), ("zeroOrOnePath", "?")):
+        inner = graph.value(node, URIRef(SH + name))
+        if inner is not None:
+            return path_text(graph, inner) + op
     if graph.value(node, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#first")) is not None:
         return "/".join(path_text(graph, n) for n in Collection(graph, node))
     return str(node)
 
 
-def _short(iri: str) -> str:
+def short_name(iri: str) -> str:
+    """A prefixed name for an IRI (``pgs:`` for shapes), the longest namespace first.
+
+    >>> short_name("https://w3id.org/peacegraph/prop/qualifier/startTime")
+    'pq:startTime'
+    """
     from peacegraph.namespaces import PREFIXES
 
-    for prefix, base in {**PREFIXES, "pgs": SHAPES_IRI}.items():
-        if iri.startswith(base):
-            return f"{prefix}:{iri[len(base) :]}"
+    # The longest namespace wins: p: is a prefix of pq: and ps:.
+    matches = [(len(base), prefix, base) for prefix, base in {**PREFIXES, "pgs": SHAPES_IRI}.items() if iri.startswith(base)]
+    if matches:
+        _, prefix, base = max(matches)
+        return f"{prefix}:{iri[len(base) :]}"
     return iri
