@@ -287,10 +287,18 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-def _emit(result, fmt: str) -> None:
-    from peacegraph.query.results import ResultSet, render
+#: Output formats written row by row as the embedded engine streams the answer (a table needs every row for its widths).
+STREAMED_FORMATS = ("csv", "tsv", "json", "markdown")
 
-    if isinstance(result, ResultSet):
+
+def _emit(result, fmt: str) -> None:
+    from peacegraph.query.results import ResultSet, RowStream, render, render_pieces
+
+    if isinstance(result, RowStream):
+        for piece in render_pieces(result.columns, result.chunks, fmt):
+            click.echo(piece, nl=False)
+        click.echo("")
+    elif isinstance(result, ResultSet):
         click.echo(render(result, fmt))
     else:
         click.echo(result.decode("utf-8") if isinstance(result, bytes) else str(result), nl=False)
@@ -344,7 +352,7 @@ def query(
                 click.echo(f"    -p {p.name}=...  ({p.describe()}; {flag}{default})")
         return
     engine = make_engine(endpoint, graph_dir, timeout, inferred=inferred, max_rows=max_rows, max_bytes=max_bytes)
-    _emit(run(name, _parse_params(params), engine=engine, all_ranks=all_ranks), fmt)
+    _emit(run(name, _parse_params(params), engine=engine, all_ranks=all_ranks, stream=fmt in STREAMED_FORMATS), fmt)
 
 
 @main.command()
@@ -409,7 +417,7 @@ def sparql(
         max_bytes=max_bytes,
         allow_service=allow_service,
     )
-    _emit(engine.run(text), fmt)
+    _emit(engine.run(text, stream=fmt in STREAMED_FORMATS), fmt)
 
 
 @main.command()

@@ -269,8 +269,7 @@ def _check_event_spans(facts: list[Fact], problems: list[Problem]) -> None:
 def _disagreements(
     records: list[Record], entities: dict[str, Entity], fact_records: list[Record], schema: Schema, problems: list[Problem]
 ) -> list[Disagreement]:
-    # Ids compared as the facts are read (stripped), and only text ones: 'id: [a]' must not crash the set.
-    fact_ids = {r.values["id"].strip() for r in fact_records if isinstance(r.values.get("id"), str)}
+    fact_ids = _fact_ids(fact_records)
     out: list[Disagreement] = []
     seen: set[str] = set()
     for rec in records:
@@ -541,9 +540,14 @@ def _rank(rec: Record, schema: Schema, problems: list[Problem]) -> tuple[str, st
     return rank, reason, evidence
 
 
+def _fact_ids(fact_records: list[Record]) -> set[str]:
+    """The fact ids as the facts are read (stripped), text ones only: an 'id: [a]' must not crash the set."""
+    return {r.values["id"].strip() for r in fact_records if isinstance(r.values.get("id"), str)}
+
+
 def _check_rank_evidence(facts: list[Fact], fact_records: list[Record], problems: list[Problem]) -> None:
     """Every id in a fact's 'rank_evidence' names another fact."""
-    known = {r.values.get("id") for r in fact_records}
+    known = _fact_ids(fact_records)
     for fact in facts:
         for other in fact.rank_evidence:
             if other not in known or other == fact.id:

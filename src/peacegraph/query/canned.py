@@ -227,8 +227,15 @@ def _check_date(param: Param, raw: str) -> None:
 ALL_RANKS = "allRanks"
 
 
-def run(name: str, values: dict[str, str] | None = None, engine=None, graph_dir: Path | None = None, all_ranks: bool = False):
-    """Run a canned question; return a ResultSet (SELECT/ASK) or Turtle bytes (CONSTRUCT).
+def run(
+    name: str,
+    values: dict[str, str] | None = None,
+    engine=None,
+    graph_dir: Path | None = None,
+    all_ranks: bool = False,
+    stream: bool = False,
+):
+    """Run a canned question; return a ResultSet (SELECT/ASK) or Turtle bytes (CONSTRUCT); with ``stream``, maybe a RowStream.
 
     ``all_ranks`` also shows statements deprecated as known errors of their
     source, for the questions that have a rank column (QueryError otherwise).
@@ -245,7 +252,7 @@ def run(name: str, values: dict[str, str] | None = None, engine=None, graph_dir:
         values = {**(values or {}), ALL_RANKS: "true"}
     engine = engine if engine is not None else EmbeddedEngine(graph_dir)
     bindings = bind(engine, query, values or {})
-    return engine.run(query.text, bindings)
+    return engine.run(query.text, bindings, stream=True) if stream else engine.run(query.text, bindings)
 
 
 def rows(name: str, engine=None, graph_dir: Path | None = None, **values: str) -> list[dict[str, str]]:

@@ -13,13 +13,15 @@ What the engines refuse (see docs/refuses.md): updates (the embedded store
 only ever runs ``Store.query``, which cannot update; a remote endpoint gets an
 update only when rdflib parses the text as one and ``--allow-update`` is
 given), SERVICE in the embedded engine unless allowed, answers past
-``--max-rows`` or ``--max-bytes``, and anything past ``--timeout``, counted
-from the moment the engine is made. The project's prefixes are predeclared.
+``--max-rows`` or ``--max-bytes``, and anything past ``--timeout`` (one
+deadline for everything a command runs, counted from when ``make_engine``
+made the engine). The project's prefixes are predeclared.
 This module must not import rdflib, pyshacl or owlready2.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -29,23 +31,27 @@ from peacegraph import paths
 from peacegraph.errors import GraphMissingError, QueryError
 from peacegraph.namespaces import PREFIXES
 from peacegraph.query import sparqltext
-from peacegraph.query.http import USER_AGENT, RemoteError, send, shown  # noqa: F401 (USER_AGENT, RemoteError: re-exported)
+from peacegraph.query.http import USER_AGENT, RemoteError, send  # noqa: F401 (USER_AGENT, RemoteError: re-exported)
 from peacegraph.query.limits import (  # noqa: F401 (QueryTimeout, DEFAULT_TIMEOUT: re-exported)
     DEFAULT_TIMEOUT,
     Deadline,
     Limits,
     QueryTimeout,
     in_child,
+    streamed_from_child,
     too_many_bytes,
     too_many_rows,
 )
-from peacegraph.query.results import ResultSet, Term
-from peacegraph.query.sparqltext import syntax_message  # noqa: F401 (re-exported for export.views)
+from peacegraph.query.results import ResultSet, RowStream, Term
+from peacegraph.query.sparqltext import shown, syntax_message  # noqa: F401 (syntax_message: re-exported for export.views)
 
 UPDATE_REFUSED = (
     "update operations are refused: the graph is built from seeds/, so edit seeds/ and rebuild; "
     "to change a remote store pass --endpoint with --allow-update"
 )
+
+#: Rows per message when an answer is streamed from the query's child process.
+STREAM_CHUNK = 2000
 
 _PROLOGUE = r"(?:\s*(?:#[^\n]*\n|PREFIX\s*[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>))*"
 _UPDATE_WORD = re.compile(_PROLOGUE + r"\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
@@ -111,7 +117,8 @@ class EmbeddedEngine:
             self._store = load_graph(self.files or [paths.graph_file(self.graph_dir)])
         return self._store
 
-    def run(self, text: str, bindings: dict[str, Term] | None = None, timeout: float | None = None):
+    def run(self, text: str, bindings: dict[str, Term] | None = None, timeout: float | None = None, stream: bool = False):
+        """A ResultSet (SELECT, ASK) or Turtle bytes; with ``stream`` (and limits), a SELECT answer comes as a RowStream."""
         text = sparqltext.canonical(text)
         if not self.allow_service:
             # Checked before the bindings go in: each is one escaped term, which cannot add a clause.
@@ -122,9 +129,17 @@ class EmbeddedEngine:
         if limit is None:
             return self._run(text)
         seconds = limit if self.deadline is None else min(limit, self.deadline.remaining())
-        return in_child(self._run, (text,), seconds, lambda: _timeout(limit))
+        if not stream:
+            return in_child(self._run, (text,), seconds, lambda: _timeout(limit))
+        messages = streamed_from_child(self._run, (text,), seconds, lambda: _timeout(limit))
+        kind, payload = next(messages)
+        if kind == "columns":
+            return RowStream(payload, (chunk for kind, chunk in messages if kind == "rows"))
+        messages.close()
+        return payload
 
-    def _run(self, text: str):
+    def _run(self, text: str, send=None):
+        """The answer; with ``send``, a SELECT answer is sent as ("columns", names) then ("rows", chunk) messages instead."""
         import pyoxigraph
 
         max_rows = self.limits.max_rows if self.limits else None
@@ -144,12 +159,24 @@ class EmbeddedEngine:
                     raise too_many_bytes(max_bytes, "the Turtle answer")
                 return data
             columns = [v.value for v in answer.variables]
-            rows = []
+            if send is not None:
+                send(("columns", columns))
+            rows: list[dict[str, Term | None]] = []
+            count = 0
             for solution in answer:
-                if max_rows is not None and len(rows) >= max_rows:
+                if max_rows is not None and count >= max_rows:
                     raise too_many_rows(max_rows)
                 rows.append({c: _from_oxi(solution[c]) for c in columns})
+                count += 1
+                if send is not None and len(rows) == STREAM_CHUNK:
+                    send(("rows", rows))
+                    rows = []
+            if send is not None:
+                send(("rows", rows))
+                return None
             return ResultSet(columns, rows)
+        except QueryError:
+            raise  # a cap, already worded
         except SyntaxError as err:
             # Store.query() cannot update; an update fails to parse here, and is worded as what it is.
             raise QueryError(UPDATE_REFUSED if is_update(text) else syntax_message(err, text)) from None
@@ -313,7 +340,8 @@ class RemoteEngine:
     def timeout(self) -> float:
         return self.limits.timeout
 
-    def run(self, text: str, bindings: dict[str, Term] | None = None, timeout: float | None = None):
+    def run(self, text: str, bindings: dict[str, Term] | None = None, timeout: float | None = None, stream: bool = False):
+        """A ResultSet (SELECT, ASK) or Turtle bytes (``stream`` is accepted and ignored: JSON results are read whole, capped)."""
         text = sparqltext.canonical(text)
         text = sparqltext.expand_escapes(substitute(text, bindings or {}))
         kind, form = sparqltext.classify(text)
@@ -381,9 +409,14 @@ def rdf_answer(answer, where: str, max_rows: int, max_bytes: int) -> bytes:
     return data
 
 
-_VARIABLE = re.compile(
-    r"^[A-Za-z0-9_\u00B7\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u037D\u037F-\u1FFF\u200C\u200D\u203F\u2040\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD]{1,200}$"
-)
+@functools.lru_cache(maxsize=1)
+def _variable() -> re.Pattern:
+    # Compiled on first use (a large character class): only remote answers need it.
+    return re.compile(
+        r"^[A-Za-z0-9_\u00B7\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u037D\u037F-\u1FFF\u200C\u200D\u203F\u2040\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD]{1,200}$"
+    )
+
+
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TERM_KINDS = {"uri", "literal", "typed-literal", "bnode"}
 
@@ -427,7 +460,7 @@ def json_results(body: bytes, content_type: str, where: str, max_rows: int) -> R
         raise malformed("'head.vars' is not a list")
     columns = head["vars"]
     for name in columns:
-        if not isinstance(name, str) or not _VARIABLE.match(name):
+        if not isinstance(name, str) or not _variable().match(name):
             raise malformed(f"variable {shown(json.dumps(name), 40)} is not a SPARQL variable name")
     if len(set(columns)) != len(columns):
         raise malformed("a variable is listed twice in 'head.vars'")

@@ -11,18 +11,18 @@ control characters before it is shown. Run these calls inside
 
 from __future__ import annotations
 
-import http.client
-import socket
-import ssl
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
-from email.message import Message
+from typing import TYPE_CHECKING
 
 from peacegraph.errors import PeacegraphError
 from peacegraph.query.limits import too_many_bytes
-from peacegraph.query.sparqltext import printable
+from peacegraph.query.sparqltext import printable, shown  # noqa: F401 (shown: re-exported)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from email.message import Message
+
+# urllib.request, http.client and ssl are imported inside the functions that talk:
+# together they cost ~40 ms, and the embedded query path never needs them.
 
 USER_AGENT = "peacegraph/0.1 (+https://w3id.org/peacegraph)"
 #: Bytes of an error answer kept to show in the message.
@@ -59,12 +59,6 @@ class Answer:
         return shown(self.body.decode("utf-8", "replace"), limit)
 
 
-def shown(text: str, limit: int = 300) -> str:
-    """Server-supplied text made safe to print: one line, no control characters, cut to ``limit``."""
-    flat = " ".join(printable(text).split())
-    return flat[:limit] + ("..." if len(flat) > limit else "")
-
-
 def check_url(url: str, what: str = "endpoint") -> str:
     """The URL if it is http(s) with a host, else RemoteError saying so.
 
@@ -73,6 +67,8 @@ def check_url(url: str, what: str = "endpoint") -> str:
     ...
     peacegraph.query.http.RemoteError: endpoint 'data:,hello' is not an http(s) URL; give one like http://127.0.0.1:7878/query
     """
+    import urllib.parse
+
     try:
         parts = urllib.parse.urlsplit(url)
         port = parts.port
@@ -85,9 +81,14 @@ def check_url(url: str, what: str = "endpoint") -> str:
     return url
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None  # urllib then raises HTTPError for the 3xx, which send() returns as an Answer
+def _no_redirect():
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            return None  # urllib then raises HTTPError for the 3xx, which send() returns as an Answer
+
+    return NoRedirect()
 
 
 def send(
@@ -104,9 +105,13 @@ def send(
 
     A body past ``max_bytes`` raises TooLarge, or is cut there if ``truncate``.
     """
+    import socket
+    import urllib.error
+    import urllib.request
+
     check_url(url)
     request = urllib.request.Request(url, data=body, method=method, headers={"User-Agent": USER_AGENT, **headers})
-    opener = urllib.request.build_opener(_NoRedirect(), *handlers)
+    opener = urllib.request.build_opener(_no_redirect(), *handlers)
     try:
         try:
             response = opener.open(request, timeout=timeout)
@@ -125,6 +130,8 @@ def send(
 
 def read_capped(response, limit: int, url: str, truncate: bool = False) -> bytes:
     """At most ``limit`` bytes of the body; past it, TooLarge (or the first ``limit`` bytes if ``truncate``)."""
+    import http.client
+
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -144,6 +151,11 @@ def read_capped(response, limit: int, url: str, truncate: bool = False) -> bytes
 
 def failure(err: BaseException, url: str, timeout: float) -> str:
     """One line saying what went wrong talking to ``url``."""
+    import http.client
+    import socket
+    import ssl
+    import urllib.error
+
     if isinstance(err, urllib.error.URLError) and not isinstance(err, urllib.error.HTTPError):
         reason = err.reason
         err = reason if isinstance(reason, BaseException) else err

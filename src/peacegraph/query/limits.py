@@ -19,7 +19,7 @@ import math
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,6 +103,29 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+def streamed_from_child(
+    function: Callable[..., Any], args: tuple, seconds: float, on_timeout: Callable[[], PeacegraphError]
+) -> Iterator[tuple[str, Any]]:
+    """Run function(*args, send) in a forked child; yield each (kind, payload) it sends, then ("done", its value).
+
+    The deadline covers the whole stream: past it the child is killed and
+    ``on_timeout()`` raised. Errors are raised as in ``in_child``. The child
+    is killed when the consumer stops early, too.
+    """
+    deadline = Deadline(seconds)
+    child = _Child(function, args, streamed=True)
+    try:
+        while True:
+            kind, payload = child.receive(deadline, on_timeout)
+            if kind == "error":
+                raise payload
+            yield kind, payload
+            if kind == "done":
+                return
+    finally:
+        child.close()
+
+
 def in_child(function: Callable[..., Any], args: tuple, seconds: float, on_timeout: Callable[[], PeacegraphError]) -> Any:
     """Run function(*args) in a forked child and return its value; kill it after ``seconds``.
 
@@ -110,46 +133,104 @@ def in_child(function: Callable[..., Any], args: tuple, seconds: float, on_timeo
     becomes a QueryError; past the deadline the child is killed and
     ``on_timeout()`` is raised.
     """
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    parent = os.getpid()
-
-    def child():
-        die_with_parent(parent)
-        receiver.close()
-        try:
-            outcome = ("ok", function(*args))
-        except PeacegraphError as err:
-            outcome = ("error", err)
-        except RecursionError:
-            outcome = ("error", QueryError("the answer is nested too deeply to read"))
-        except MemoryError:
-            outcome = ("error", QueryError("the answer does not fit in memory; narrow the query or lower --max-rows/--max-bytes"))
-        except Exception as err:  # report, never hang the parent
-            outcome = ("error", QueryError(f"the query failed: {type(err).__name__}: {err}"))
-        try:
-            sender.send(outcome)
-        except Exception as err:  # an unpicklable value or error
-            sender.send(("error", QueryError(f"the query failed: {type(err).__name__}: {err}")))
-
-    process = context.Process(target=child, daemon=True)
-    process.start()
-    sender.close()
+    child = _Child(function, args, streamed=False)
     try:
-        if not receiver.poll(seconds):
-            raise on_timeout()
-        try:
-            status, payload = receiver.recv()
-        except (EOFError, OSError):
-            process.join(5)
-            raise QueryError(f"the query process died (exit code {process.exitcode}); narrow the query or lower --max-rows") from None
+        kind, payload = child.receive(Deadline(seconds), on_timeout)
     finally:
-        if process.is_alive():
-            process.kill()
-        process.join()
-        receiver.close()
-    if status == "error":
+        child.close()
+    if kind == "error":
         raise payload
     return payload
+
+
+def _outcome(work: Callable[[], tuple[str, Any]]) -> tuple[str, Any]:
+    """work()'s (kind, value), or ("error", a PeacegraphError) for whatever it raised: the child never dies silently."""
+    try:
+        return work()
+    except PeacegraphError as err:
+        return ("error", err)
+    except RecursionError:
+        return ("error", QueryError("the answer is nested too deeply to read"))
+    except MemoryError:
+        return ("error", QueryError("the answer does not fit in memory; narrow the query or lower --max-rows/--max-bytes"))
+    except Exception as err:  # report, never hang the parent
+        return ("error", QueryError(f"the query failed: {type(err).__name__}: {err}"))
+
+
+class _Child:
+    """A forked child running one function, talking back through a pipe in length-prefixed pickles.
+
+    Plain os.fork, not multiprocessing: this runs for every query of the CLI,
+    and multiprocessing's import and process machinery cost more than the query.
+    """
+
+    _HEADER = 8
+
+    def __init__(self, function: Callable[..., Any], args: tuple, streamed: bool):
+        import pickle
+
+        self._pickle = pickle
+        parent = os.getpid()
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: run, report, and leave without running any of the parent's exit code
+            try:
+                import gc
+
+                gc.disable()  # a collection would touch, and so copy, every page of the heap this child shares with its parent
+                os.close(read_fd)
+                die_with_parent(parent)
+                send = lambda message: self._send(write_fd, message)  # noqa: E731
+                send(_outcome(lambda: ("done", function(*args, send)) if streamed else ("ok", function(*args))))
+            except BaseException:  # noqa: BLE001 (a failure to report: the parent sees the pipe close and says the process died)
+                pass
+            finally:
+                os._exit(0)
+        os.close(write_fd)
+        self.pid: int | None = pid
+        self.fd = read_fd
+
+    def _send(self, fd: int, message: tuple[str, Any]) -> None:
+        try:
+            data = self._pickle.dumps(message, protocol=self._pickle.HIGHEST_PROTOCOL)
+        except Exception as err:  # an unpicklable value or error
+            data = self._pickle.dumps(("error", QueryError(f"the query failed: {type(err).__name__}: {err}")))
+        view = memoryview(len(data).to_bytes(self._HEADER, "big") + data)
+        while view:
+            view = view[os.write(fd, view) :]
+
+    def receive(self, deadline: Deadline, on_timeout: Callable[[], PeacegraphError]) -> tuple[str, Any]:
+        size = int.from_bytes(self._read(self._HEADER, deadline, on_timeout), "big")
+        return self._pickle.loads(self._read(size, deadline, on_timeout))
+
+    def _read(self, size: int, deadline: Deadline, on_timeout: Callable[[], PeacegraphError]) -> bytes:
+        import select
+
+        chunks, got = [], 0
+        while got < size:
+            ready, _, _ = select.select([self.fd], [], [], deadline.remaining())
+            if not ready:
+                raise on_timeout()
+            chunk = os.read(self.fd, min(size - got, 1 << 20))
+            if not chunk:
+                status = self.close()
+                raise QueryError(f"the query process died ({status}); narrow the query or lower --max-rows")
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def close(self) -> str:
+        """Kill the child if it still runs and reap it; say how it ended."""
+        how = "exit status unknown"
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            _, status = os.waitpid(self.pid, 0)
+            how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit code {os.WEXITSTATUS(status)}"
+            self.pid = None
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+        return how

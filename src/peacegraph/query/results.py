@@ -9,6 +9,7 @@ TSV (SPARQL 1.1 CSV/TSV results), JSON (SPARQL 1.1 JSON results) and Markdown.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from peacegraph.errors import QueryError
@@ -115,24 +116,75 @@ def _table(result: ResultSet) -> str:
     return f"{text}\n({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})"
 
 
-def _csv(result: ResultSet, delimiter: str = ",") -> str:
+def _values(row: dict[str, Term | None], columns: list[str]) -> list[str]:
+    return ["" if row.get(c) is None else row[c].value for c in columns]  # type: ignore[union-attr]
+
+
+def _csv_pieces(columns: list[str], chunks: Iterable[list[dict[str, Term | None]]], delimiter: str = ",") -> Iterator[str]:
     import csv
     import io
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(result.columns)
-    for row in result.values():
-        writer.writerow([row[c] for c in result.columns])
-    return buffer.getvalue()
+    writer.writerow(columns)
+    for chunk in chunks:
+        for row in chunk:
+            writer.writerow(_values(row, columns))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _tsv_pieces(columns: list[str], chunks: Iterable[list[dict[str, Term | None]]]) -> Iterator[str]:
+    # SPARQL 1.1 TSV: a header of ?variables, then terms in their SPARQL syntax.
+    yield "\t".join(f"?{c}" for c in columns) + "\n"
+    for chunk in chunks:
+        yield "".join("\t".join("" if row.get(c) is None else row[c].n3() for c in columns) + "\n" for row in chunk)  # type: ignore[union-attr]
+
+
+def _json_pieces(columns: list[str], chunks: Iterable[list[dict[str, Term | None]]]) -> Iterator[str]:
+    """SPARQL 1.1 JSON results, byte for byte what json.dumps(..., indent=2) gives, one chunk of rows at a time."""
+    import json
+    import textwrap
+
+    head = json.dumps({"head": {"vars": columns}}, indent=2, ensure_ascii=False)
+    yield head[: -len("\n}")] + ',\n  "results": {\n    "bindings": ['
+    first = True
+    for chunk in chunks:
+        parts = []
+        for row in chunk:
+            binding = {c: t.to_json() for c, t in row.items() if t is not None}
+            parts.append(("\n" if first else ",\n") + textwrap.indent(json.dumps(binding, indent=2, ensure_ascii=False), " " * 6))
+            first = False
+        yield "".join(parts)
+    yield ("]" if first else "\n    ]") + "\n  }\n}"
+
+
+def _markdown_pieces(columns: list[str], chunks: Iterable[list[dict[str, Term | None]]]) -> Iterator[str]:
+    def cell(text: str) -> str:
+        return " ".join(printable(text).split()).replace("|", "\\|")
+
+    yield "| " + " | ".join(cell(c) for c in columns) + " |\n|" + "---|" * len(columns)
+    for chunk in chunks:
+        yield "".join("\n| " + " | ".join(cell(v) for v in _values(row, columns)) + " |" for row in chunk)
+
+
+#: Formats written row by row: an answer streamed from the engine goes out as it arrives, never held whole.
+PIECES = {"csv": _csv_pieces, "tsv": _tsv_pieces, "json": _json_pieces, "markdown": _markdown_pieces}
+
+
+def render_pieces(columns: list[str], chunks: Iterable[list[dict[str, Term | None]]], fmt: str) -> Iterator[str]:
+    """The rows in ``fmt`` (csv, tsv, json, markdown), piece by piece as their chunks arrive; joined, exactly ``render``'s text."""
+    return PIECES[fmt](columns, chunks)
+
+
+def _csv(result: ResultSet) -> str:
+    return "".join(_csv_pieces(result.columns, [result.rows]))
 
 
 def _tsv(result: ResultSet) -> str:
-    # SPARQL 1.1 TSV: a header of ?variables, then terms in their SPARQL syntax.
-    lines = ["\t".join(f"?{c}" for c in result.columns)]
-    for row in result.rows:
-        lines.append("\t".join("" if row.get(c) is None else row[c].n3() for c in result.columns))
-    return "\n".join(lines) + "\n"
+    return "".join(_tsv_pieces(result.columns, [result.rows]))
 
 
 def _json(result: ResultSet) -> str:
@@ -140,17 +192,19 @@ def _json(result: ResultSet) -> str:
 
     if result.boolean is not None:
         return json.dumps({"head": {}, "boolean": result.boolean}, indent=2)
-    bindings = [{c: t.to_json() for c, t in row.items() if t is not None} for row in result.rows]
-    return json.dumps({"head": {"vars": result.columns}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False)
+    return "".join(_json_pieces(result.columns, [result.rows]))
 
 
 def _markdown(result: ResultSet) -> str:
-    def cell(text: str) -> str:
-        return " ".join(printable(text).split()).replace("|", "\\|")
+    return "".join(_markdown_pieces(result.columns, [result.rows]))
 
-    lines = ["| " + " | ".join(cell(c) for c in result.columns) + " |", "|" + "---|" * len(result.columns)]
-    lines += ["| " + " | ".join(cell(r[c]) for c in result.columns) + " |" for r in result.values()]
-    return "\n".join(lines)
+
+@dataclass
+class RowStream:
+    """A SELECT answer still arriving: its columns, and its rows in chunks (each a list of rows)."""
+
+    columns: list[str]
+    chunks: Iterator[list[dict[str, Term | None]]]
 
 
 #: --format name -> formatter

@@ -271,6 +271,16 @@ def printable(text: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+def shown(text: str, limit: int = 300) -> str:
+    r"""Text from elsewhere (a server, an error) made safe to print: one line, no control characters, cut to ``limit``.
+
+    >>> shown("line one\nline two \x1b[2J", 22)
+    'line one line two \\x1b...'
+    """
+    flat = " ".join(printable(text).split())
+    return flat[:limit] + ("..." if len(flat) > limit else "")
+
+
 # ---------------------------------------------------------------------------
 # Prefixes
 # ---------------------------------------------------------------------------
