@@ -25,7 +25,6 @@ import argparse
 import json
 import math
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -128,9 +127,8 @@ def measure(copies: int, reason: bool, questions: bool, repeat: int) -> dict:
 
 def _cold(graph: Path) -> dict:
     sys.path.insert(0, str(HERE.parent))
-    from tests.tests_params import GOLDEN_PARAMS
-
     from peacegraph.query.canned import list_queries
+    from tests.tests_params import GOLDEN_PARAMS
 
     out = {}
     for q in list_queries():
@@ -151,8 +149,14 @@ def _exponent(a: float, b: float, na: int, nb: int) -> str:
 
 def report(results: list[dict]) -> None:
     print("\n## Build (fresh process per size; seconds)\n")
-    stages = sorted({s for r in results for s in r["build"]["timings"]}, key=["load", "shacl", "inference", "reasoning", "qc", "write"].index)
-    print("| corpus | triples | " + " | ".join(stages) + " | total | peak RSS (Python / JVM) | floor: load | floor: serialize | floor: shapes | unchanged rebuild |")
+    stages = sorted(
+        {s for r in results for s in r["build"]["timings"]}, key=["load", "shacl", "inference", "reasoning", "qc", "write"].index
+    )
+    print(
+        "| corpus | triples | "
+        + " | ".join(stages)
+        + " | total | peak RSS (Python / JVM) | floor: load | floor: serialize | floor: shapes | unchanged rebuild |"
+    )
     print("|---" * (len(stages) + 8) + "|")
     for r in results:
         b, f = r["build"], r["floor"]
@@ -171,14 +175,21 @@ def report(results: list[dict]) -> None:
     print("\n## Check (seconds)\n")
     for r in results:
         c = r["check"]
-        print(f"- {r['copies']}x: " + ", ".join(f"{k} {v:.2f}" for k, v in c["timings"].items()) + f"; total {c['total']:.2f}; peak RSS {c['rss_mb']:.0f} MB")
+        print(
+            f"- {r['copies']}x: "
+            + ", ".join(f"{k} {v:.2f}" for k, v in c["timings"].items())
+            + f"; total {c['total']:.2f}; peak RSS {c['rss_mb']:.0f} MB"
+        )
     if len(results) > 1:
         print("\n## Growth exponents (build stages)\n")
         for a, b in zip(results, results[1:], strict=False):
             pairs = ", ".join(
-                f"{s} {_exponent(a['build']['timings'].get(s, 0), b['build']['timings'].get(s, 0), a['copies'], b['copies'])}" for s in stages
+                f"{s} {_exponent(a['build']['timings'].get(s, 0), b['build']['timings'].get(s, 0), a['copies'], b['copies'])}"
+                for s in stages
             )
-            print(f"- {a['copies']}x -> {b['copies']}x: {pairs}, total {_exponent(a['build']['total'], b['build']['total'], a['copies'], b['copies'])}")
+            print(
+                f"- {a['copies']}x -> {b['copies']}x: {pairs}, total {_exponent(a['build']['total'], b['build']['total'], a['copies'], b['copies'])}"
+            )
     if all("warm" in r for r in results):
         print("\n## Canned questions (ms; warm: median in one process; cold: a fresh `peacegraph query`)\n")
         names = sorted(results[0]["warm"])

@@ -890,7 +890,19 @@ class Served:
         self.tmpdir = tmp / "tmpdir"
         self.tmpdir.mkdir(exist_ok=True)
         self.base = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "peacegraph", "serve", "--port", str(self.port), "--graph-dir", str(graph), *extra]
+        command = [
+            sys.executable,
+            "-m",
+            "peacegraph",
+            "serve",
+            "--engine",
+            "oxigraph",
+            "--port",
+            str(self.port),
+            "--graph-dir",
+            str(graph),
+            *extra,
+        ]
         self.process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(self.tmpdir)}
         )
@@ -1006,7 +1018,20 @@ def test_serve_location_that_is_not_a_store_is_refused(mini_graph, tmp_path):
     (location / "thesis.tex").write_text("years of work\n")
     port = free_port()
     done = subprocess.run(
-        [sys.executable, "-m", "peacegraph", "serve", "--port", str(port), "--graph-dir", str(mini_graph), "--location", str(location)],
+        [
+            sys.executable,
+            "-m",
+            "peacegraph",
+            "serve",
+            "--engine",
+            "oxigraph",
+            "--port",
+            str(port),
+            "--graph-dir",
+            str(mini_graph),
+            "--location",
+            str(location),
+        ],
         capture_output=True,
         text=True,
         timeout=60,
@@ -1048,7 +1073,7 @@ def test_serve_on_a_busy_port_is_one_line(mini_graph, tmp_path):
     port = busy.getsockname()[1]
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "peacegraph", "serve", "--port", str(port), "--graph-dir", str(mini_graph)],
+            [sys.executable, "-m", "peacegraph", "serve", "--engine", "oxigraph", "--port", str(port), "--graph-dir", str(mini_graph)],
             capture_output=True,
             text=True,
             timeout=60,
@@ -1165,3 +1190,50 @@ def test_streamed_answer_still_stops_at_the_row_cap(mini_graph):
     _clean(result)
     assert "the answer has more than 5000 rows" in result.output
     assert result.output.count("\r\n") <= 5001  # what was written before the cap: the header and at most 5,000 rows
+
+
+# --- 7 on the web engine (issue 16's serve default): SERVICE refused at the door and in the engine behind it ----
+
+
+@pytest.fixture(scope="module")
+def web_app():
+    from peacegraph.web.app import create_app
+    from peacegraph.web.catalog import Catalog
+
+    from .web_fixtures import client
+
+    return client(create_app(catalog=Catalog(), timeout=5.0))
+
+
+@pytest.mark.parametrize("template", SERVICE_TEXTS, ids=range(len(SERVICE_TEXTS)))
+def test_web_sparql_endpoint_never_calls_out(template, listener, web_app):
+    text = template.replace("{url}", listener.url).replace("{{", "{").replace("}}", "}")
+    answer = web_app.get("/sparql", params={"query": text})
+    time.sleep(0.2)
+    assert listener.hits == 0, answer.text
+    assert answer.status_code in (400, 403) and "SERVICE" in answer.text
+
+
+@pytest.mark.parametrize("template", SERVICE_TEXTS, ids=range(len(SERVICE_TEXTS)))
+def test_web_service_guard_itself_sees_through_comments_and_fake_iris(template, listener):
+    from peacegraph.web.sparql import Refused, refuse_service
+
+    with pytest.raises(Refused):
+        refuse_service(template.replace("{url}", listener.url).replace("{{", "{").replace("}}", "}"))
+
+
+def test_web_serve_on_a_busy_port_is_one_line(tmp_path):
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    port = busy.getsockname()[1]
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "peacegraph", "serve", "--port", str(port)], capture_output=True, text=True, timeout=120
+        )
+    finally:
+        busy.close()
+    assert done.returncode == 2
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "already in use" in lines[0], done.stderr
+    assert "Serving" not in done.stdout

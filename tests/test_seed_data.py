@@ -56,7 +56,9 @@ def test_every_time_key_and_precision_is_used(real_report):
     keys = {k for f in facts for k in f.times}
     precisions = {t.precision for f in facts for t in f.times.values()}
     assert keys == {"pointInTime", "startTime", "endTime"}
-    assert precisions == {"year", "month", "day"}
+    # a decade ("In the 1990s") and a range (loose wording such as "three-decade-long") since issue 13.3 and 13.5
+    assert precisions == {"year", "month", "day", "decade"}
+    assert any(t.is_range for f in facts for t in f.times.values())
     assert any(f.date_note for f in facts), "no fact records how a relative date was resolved"
 
 

@@ -114,16 +114,28 @@ def _no_cyclic_gc():
             gc.enable()
 
 
+#: What each stage is doing, as the progress spinner shows it on a terminal.
+STAGE_TEXT = {
+    "load": "load: reading the seeds and making the RDF",
+    "shacl": "shacl: validating against the shapes",
+    "inference": "inference: materialising what the ontology entails",
+    "reasoning": "reasoning: HermiT checks consistency",
+    "qc": "qc: running the quality rules",
+    "write": "write: writing graph/",
+}
+
+
+@contextlib.contextmanager
 def _timed(timings: dict[str, float], stage: str):
-    class _Timer:
-        def __enter__(self):
-            self.start = time.perf_counter()
+    """Add the block's wall time to ``timings[stage]``; show the stage on a terminal while it runs."""
+    from peacegraph.progress import stage as show
 
-        def __exit__(self, *exc):
-            timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - self.start
-            return False
-
-    return _Timer()
+    start = time.perf_counter()
+    try:
+        with show(STAGE_TEXT.get(stage, stage)):
+            yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
 def ontology_triples(path: Path | None = None) -> list[ox.Triple]:

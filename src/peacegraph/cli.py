@@ -162,11 +162,12 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner
     When seeds, ontology, shapes, quality rules, options and tool are those graph/ was built from,
     nothing is rebuilt (graph/build-inputs.json records them); --force rebuilds.
     """
-    from peacegraph import paths
+    from peacegraph import paths, progress
     from peacegraph.build import Inputs
     from peacegraph.build import build as run_build
     from peacegraph.write.files import GraphWriteError
 
+    progress.set_quiet(quiet)
     started = time.perf_counter()
     try:
         report = run_build(
@@ -426,24 +427,90 @@ def sparql(
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 @click.option(
+    "--engine",
+    type=click.Choice(["web", "oxigraph"]),
+    default="web",
+    show_default=True,
+    help="web: pages, search, question forms, REST API and SPARQL endpoint; oxigraph: the bare oxigraph server (SPARQL endpoint and its query page only).",
+)
+@click.option(
     "--location",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder for the server's store, emptied and loaded again each time (default: a temporary folder, removed on exit).",
+    help="With --engine oxigraph: folder for the server's store, emptied and loaded again each time (default: a temporary folder, removed on exit).",
 )
-@click.option("--timeout", type=click.IntRange(1, 86400), default=30, show_default=True, help="Seconds before the server stops a query.")
-@click.option("--allow-service", is_flag=True, help="Let queries use SERVICE, which makes this machine query any URL a visitor names.")
+@click.option(
+    "--timeout", type=click.IntRange(1, 86400), default=30, show_default=True, help="Seconds before the server stops a SPARQL query."
+)
+@click.option(
+    "--row-cap",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="With --engine web: most rows a free SPARQL query returns.",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="With --engine oxigraph: let queries use SERVICE, which makes this machine query any URL a visitor names.",
+)
 @GRAPH_DIR_OPTION
 @handle_errors
-def serve(host: str, port: int, location: Path | None, timeout: int, allow_service: bool, graph_dir: Path | None) -> None:
-    """Serve graph/ as a read-only SPARQL 1.1 endpoint (the oxigraph server) with its query page.
+def serve(
+    host: str, port: int, engine: str, location: Path | None, timeout: int, row_cap: int, allow_service: bool, graph_dir: Path | None
+) -> None:
+    """Serve graph/ read-only: web pages, question forms, REST API and SPARQL endpoint (or the bare oxigraph server).
 
-    Updates are refused, and SERVICE unless --allow-service. Stop with Ctrl-C.
+    Updates and SERVICE are refused (--engine oxigraph --allow-service lets SERVICE through). Stop with Ctrl-C.
     """
     from peacegraph import paths
-    from peacegraph.web.server import serve as run_server
+    from peacegraph.web.server import listening_socket
 
-    run_server([paths.graph_file(graph_dir)], host, port, location, timeout, allow_service, echo=click.echo)
+    local = host in ("127.0.0.1", "localhost", "::1")
+    if engine == "oxigraph":
+        from peacegraph.web.server import serve as run_server
+
+        run_server([paths.graph_file(graph_dir)], host, port, location, timeout, allow_service, echo=click.echo)
+        return
+    if allow_service:
+        raise click.UsageError("the web engine never runs SERVICE; use --engine oxigraph --allow-service")
+    import uvicorn
+
+    from peacegraph.web.app import create_app
+
+    sock = listening_socket(host, port)  # first, so a busy port is one line before any work
+    try:
+        app = create_app(graph_dir=graph_dir, timeout=float(timeout), row_cap=row_cap)
+        base = f"http://{host}:{port}"
+        click.echo(f"Serving {paths.graph_file(graph_dir)} READ-ONLY on {base}/")
+        click.echo(f"  pages: {base}/   questions: {base}/questions   REST API: {base}/api (OpenAPI: {base}/api/openapi.json)")
+        click.echo(f"  SPARQL endpoint: {base}/sparql   query page: {base}/query")
+        if not local:
+            click.echo(f"  warning: bound to {host}, so other machines can reach it", err=True)
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", server_header=False)
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the site to (created if missing).",
+)
+@click.option("--graphs/--no-graphs", default=True, show_default=True, help="Write a neighbourhood graph page for every entity.")
+@GRAPH_DIR_OPTION
+@handle_errors
+def site(output: Path, graphs: bool, graph_dir: Path | None) -> None:
+    """Write the entity, document and question pages as a static site (the REST API and free SPARQL need 'serve')."""
+    from peacegraph.web.site import write_site
+
+    started = time.perf_counter()
+    written = write_site(output, graphs=graphs, graph_dir=graph_dir)
+    click.echo(f"Wrote {len(written)} files to {output} in {time.perf_counter() - started:.1f}s; open {output / 'index.html'}")
 
 
 @main.command()

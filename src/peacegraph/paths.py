@@ -28,6 +28,8 @@ DOCUMENTS_DIR = SEEDS_DIR / "documents"
 DOCUMENTS_METADATA_PATH = DOCUMENTS_DIR / "documents.yaml"
 #: Curated entity and fact records (*.yaml).
 FACTS_DIR = SEEDS_DIR / "facts"
+#: Entity-level mappings to Wikidata (an SSSOM table), beside the facts they map.
+ENTITY_MAPPINGS_FILE_NAME = "entities.sssom.tsv"
 #: Drafted fact files awaiting a curator's review (`peacegraph draft`); the build never reads them.
 DRAFTS_DIR = SEEDS_DIR / "drafts"
 #: The OWL ontology in Turtle.
@@ -46,6 +48,8 @@ QC_DIR = QUERIES_DIR / "qc"
 DOCS_DIR = ROOT / "docs"
 #: Graph views: CONSTRUCT queries that slice the graph for export.
 VIEWS_DIR = QUERIES_DIR / "views"
+#: The queries the web pages are rendered from (peacegraph serve, peacegraph site).
+WEB_QUERIES_DIR = QUERIES_DIR / "web"
 
 #: Data and provenance, without the ontology.
 DATA_FILE_NAME = "peacegraph-data.ttl"
@@ -73,6 +77,11 @@ def lock_file(graph_dir: Path | None = None) -> Path:
 def generation_dir(graph_dir: Path, kind: str, pid: int) -> Path:
     """A build's folder beside ``graph_dir``: ``.graph.new-<pid>`` (being written) or ``.graph.old-<pid>`` (set aside)."""
     return graph_dir.parent / f".{graph_dir.name}.{kind}-{pid}"
+
+
+def entity_mappings_path(facts_dir: Path | None = None) -> Path:
+    """The SSSOM mapping file of the seeds whose facts are in ``facts_dir``: <seeds>/mappings/entities.sssom.tsv."""
+    return (facts_dir or FACTS_DIR).parent / "mappings" / ENTITY_MAPPINGS_FILE_NAME
 
 
 class SeedPaths(NamedTuple):

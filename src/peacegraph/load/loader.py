@@ -8,7 +8,7 @@ found, each as ``file:line: what is wrong; how to fix it``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import URIRef
@@ -17,6 +17,7 @@ from peacegraph import paths
 from peacegraph.errors import Problem, SeedError
 from peacegraph.load.dates import TimeValue, parse_time
 from peacegraph.load.documents import ID_PATTERN, Document, display_path, load_documents, time_field
+from peacegraph.load.mappings import Mapping, read_mappings
 from peacegraph.load.quotes import QuoteNotFound, Span, locate
 from peacegraph.load.schema import XSD_BOOLEAN, XSD_INTEGER, Property, Schema, load_schema
 from peacegraph.load.yamlsource import Record, Seq, check_keys, read_yaml, suggest
@@ -45,7 +46,8 @@ FACT_KEYS = {
 }
 #: Statement ranks, as in Wikidata; a fact without 'rank' is normal.
 RANKS = ("preferred", "normal", "deprecated")
-DISAGREEMENT_KEYS = {"id": True, "about": True, "description": True, "statements": True, "kind": False}
+#: Every disagreement says what kind it is (issue 13.4): contradiction, source error, self-contradiction or different time.
+DISAGREEMENT_KEYS = {"id": True, "about": True, "description": True, "statements": True, "kind": True}
 #: An alias added to an entity defined elsewhere (so curators of different documents never edit one file).
 ALIAS_RECORD_KEYS = {"entity": True, "label": True, "source": False, "note": False}
 #: A sentence that mentions an entity but states nothing checkable, with the reason.
@@ -53,7 +55,7 @@ JUSTIFIED_KEYS = {"source": True, "quote": True, "reason": True}
 #: fact time key -> statement-node property local name
 TIME_KEYS = {"date": "pointInTime", "start": "startTime", "end": "endTime"}
 #: Relations whose literal value is a date rather than a string or number.
-DATE_VALUED = {"date", "startDate", "endDate"}
+DATE_VALUED = {"date", "startDate", "endDate", "datePublished", "dateUpdated"}
 
 
 @dataclass
@@ -95,6 +97,7 @@ class Fact:
     rank: str = "normal"
     rank_reason: str | None = None  # a concept id of the rank-reasons scheme
     rank_evidence: list[str] = field(default_factory=list)  # ids of facts that show why
+    subject_is_document: bool = False  # the subject is a source document (its byline, date), not an entity
 
 
 @dataclass
@@ -105,7 +108,7 @@ class Disagreement:
     statements: list[str]
     file: str
     line: int
-    kind: str | None = None  # a concept id of the disagreement-kinds scheme
+    kind: str | None = None  # a concept id of the disagreement-kinds scheme (required in the seeds)
 
 
 @dataclass
@@ -128,6 +131,7 @@ class Curation:
     facts: list[Fact]
     disagreements: list[Disagreement] = field(default_factory=list)
     justified: list[Justified] = field(default_factory=list)
+    mappings: list[Mapping] = field(default_factory=list)  # entity -> Wikidata item, from seeds/mappings
 
     def where(self) -> dict[str, str]:
         """id -> 'file:line', for messages about graph nodes."""
@@ -207,9 +211,10 @@ def load_curation(
     disagreements = _disagreements(disagreement_records, entities, fact_records, schema, problems)
     _check_rank_evidence(facts, fact_records, problems)
     justified = _justified(justified_records, documents, problems)
+    mappings = read_mappings(paths.entity_mappings_path(facts_dir), set(entities), problems)
     if problems:
         raise SeedError(problems)
-    return Curation(schema, documents, entities, facts, disagreements, justified)
+    return Curation(schema, documents, entities, facts, disagreements, justified, mappings)
 
 
 def _extra_aliases(records: list[Record], entities: dict[str, Entity], documents: dict[str, Document], problems: list[Problem]) -> None:
@@ -272,8 +277,13 @@ def _disagreements(
     fact_ids = _fact_ids(fact_records)
     out: list[Disagreement] = []
     seen: set[str] = set()
+    kinds = _concepts_of("DisagreementKind", schema)
     for rec in records:
-        problems += check_keys(rec, DISAGREEMENT_KEYS, "disagreement")
+        # A missing kind gets the kinds to choose from rather than check_keys' bare "add 'kind:'".
+        problems += [
+            replace(p, fix=f"add 'kind:' with one of: {kinds}") if p.message == "disagreement has no 'kind'" else p
+            for p in check_keys(rec, DISAGREEMENT_KEYS, "disagreement")
+        ]
         dis_id, about, description = (_str(rec, k, problems) for k in ("id", "about", "description"))
         if not (dis_id and about and description):
             continue
@@ -305,10 +315,8 @@ def _disagreements(
                 rec.problem("statements", "a disagreement needs at least two conflicting facts", "list every fact that gives a version")
             )
         kind = _str(rec, "kind", problems)
-        if kind is not None and not _is_concept_of(kind, "DisagreementKind", schema):
-            problems.append(
-                rec.problem("kind", f"unknown disagreement kind '{kind}'", f"use one of: {_concepts_of('DisagreementKind', schema)}")
-            )
+        if kind and not _is_concept_of(kind, "DisagreementKind", schema):
+            problems.append(rec.problem("kind", f"unknown disagreement kind '{kind}'", f"use one of: {kinds}"))
         out.append(Disagreement(dis_id, about, description, ids, rec.file, rec.line, kind))
     return out
 
@@ -451,7 +459,12 @@ def _facts(
                 )
             else:
                 seen[fact_id] = rec
-        subject_entity = _entity_ref(rec, "subject", subject, entities, problems)
+        # What a document prints about itself (author, date) has the document as subject.
+        subject_document = documents.get(subject) if subject and subject not in entities else None
+        subject_type = schema.classes["SourceDocument"] if subject_document else None
+        subject_entity = None if subject_document else _entity_ref(rec, "subject", subject, entities, problems)
+        if subject_entity:
+            subject_type = subject_entity.type_iri
         relation = None
         if relation_name:
             relation = schema.relations.get(relation_name)
@@ -463,11 +476,12 @@ def _facts(
                         'use a property of the ontology marked pg:usage "relation"' + suggest(relation_name, list(schema.relations)),
                     )
                 )
-        if relation and subject_entity and not schema.fits(frozenset({subject_entity.type_iri}), relation.domain):
+        if relation and subject_type and not schema.fits(frozenset({subject_type}), relation.domain):
+            what = "SourceDocument" if subject_document else subject_entity.type
             problems.append(
                 rec.problem(
                     "subject",
-                    f"'{relation.name}' does not fit subject '{subject_entity.id}', a {subject_entity.type}: its subject must be a {schema.describe(relation.domain)}",
+                    f"'{relation.name}' does not fit subject '{subject}', a {what}: its subject must be a {schema.describe(relation.domain)}",
                     "change the relation or the subject, or the entity's type if it is wrong",
                 )
             )
@@ -503,6 +517,7 @@ def _facts(
                     rank=rank,
                     rank_reason=rank_reason,
                     rank_evidence=rank_evidence,
+                    subject_is_document=subject_document is not None,
                 )
             )
     return facts

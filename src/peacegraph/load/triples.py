@@ -54,6 +54,7 @@ XSD_DATE = ox.NamedNode(_XSD + "date")
 NAMED_INDIVIDUAL = ox.NamedNode(PREFIXES["owl"] + "NamedIndividual")
 ALT_LABEL = ox.NamedNode(_SKOS + "altLabel")
 DERIVED_FROM = ox.NamedNode(_PROV + "wasDerivedFrom")
+EXACT_MATCH = ox.NamedNode(_SKOS + "exactMatch")
 
 #: The time keys of a fact and the statement qualifiers they become.
 TIME_QUALIFIERS = ("pointInTime", "startTime", "endTime")
@@ -145,8 +146,19 @@ def data_triples(curation: Curation) -> list[ox.Triple]:
             add(ox.Triple(node, _pg("disagreementKind"), ox.NamedNode(PGC_IRI + dis.kind)))
         for fact_id in dis.statements:
             add(ox.Triple(node, _pg("conflictingStatement"), ox.NamedNode(STATEMENT_IRI + fact_id)))
+    out += mapping_triples(curation.mappings)
     # The same plain triple may come from several statements: keep the first.
     return list(dict.fromkeys(out))
+
+
+def mapping_triples(mappings) -> list[ox.Triple]:
+    """``ent:x skos:exactMatch wd:Q..`` for each checked entity mapping (seeds/mappings/entities.sssom.tsv).
+
+    >>> from peacegraph.load.mappings import Mapping
+    >>> [str(t.object) for t in mapping_triples([Mapping("armenia", "Q399", "checked", 9)])]
+    ['<http://www.wikidata.org/entity/Q399>']
+    """
+    return [ox.Triple(entity_iri(m.entity), EXACT_MATCH, ox.NamedNode(PREFIXES["wd"] + m.qid)) for m in mappings]
 
 
 def best_ranked(facts: list[Fact]) -> set[str]:
@@ -220,7 +232,7 @@ def _object_term(fact: Fact, curation: Curation):
 
 
 def _add_fact(add, fact: Fact, curation: Curation, truthy: bool) -> None:
-    subject = entity_iri(fact.subject)
+    subject = ox.NamedNode(DOCUMENT_IRI + fact.subject) if fact.subject_is_document else entity_iri(fact.subject)
     name = fact.relation.name
     obj = _object_term(fact, curation)
     if truthy:

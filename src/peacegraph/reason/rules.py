@@ -13,7 +13,8 @@ The rules refuse an ontology that uses more (property chains, equivalent
 classes or properties, restrictions): add a rule, or use ``hermit-full``.
 
 Each rule is a CONSTRUCT over the asserted graph and what has been inferred so
-far; the rules run until nothing new comes.
+far that returns only what is not known yet; the rules run until nothing new
+comes (a handful of rounds: the longest chain of consequences).
 """
 
 from __future__ import annotations
@@ -32,19 +33,21 @@ _PROLOGUE = f"PREFIX rdf: <{_RDF}>\nPREFIX rdfs: <{_RDFS}>\nPREFIX owl: <{_OWL}>
 
 #: name -> CONSTRUCT rule (over the union of the asserted and the inferred graph)
 RULES = {
-    "superclass": "CONSTRUCT { ?x a ?super } WHERE { ?class rdfs:subClassOf ?super . FILTER(isIRI(?super)) ?x a ?class . }",
-    "super-property": "CONSTRUCT { ?x ?super ?y } WHERE { ?p rdfs:subPropertyOf ?super . FILTER(isIRI(?super)) ?x ?p ?y . }",
-    "domain": "CONSTRUCT { ?x a ?class } WHERE { ?p rdfs:domain ?class . FILTER(isIRI(?class)) ?x ?p ?y . }",
+    "superclass": "CONSTRUCT { ?x a ?super } WHERE { ?class rdfs:subClassOf ?super . FILTER(isIRI(?super)) ?x a ?class . FILTER NOT EXISTS { ?x a ?super } }",
+    "super-property": (
+        "CONSTRUCT { ?x ?super ?y } WHERE { ?p rdfs:subPropertyOf ?super . FILTER(isIRI(?super)) ?x ?p ?y . FILTER NOT EXISTS { ?x ?super ?y } }"
+    ),
+    "domain": "CONSTRUCT { ?x a ?class } WHERE { ?p rdfs:domain ?class . FILTER(isIRI(?class)) ?x ?p ?y . FILTER NOT EXISTS { ?x a ?class } }",
     "range": (
         "CONSTRUCT { ?y a ?class } WHERE { ?p rdfs:range ?class ; a owl:ObjectProperty . FILTER(isIRI(?class)) "
-        "?x ?p ?y . FILTER(isIRI(?y)) }"
+        "?x ?p ?y . FILTER(isIRI(?y)) FILTER NOT EXISTS { ?y a ?class } }"
     ),
     "inverse": (
         "CONSTRUCT { ?y ?q ?x } WHERE { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } "
-        "FILTER(isIRI(?q)) ?x ?p ?y . FILTER(isIRI(?y)) }"
+        "FILTER(isIRI(?q)) ?x ?p ?y . FILTER(isIRI(?y)) FILTER NOT EXISTS { ?y ?q ?x } }"
     ),
-    "symmetric": "CONSTRUCT { ?y ?p ?x } WHERE { ?p a owl:SymmetricProperty . ?x ?p ?y . FILTER(isIRI(?y)) }",
-    "transitive": "CONSTRUCT { ?x ?p ?z } WHERE { ?p a owl:TransitiveProperty . ?x ?p ?y . ?y ?p ?z . }",
+    "symmetric": "CONSTRUCT { ?y ?p ?x } WHERE { ?p a owl:SymmetricProperty . ?x ?p ?y . FILTER(isIRI(?y)) FILTER NOT EXISTS { ?y ?p ?x } }",
+    "transitive": "CONSTRUCT { ?x ?p ?z } WHERE { ?p a owl:TransitiveProperty . ?x ?p ?y . ?y ?p ?z . FILTER NOT EXISTS { ?x ?p ?z } }",
 }
 
 #: OWL vocabulary whose consequences the rules do not compute.
@@ -89,11 +92,7 @@ def materialise(tbox: list[ox.Triple], abox: list[ox.Triple], max_rounds: int = 
     for _ in range(max_rounds):
         new = []
         for query in queries:
-            for triple in store.query(query, use_default_graph_as_union=True):
-                quad = ox.Quad(triple.subject, triple.predicate, triple.object)
-                default = ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph())
-                if default not in store and ox.Quad(triple.subject, triple.predicate, triple.object, _INFERRED) not in store:
-                    new.append(ox.Quad(quad.subject, quad.predicate, quad.object, _INFERRED))
+            new += [ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in store.query(query, use_default_graph_as_union=True)]
         if not new:
             break
         store.extend(new)

@@ -177,6 +177,32 @@ def remove_stale_stores(folder: Path | None = None) -> list[Path]:
 # ---------------------------------------------------------------------------
 
 
+def bind_error(err: OSError, host: str, port: int) -> ServerError:
+    """A failed bind, as one line saying what to do."""
+    if err.errno == errno.EADDRINUSE:
+        return ServerError(f"cannot listen on {host}:{port}: the address is already in use; stop what uses it or pass --port")
+    if isinstance(err, socket.gaierror):
+        return ServerError(f"cannot listen on {host}:{port}: unknown host; pass --host 127.0.0.1 or an address of this machine")
+    return ServerError(f"cannot listen on {host}:{port}: {err.strerror or err}")
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port and listening (for the web engine's server), or ServerError in one line."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except OSError as err:
+        raise bind_error(err, host, port) from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as err:
+        sock.close()
+        raise bind_error(err, host, port) from None
+    return sock
+
+
 class Proxy(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -186,15 +212,7 @@ class Proxy(ThreadingHTTPServer):
         try:
             super().__init__((host, port), _Handler)
         except OSError as err:
-            if err.errno == errno.EADDRINUSE:
-                raise ServerError(
-                    f"cannot listen on {host}:{port}: the address is already in use; stop what uses it or pass --port"
-                ) from None
-            if isinstance(err, socket.gaierror):
-                raise ServerError(
-                    f"cannot listen on {host}:{port}: unknown host; pass --host 127.0.0.1 or an address of this machine"
-                ) from None
-            raise ServerError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+            raise bind_error(err, host, port) from None
         self.allow_service = allow_service
         self.backend = ("127.0.0.1", 0)
         self.query_timeout = 30
