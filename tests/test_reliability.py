@@ -860,6 +860,7 @@ def test_fact_id_with_trailing_space_named_by_a_disagreement(mini_seeds):
     text = text.replace("- id: m001-armenia-signed", '- id: "m001-armenia-signed "')
     text += (
         "disagreements:\n  - id: who-signed\n    about: test-ceasefire\n    description: who signed first\n"
+        "    kind: disagreement-contradiction\n"
         '    statements: ["m001-armenia-signed ", m001-azerbaijan-signed]\n'
     )
     facts.write_text(text, encoding="utf-8")
