@@ -12,7 +12,9 @@ day: the month is given instead, and the note says so.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -90,6 +92,7 @@ def _base(published: TimeValue, not_after: dt.date | None) -> dt.datetime:
     return dt.datetime(last.year, last.month, last.day, 12, 0)
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse(words: str, base: dt.datetime) -> dt.datetime | None:
     import dateparser
 
@@ -149,3 +152,61 @@ def _resolve(kind: str, words: str, published: TimeValue, base: dt.datetime) -> 
             return None
         return when.strftime("%Y-%m"), f"'{words}' with the year from the publication date {pub} (the latest such month not after it)"
     return None
+
+
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_ANCHORED = re.compile(
+    r"\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+) years? (later|after|afterwards|earlier|before)\b", re.IGNORECASE
+)
+
+
+def find_anchored(text: str, anchor: FoundDate | None) -> list[FoundDate]:
+    """ "Three years later", "a year earlier": years counted from ``anchor``, the last date the text gave before.
+
+    >>> pub = TimeValue(dt.date(2025, 9, 1), dt.date(2025, 9, 30), "2025-09", "month")
+    >>> anchor = find_dates("a ceasefire in 2020", pub)[0]
+    >>> [(d.text, d.value) for d in find_anchored("But three years later, it broke.", anchor)]
+    [('three years later', '2023')]
+    """
+    if anchor is None:
+        return []
+    out = []
+    for match in _ANCHORED.finditer(text):
+        count = int(match.group(1)) if match.group(1).isdigit() else _NUMBERS[match.group(1).lower()]
+        sign = 1 if match.group(2).lower() in ("later", "after", "afterwards") else -1
+        year = int(anchor.value[:4]) + sign * count
+        note = f"'{match.group(0)}' counted from '{anchor.text}' ({anchor.value[:4]}), the last date given before"
+        out.append(FoundDate(match.start(), match.end(), match.group(0), str(year), note))
+    return out
+
+
+class DocumentDates:
+    """Every date expression of a text, found once; the dates of any stretch of it by offsets.
+
+    >>> pub = TimeValue(dt.date(2025, 9, 1), dt.date(2025, 9, 30), "2025-09", "month")
+    >>> dates = DocumentDates("In 2020 they fought. Three years later it broke.", pub)
+    >>> [d.value for d in dates.between(0, 20)], dates.last_before(21).value
+    (['2020'], '2020')
+    """
+
+    def __init__(self, text: str, published: TimeValue, not_after: dt.date | None = None):
+        self.all = find_dates(text, published, not_after)
+        self._starts = [d.start for d in self.all]
+
+    def between(self, start: int, end: int) -> list[FoundDate]:
+        """The dates inside [start, end), with offsets in the text."""
+        i = bisect.bisect_left(self._starts, start)
+        out = []
+        while i < len(self.all) and self.all[i].start < end:
+            if self.all[i].end <= end:
+                out.append(self.all[i])
+            i += 1
+        return out
+
+    def last_before(self, offset: int) -> FoundDate | None:
+        i = bisect.bisect_left(self._starts, offset)
+        while i > 0:
+            i -= 1
+            if self.all[i].end <= offset:
+                return self.all[i]
+        return None

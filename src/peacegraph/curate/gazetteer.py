@@ -34,7 +34,9 @@ PLACE_TYPES = {"State", "Region", "Territory", "Exclave", "Province", "City", "P
 #: Endings that make an adjective or a people from a place name, after dropping up to two of its last letters.
 DEMONYM_ENDINGS = ("n", "ns", "an", "ans", "ian", "ians", "i", "is", "ese", "ish", "s")
 #: Scores by how a mention matched a name.
-SCORES = {"exact": 100.0, "typography": 99.0, "diacritics": 97.0, "case": 95.0, "demonym": 60.0}
+SCORES = {"exact": 100.0, "typography": 99.0, "diacritics": 97.0, "case": 95.0, "composed": 90.0, "demonym": 60.0}
+#: Usual abbreviations of titles ("Armenian PM").
+TITLE_ABBREVIATIONS = {"prime minister": "pm", "foreign minister": "fm"}
 
 
 def fold(text: str) -> str:
@@ -201,9 +203,61 @@ class Gazetteer:
         top = [self._extend_person(text, doc, m, top) for m in top]
         covered = [(m.start, m.end) for m in top]
         extra = self._demonyms(text, doc, covered)
-        covered += [(m.start, m.end) for m in extra]
+        offices = self._offices(text, doc, top + extra)
+        # A state's name inside an office's ("Azerbaijan's President") is nested in it, as in a name the graph has.
+        inner = [m for m in top + extra if any(o.start <= m.start and m.end <= o.end for o in offices)]
+        nested += inner
+        top = [m for m in top if m not in inner] + offices
+        extra = [m for m in extra if m not in inner]
+        covered = [(m.start, m.end) for m in top + extra]
         extra += self._fuzzy(text, doc, covered)
         return sorted(top + extra, key=lambda m: m.start), nested
+
+    @cached_property
+    def _titles(self) -> dict[tuple[str, str], str]:
+        """(state or body id, title words) -> office id, read from offices labelled "<Title> of <place>"
+        ("President of the United States": ("united-states", "president")), with the usual abbreviations ("PM")."""
+        by_name: dict[str, set[str]] = {}
+        for name in self.names:
+            by_name.setdefault(fold(name.text).lower(), set()).add(name.entity)
+        out: dict[tuple[str, str], str] = {}
+        for entity in self.entities.values():
+            found = re.match(r"^(?P<title>[A-Z][\w ]+?) of (?:the )?(?P<place>.+)$", entity.label) if entity.type == "Post" else None
+            if not found:
+                continue
+            title = fold(found["title"]).lower()
+            for place in by_name.get(fold(found["place"]).lower(), ()):
+                for words in {title, TITLE_ABBREVIATIONS.get(title, title)}:
+                    out.setdefault((place, words), entity.id)
+        return out
+
+    def _offices(self, text: str, doc, mentions: list[Mention]) -> list[Mention]:
+        """Offices named by their state and title: "Azerbaijan's President", "U.S. President", "Armenian PM"."""
+        starts = {m.start: m for m in mentions}
+        covered = [(m.start, m.end) for m in mentions]
+        out: list[Mention] = []
+        for token in doc:
+            owner = starts.get(token.idx)
+            if owner is None or not self._titles:
+                continue
+            i = token.i
+            while i < len(doc) and doc[i].idx < owner.end:
+                i += 1
+            if i < len(doc) and doc[i].text == "'s":
+                i += 1
+            run = []
+            while i < len(doc) and len(run) < 4 and doc[i].text[:1].isupper() and not _inside(doc[i].idx, doc[i].idx + 1, covered):
+                run.append(doc[i])
+                i += 1
+            for size in range(len(run), 0, -1):
+                words = " ".join(t.lower_ for t in run[:size])
+                office = next((self._titles[(e, words)] for e in owner.entities if (e, words) in self._titles), None)
+                if office:
+                    end = run[size - 1].idx + len(run[size - 1].text)
+                    label = self.entities[office].label
+                    out.append(Mention(owner.start, end, text[owner.start : end], (office,), label, "composed", SCORES["composed"]))
+                    break
+        return out
 
     @cached_property
     def _described(self) -> list[tuple[str, frozenset[str]]]:

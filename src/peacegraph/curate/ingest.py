@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from peacegraph import paths
-from peacegraph.curate.draft import scalar
+from peacegraph.curate.render import scalar
 from peacegraph.errors import PeacegraphError
 from peacegraph.load.dates import parse_time
 from peacegraph.load.documents import display_path, load_documents

@@ -29,8 +29,9 @@ import time
 from dataclasses import dataclass, field
 
 from peacegraph.curate.coverage import split_sentences
-from peacegraph.curate.draft import Draft, Drafter
+from peacegraph.curate.draft import RULES, Draft, Drafter
 from peacegraph.curate.gazetteer import Gazetteer, fold
+from peacegraph.curate.knowledge import Knowledge
 from peacegraph.load.loader import Curation, Fact
 from peacegraph.load.quotes import QuoteNotFound, locate
 
@@ -86,15 +87,6 @@ def dropped(curation: Curation, doc_id: str) -> tuple[frozenset[str], frozenset[
     return frozenset(entities), frozenset(aliases)
 
 
-def known_facts(curation: Curation, doc_id: str) -> dict[tuple[str, str, str], list[str]]:
-    """(subject, relation, object) -> ids of the facts other documents give."""
-    known: dict[tuple[str, str, str], list[str]] = {}
-    for fact in curation.facts:
-        if fact.source != doc_id and fact.object:
-            known.setdefault((fact.subject, fact.relation.name, fact.object), []).append(fact.id)
-    return known
-
-
 def _names_in(curation: Curation, entity_id: str, text: str) -> bool:
     entity = curation.entities[entity_id]
     folded = fold(text).lower()
@@ -111,13 +103,14 @@ def _matches(fact: Fact, subject: str, relation: str, obj: str) -> bool:
     return relation in SYMMETRIC and (fact.object, fact.subject) == (subject, obj)
 
 
-def score_document(curation: Curation, doc_id: str, min_confidence: float | None = None) -> Score:
-    """Draft ``doc_id`` with the graph as it was without it, and score the draft against its curated facts."""
+def score_document(curation: Curation, doc_id: str, min_confidence: float | None = None, rules: frozenset[str] = RULES) -> Score:
+    """Draft ``doc_id`` with the graph as it was without it (only ``rules`` on), and score the draft against its curated facts."""
     doc = curation.documents[doc_id]
     gone_entities, gone_aliases = dropped(curation, doc_id)
     gazetteer = Gazetteer.from_curation(curation, gone_entities, gone_aliases, without_source=doc_id)
     started = time.perf_counter()
-    drafter = Drafter(gazetteer, curation.schema, known_facts(curation, doc_id))
+    knowledge = Knowledge.from_curation(curation, without_source=doc_id, entities=gazetteer.entities)
+    drafter = Drafter(gazetteer, curation.schema, knowledge, rules)
     draft = drafter.draft(doc) if min_confidence is None else drafter.draft(doc, min_confidence=min_confidence)
     score = Score(doc_id, seconds=time.perf_counter() - started, draft=draft)
     sentences = split_sentences(doc.text)

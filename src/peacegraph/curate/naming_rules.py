@@ -1,0 +1,254 @@
+"""Candidates no trigger word gives, read off how things are named: offices next to persons, titles, sides named with an
+agreement, possessives, names built from other names.
+
+A mixin of ``Drafter``, like ``TriggerRules``.
+"""
+
+from __future__ import annotations
+
+from peacegraph.curate.candidates import NAME_HOWS, Candidate, Hit
+from peacegraph.curate.gazetteer import demonym_of, fold
+from peacegraph.curate.words import POSSESSIVE_PRONOUNS, TITLES
+
+#: An event's possessor and its role, by the event's class, first that fits: "Azerbaijan's offensive" (initiated),
+#: "Trump's summit", "Blinken's peace talks" (hostOf), "Armenia's war with Azerbaijan", "Turkey's deal" (partyTo).
+POSSESSOR_ROLES = (
+    ("MilitaryOffensive", "initiated"), ("War", "initiated"), ("Blockade", "initiated"), ("Deployment", "initiated"),
+    ("Talks", "hostOf"), ("Conflict", "partyTo"), ("Agreement", "partyTo"),
+)  # fmt: skip
+#: Classes whose participants are its sides (partyTo: "one of the sides bound by an agreement or negotiating in talks");
+#: one takes part in other events (participantIn), such as a peace process.
+SIDED_CLASSES = ("Agreement", "Talks", "Conflict", "War", "Clash")
+
+
+class NamingRules:
+    """Offices, sides and owners read off names: "Prime Minister Nikol Pashinyan", "the deal between A and B", "Azerbaijan's offensive"."""
+
+    def _structural(self, hits: list[Hit], nested: list[Hit], tokens, sentence) -> list[Candidate]:
+        """Offices: 'Prime Minister Nikol Pashinyan' (holdsPost) and 'Armenian Prime Minister' (postIn)."""
+        out = []
+        holds = self.schema.relations.get("holdsPost")
+        ordered = sorted(hits, key=lambda h: h.first)
+        for first, second in zip(ordered, ordered[1:], strict=False):
+            between = [t.text for t in tokens[first.last : second.first]]
+            if holds and between in ([], [","]):
+                post_hit, person_hit = first, second
+                post, person = self._pick(first, holds.range), self._pick(second, holds.domain)
+                if not (post and person):
+                    post_hit, person_hit = second, first
+                    post, person = self._pick(second, holds.range), self._pick(first, holds.domain)
+                if post and person:
+                    confidence = (first.mention.score + second.mention.score) / 200 * 0.9
+                    reason = "an office named next to a person (apposition)"
+                    out.append(self._candidate(person, "holdsPost", post, [person_hit, post_hit], None, confidence, reason, sentence))
+        if "titles" in self.rules:
+            out += self._titles(ordered, tokens, sentence)
+        # An office or a body named with its state or organisation: "Armenian Prime Minister", "U.S. Department of State".
+        for name in ("postIn", "subOrganisationOf"):
+            prop = self.schema.relations.get(name)
+            for hit in ordered if prop else []:
+                part = self._pick(hit, prop.domain)
+                if not part:
+                    continue
+                inner = [h for h in nested if hit.mention.start <= h.mention.start and h.mention.end <= hit.mention.end]
+                words = [(t.text, self._place_of_word(t.text, prop.range)) for t in tokens[hit.first : hit.last]]
+                named = [(h.mention.text, self._pick(h, prop.range)) for h in inner] + words
+                whole = next(((word, e) for word, e in named if e and e != part and self.gazetteer.entities[e].type != "Person"), None)
+                if whole:
+                    confidence = hit.mention.score / 100 * 0.85
+                    reason = f"'{hit.mention.text}' is named with '{whole[0]}'"
+                    out.append(self._candidate(part, name, whole[1], [hit], None, confidence, reason, sentence, dated=False))
+        out += self._possessive(ordered, tokens, sentence)
+        out += self._sides(ordered, tokens, sentence)
+        return out
+
+    def _titles(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "Prime Minister Nikol Pashinyan", "President Aliyev": a title the graph's office of that person begins with or
+        holds ("Prime Minister of Armenia"), so holdsPost even when the text names no state; and the office's state, as
+        the graph has it, when the text names it just before the title ("Azerbaijan's President Aliyev")."""
+        holds, post_in = self.schema.relations.get("holdsPost"), self.schema.relations.get("postIn")
+        out: list[Candidate] = []
+        for index, hit in enumerate(ordered if holds else []):
+            person = self._pick(hit, holds.domain)
+            if not person or hit.mention.how not in NAME_HOWS:
+                continue
+            if index and ordered[index - 1].last == hit.first and self._pick(ordered[index - 1], holds.range):
+                continue  # "Prime Minister of Armenia Nikol Pashinyan": the office is named, apposition says it
+            first = hit.first
+            while first > 0 and hit.first - first < 5 and (tokens[first - 1].text[:1].isupper() or tokens[first - 1].lower_ == "of"):
+                if any(h.first <= first - 1 < h.last for h in ordered):
+                    break
+                first -= 1
+            title = " ".join(t.lower_ for t in tokens[first : hit.first] if t.text != "'s").strip()
+            words = title.split()
+            if not words or words[0] == "of" or not any(w.rstrip(".") in TITLES for w in words):
+                continue
+            for post in self.knowledge.posts.get(person, []):
+                label = fold(self.gazetteer.entities[post].label).lower() if post in self.gazetteer.entities else ""
+                if not label or title not in label:
+                    continue
+                span = (tokens[first].idx, tokens[hit.first - 1].idx + len(tokens[hit.first - 1].text))
+                reason = f"the title '{text_of(tokens, first, hit.first)}' before {person}, whose office '{label}' the graph knows"
+                confidence = hit.mention.score / 100 * 0.85
+                out.append(self._candidate(person, "holdsPost", post, [hit], span, confidence, reason, sentence))
+                states = [o for (s_, r, o) in self.knowledge.triples if s_ == post and r == "postIn"] if post_in else []
+                owner = ordered[index - 1] if index and ordered[index - 1].last <= first and first - ordered[index - 1].last <= 1 else None
+                for state in states:
+                    named = owner is not None and state in owner.mention.entities
+                    if not named and (post, state) in self._posts_placed:
+                        continue  # the graph's fact is proposed once, where the title first appears
+                    self._posts_placed.add((post, state))
+                    where = (owner.mention.start, span[1]) if named else span
+                    why = f"'{owner.mention.text}' before the title" if named else "the graph's own postIn fact"
+                    confidence = (0.85 if named else 0.55) * hit.mention.score / 100
+                    reason = f"the title '{text_of(tokens, first, hit.first)}' is the office {post}; its state from {why}"
+                    out.append(self._candidate(post, "postIn", state, [], where, confidence, reason, sentence, dated=False))
+                break
+        return out
+
+    def _sides(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "a peace deal between Armenia and Azerbaijan", "an Armenia-Azerbaijan agreement": the names listed after
+        'between', or just before the agreement or event, are its sides."""
+        prop = self.schema.relations.get("partyTo")
+        out = []
+        for index, hit in enumerate(ordered if prop else []):
+            whole = self._pick(hit, prop.range)
+            if not whole:
+                continue
+            if hit.last < len(tokens) and tokens[hit.last].lower_ == "between":
+                after = ordered[index + 1 :]
+                first = next((h for h in after[:1] if h.first - hit.last <= 3), None)
+                sides = [first] + [h for h, _ in self._coordinated_with(first, ordered, tokens, prop.domain)] if first else []
+                how = "after '{} between'"
+            elif hit.mention.how == "description" and index > 0 and 0 <= hit.first - ordered[index - 1].last <= 2:
+                # Names run into the description as its modifiers: "the Armenia-Azerbaijan agreement".
+                last = ordered[index - 1]
+                sides = [last] + [h for h, _ in self._coordinated_with(last, ordered, tokens, prop.domain)]
+                if len({self._pick(h, prop.domain) for h in sides} - {None}) < 2 or any(t.is_stop for t in tokens[last.last : hit.first]):
+                    continue
+                how = "before '{}'"
+            else:
+                continue
+            relation = self._side_relation(whole)
+            for side in sides:
+                for entity in self._members(side, self._pick(side, prop.domain) or "", prop.domain):
+                    if entity and entity != whole:
+                        confidence = (hit.mention.score + side.mention.score) / 200 * 0.8
+                        reason = f"'{side.mention.text}' named {how.format(hit.mention.text)}; {relation} by the kind of {whole}"
+                        cand = self._candidate(entity, relation, whole, [side, hit], None, confidence, reason, sentence)
+                        cand.once = True
+                        out.append(cand)
+        return out
+
+    def _side_relation(self, whole: str) -> str:
+        """partyTo for what has sides (agreements, talks, conflicts, wars, clashes), participantIn for other events."""
+        sided = frozenset(self.schema.classes[c] for c in SIDED_CLASSES if c in self.schema.classes)
+        return "partyTo" if self._fits(whole, sided) or "participantIn" not in self.schema.relations else "participantIn"
+
+    def _compound(self, hits: list[Hit], nested: list[Hit], sentence) -> list[Candidate]:
+        """A name built from its sides' names ("the Armenia-Azerbaijan conflict"): each side is a party to it."""
+        prop = self.schema.relations.get("partyTo")
+        out = []
+        for outer in hits if prop else []:
+            whole = self._pick(outer, prop.range)
+            if not whole:
+                continue
+            inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]
+            sides = {self._pick(h, prop.domain) for h in inside} - {None, whole}
+            if len(sides) < 2:
+                continue  # "the Armenia-Azerbaijan conflict" names its sides; "the collapse of the Soviet Union" names no side
+            for inner in inside:
+                side = self._pick(inner, prop.domain)
+                if side and side != whole:
+                    confidence = (outer.mention.score + inner.mention.score) / 200 * 0.6
+                    reason = f"'{inner.mention.text}' is named inside the name '{outer.mention.text}'"
+                    cand = self._candidate(side, self._side_relation(whole), whole, [inner, outer], None, confidence, reason, sentence)
+                    cand.once = True
+                    out.append(cand)
+        return out
+
+    def _issue_named_with(self, outer: Hit, inside: list[Hit], sentence) -> list[Candidate]:
+        """ "Transit rights to Nakhichevan": a negotiation issue named with a place or actor concerns it."""
+        prop, issue = self.schema.relations.get("concerns"), self.schema.classes.get("NegotiationIssue")
+        if prop is None or issue is None or "issues" not in self.rules:
+            return []
+        whole = next((e for e in outer.mention.entities if self._fits(e, frozenset({issue}))), None)
+        out = []
+        for inner in inside if whole else []:
+            thing = self._pick(inner, prop.range)
+            if thing and thing != whole and self.gazetteer.entities[thing].type != "Person":
+                confidence = (outer.mention.score + inner.mention.score) / 200 * 0.7
+                reason = f"'{inner.mention.text}' is named inside the issue '{outer.mention.text}'"
+                out.append(self._candidate(whole, "concerns", thing, [outer, inner], None, confidence, reason, sentence, dated=False))
+        return out
+
+    def _possessive(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "Armenia's southern Syunik region", "Nakhchivan, Azerbaijan's exclave": a place in a state, a body or office of it;
+        "Azerbaijan's swift offensive", "Blinken's peace talks": who launched or hosted the event (see POSSESSOR_ROLES)."""
+        out = []
+        by_kind = [(n, self.schema.relations.get(n)) for n in ("locatedIn", "subOrganisationOf", "postIn")]
+        for owner in ordered:
+            after = tokens[owner.last : owner.last + 1]
+            pronoun = owner.mention.text.lower() in POSSESSIVE_PRONOUNS
+            if not (after and after[0].text in ("'s", "'")) and not pronoun:
+                continue
+            # "A's [a few lower-case words] B" or "B, A's ...".
+            gap_start = owner.last if pronoun else owner.last + 1
+            right = next((h for h in ordered if h.first > owner.last and h.first - gap_start <= 2), None)
+            left = None if pronoun else next((h for h in ordered if h.last + 1 == owner.first and tokens[h.last].text == ","), None)
+            for part in (right, left):
+                if part is None:
+                    continue
+                between = tokens[gap_start : part.first]
+                if part is right and not all(t.is_lower and not t.is_stop for t in between):
+                    continue  # "Armenia's southern Syunik", not "Russia's invasion of Ukraine"
+                if part is right and "possessive-events" in self.rules:
+                    out += self._possessed_event(owner, part, sentence)
+                for name, prop in by_kind if not pronoun else []:
+                    if prop is None:
+                        continue
+                    subject, obj = self._pick(part, prop.domain), self._pick(owner, prop.range)
+                    if subject and obj and subject != obj:
+                        confidence = (part.mention.score + owner.mention.score) / 200 * 0.8
+                        reason = f"'{owner.mention.text}'s' before or beside '{part.mention.text}' (possessive)"
+                        out.append(self._candidate(subject, name, obj, [part, owner], None, confidence, reason, sentence, dated=False))
+                        break
+        if "possessive-events" in self.rules:
+            out += self._possessor_inside_name(ordered, tokens, sentence)
+        return out
+
+    def _possessed_event(self, owner: Hit, event: Hit, sentence) -> list[Candidate]:
+        """ "Azerbaijan's offensive": the owner launched it; "Blinken's peace talks": hosted them (POSSESSOR_ROLES)."""
+        for class_name, relation in POSSESSOR_ROLES:
+            cls, prop = self.schema.classes.get(class_name), self.schema.relations.get(relation)
+            if cls is None or prop is None:
+                continue
+            whole = next((e for e in event.mention.entities if self._fits(e, frozenset({cls}))), None)
+            actor = self._pick(owner, prop.domain)
+            if whole and actor and actor != whole:
+                confidence = (owner.mention.score + event.mention.score) / 200 * 0.85
+                reason = f"'{owner.mention.text}' owns '{event.mention.text}' (possessive): {relation} for a {class_name}"
+                return [self._candidate(actor, relation, whole, [owner, event], None, confidence, reason, sentence)]
+        return []
+
+    def _possessor_inside_name(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "Russia's invasion of Ukraine" as one name: the possessor at its start owns the event."""
+        out = []
+        for hit in ordered:
+            if hit.mention.how == "description":
+                continue
+            inner = [h for h in self._nested_s if h.first == hit.first and h.last < hit.last and tokens[h.last].text in ("'s", "'")]
+            if inner:
+                out += self._possessed_event(inner[0], hit, sentence)
+        return out
+
+    def _place_of_word(self, word: str, allowed) -> str | None:
+        for name in self.gazetteer.names:
+            if (name.text == word or demonym_of(word, name.text)) and self._fits(name.entity, allowed):
+                return name.entity
+        return None
+
+
+def text_of(tokens, first: int, last: int) -> str:
+    """The text of tokens [first, last) as written (the folded copy's characters)."""
+    return "".join(t.text_with_ws for t in tokens[first:last]).strip()

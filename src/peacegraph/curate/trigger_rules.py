@@ -1,0 +1,299 @@
+"""Candidates a trigger word gives: subject and object placed around it by domain, range, order and voice.
+
+A mixin of ``Drafter``: the methods read the drafter's gazetteer, schema, lexicon, rules and the document's tokens.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from peacegraph.curate.candidates import NAME_HOWS, SYMMETRIC, Candidate, Hit, Trigger
+from peacegraph.curate.words import (
+    COORDINATORS,
+    FRONTING,
+    LOCATIVE,
+    POSSESSIVE_PRONOUNS,
+    PREPOSITION_GAP,
+    PREPOSITIONS,
+    ROLE_NOUN_ENDINGS,
+    ROLE_NOUNS,
+    STATE_AGENTS,
+)
+from peacegraph.load.schema import Property
+
+#: A subject or object further than this many tokens from its trigger is not considered.
+MAX_GAP = 14
+
+
+class TriggerRules:
+    """A trigger and the names around it: "A brokered B", "B was brokered by A", "the meeting between A and B"."""
+
+    def _around(self, trig: Trigger, prop: Property, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        following = tokens[trig.last].lower_ if trig.last < len(tokens) else ""
+        passive = following == "by"
+        left = [h for h in hits if h.last <= trig.first][::-1]  # nearest first
+        right = [h for h in hits if h.first >= trig.last]
+        if following == "between" or (prop.name in SYMMETRIC and following in ("of", "among")):
+            # "the meeting between A and B": both sides follow the trigger; whoever stands before it is not one of them.
+            return self._between(trig, prop, right, hits, tokens, sentence)
+        subject_side, object_side = (right, left) if passive else (left, right)
+        preposition = trig.phrase in PREPOSITIONS
+        left_gap, right_gap = PREPOSITION_GAP if preposition else (MAX_GAP, MAX_GAP)
+        if preposition and not passive:
+            # A preposition after a comma does not attach to what stands before the comma.
+            left = [h for h in left if "," not in [t.text for t in tokens[h.last : trig.first]]]
+        if not passive and "references" in self.rules:
+            role = self._possessor_of_role(trig, left, tokens)
+            if role is not None:
+                # "Israel ... its major arms supplier", "its Armenian partner": whose supplier or partner it is, is the
+                # object; the subject is named with the role noun, or stands before.
+                owner, holder = role
+                owned = self._pick(owner, prop.range)
+                if holder is not None:
+                    subject = (holder, self._pick(holder, prop.domain)) if self._pick(holder, prop.domain) else None
+                else:
+                    subject = self._nearest([h for h in left if h.last <= owner.first], prop.domain, trig, left_gap)
+                if owned and subject:
+                    return self._pairs(
+                        trig, prop, [subject], [(owner, owned)], hits, tokens, sentence, "possessor of the role noun is the object", 0.9
+                    )
+        subject = self._nearest(subject_side, prop.domain, trig, right_gap if passive else left_gap)
+        obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
+        placement = "passive voice ('... by')" if passive else "active voice"
+        # "said that X ...": X is what the reported clause is about only now and then.
+        factor = 0.7 if following == "that" else 1.0
+        if prop.name in SYMMETRIC and subject and not obj:
+            # "A and B met": both names before the trigger.
+            pair = [h for h in left if h is not subject[0] and self._pick(h, prop.range)]
+            if pair and _coordinated(tokens, pair[0], subject[0]):
+                obj = (pair[0], self._pick(pair[0], prop.range))
+                placement, factor = "both names before the trigger", 0.9
+            elif subject[0].mention.how == "group":
+                # "the two sides met": the members of the group with each other.
+                return self._within_group(trig, prop, subject[0], sentence)
+        if obj is None and subject is not None and not passive:
+            # "Nagorno-Karabakh, a region that both countries claim": the relative pronoun before the subject is the object.
+            relative = next((h for h in hits if h.mention.how == "relative" and 0 <= subject[0].first - h.last <= 1), None)
+            if relative is not None and (entity := self._pick(relative, prop.range)):
+                obj, placement = (relative, entity), "object of a relative clause"
+        opener = tokens[trig.first - 1].lower_ if trig.first > 0 else ""
+        fronted = trig.phrase.endswith(("ing", "ed")) and (
+            opener in FRONTING or trig.first == bisect.bisect_left(self._starts, sentence.start)
+        )
+        if subject is None and obj is not None and not passive and fronted:
+            # "Despite brokering the ceasefire, Russia ...": the subject follows the object.
+            after = [h for h in right if h.first >= obj[0].last]
+            subject = self._nearest(after, prop.domain, trig, limit=MAX_GAP + 6)
+            placement, factor = "subject after a fronted clause", 0.6
+        if subject is not None and obj is None and "implicit-objects" in self.rules:
+            return self._implicit_object(trig, prop, subject, sentence)
+        if subject is None or obj is None:
+            return []
+        subjects = [subject] + self._coordinated_with(subject[0], hits, tokens, prop.domain)
+        objects = [obj] + self._coordinated_with(obj[0], hits, tokens, prop.range)
+        return self._pairs(trig, prop, subjects, objects, hits, tokens, sentence, placement, factor)
+
+    def _within_group(self, trig: Trigger, prop: Property, group: Hit, sentence) -> list[Candidate]:
+        members = [e for e in group.mention.entities if self._fits(e, prop.domain)]
+        reason = f"trigger '{trig.phrase}' with '{group.mention.text}': its members with each other"
+        confidence = group.mention.score / 100 * 0.9 * self.lexicon.specificity(trig.phrase)
+        return [
+            self._candidate(a, prop.name, b, [group], (trig.start, trig.end), confidence, reason, sentence)
+            for k, a in enumerate(members)
+            for b in members[k + 1 :]
+        ]
+
+    def _implicit_object(self, trig: Trigger, prop: Property, subject: tuple[Hit, str], sentence) -> list[Candidate]:
+        """ "Russia's role as a regional mediator": a role noun with no object in its sentence is a role in what the
+        article is about, the event or agreement it has named most often so far (at least twice)."""
+        last_word = trig.phrase.split()[-1]
+        if not (last_word.endswith(ROLE_NOUN_ENDINGS) or last_word in ROLE_NOUNS or last_word.endswith("ion")):
+            return []
+        if prop.role is None or prop.name in ("partyTo", "participantIn", "involvedIn", "signatoryOf"):
+            return []  # only a third party's role (mediator, broker, guarantor, host, witness) goes without saying in what
+        if trig.first > 0 and self._tokens[trig.first - 1].lower_ == "to":
+            return []  # "to broker": a verb, whose object the sentence would give
+        happening = frozenset(self.schema.classes[c] for c in ("Event", "Agreement") if c in self.schema.classes)
+        counts: dict[str, int] = {}
+        for hit in self._all_hits:
+            if hit.first >= trig.first:
+                break
+            entity = hit.mention.entity
+            if hit.mention.how in NAME_HOWS | {"description"} and self._fits(entity, happening) and self._fits(entity, prop.range):
+                counts[entity] = counts.get(entity, 0) + 1
+        if not counts:
+            return []
+        topic, count = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if count < 2 or topic == subject[1]:
+            return []
+        confidence = subject[0].mention.score / 100 * self.lexicon.specificity(trig.phrase) * 0.6
+        reason = f"role noun '{trig.phrase}' with no object in its sentence: {topic}, which the article has named {count} times so far"
+        return [
+            self._candidate(s_id, prop.name, topic, [subject[0]], (trig.start, trig.end), confidence, reason, sentence)
+            for s_id in self._members(subject[0], subject[1], prop.domain)
+        ]
+
+    def _pairs(
+        self, trig: Trigger, prop: Property, subjects, objects, hits, tokens, sentence, placement: str, factor: float
+    ) -> list[Candidate]:
+        """A candidate for each subject and object (the members of a group each), scored by names, trigger and distance."""
+        out = []
+        for i, (s_hit, s_id) in enumerate(subjects):
+            for j, (o_hit, o_id) in enumerate(objects):
+                if s_hit.mention.how == "group" and o_hit.mention.entities == s_hit.mention.entities:
+                    continue  # "they ... their": the same group on both sides says nothing of its members' relations
+                for s_member in self._members(s_hit, s_id, prop.domain):
+                    for o_member in self._members(o_hit, o_id, prop.range):
+                        if s_member == o_member:
+                            continue
+                        gap = max(s_hit.last, o_hit.last, trig.last) - min(s_hit.first, o_hit.first, trig.first)
+                        confidence = (
+                            (s_hit.mention.score + o_hit.mention.score)
+                            / 200
+                            * self.lexicon.specificity(trig.phrase)
+                            * factor
+                            * (0.85 if i or j else 1.0)
+                            / (1 + max(0, gap - 6) / 12)
+                        )
+                        reason = f"trigger '{trig.phrase}' ({placement}); {prop.name}: {self._describe(prop)}"
+                        hits_pair = [s_hit, o_hit]
+                        out.append(
+                            self._candidate(s_member, prop.name, o_member, hits_pair, (trig.start, trig.end), confidence, reason, sentence)
+                        )
+        return out
+
+    def _members(self, hit: Hit, entity: str, allowed) -> list[str]:
+        """The entity a hit stands for, or each member of a group ("both countries") that fits."""
+        if hit.mention.how != "group":
+            return [entity]
+        return [e for e in hit.mention.entities if self._fits(e, allowed)]
+
+    def _possessor_of_role(self, trig: Trigger, left: list[Hit], tokens) -> tuple[Hit, Hit | None] | None:
+        """The possessor before a role noun ("its ... supplier", "Armenia's ally"), and the name that holds the role
+        when one stands right before the noun ("its erstwhile Armenian partner"); None if the trigger is no role noun."""
+        last_word = trig.phrase.split()[-1]
+        if not (last_word.endswith(ROLE_NOUN_ENDINGS) or last_word in ROLE_NOUNS) or not left:
+            return None
+        holder = left[0] if left[0].last == trig.first and left[0].mention.text.lower() not in POSSESSIVE_PRONOUNS else None
+        candidates = left[1:] if holder is not None else left
+        if not candidates:
+            return None
+        near = candidates[0]
+        end = holder.first if holder is not None else trig.first
+        between = tokens[near.last : end]
+        possessive = near.mention.text.lower() in POSSESSIVE_PRONOUNS or (between and between[0].text in ("'s", "'"))
+        words = [t for t in between if t.text not in ("'s", "'")]
+        if possessive and len(words) <= 3 and all(t.is_alpha and t.is_lower and not t.is_stop for t in words):
+            return near, holder
+        return None
+
+    def _between(self, trig: Trigger, prop: Property, right: list[Hit], hits, tokens, sentence) -> list[Candidate]:
+        first = self._nearest(right, prop.domain, trig, 3, after_between=True)
+        if first is None:
+            return []
+        rest = [h for h in right if h.first >= first[0].last]
+        second = next(((h, e) for h in rest[:2] if _coordinated(tokens, first[0], h) and (e := self._pick(h, prop.range))), None)
+        if second is None or second[1] == first[1]:
+            return []
+        hits_pair = [first[0], second[0]]
+        gap = second[0].last - trig.first
+        confidence = sum(h.mention.score for h in hits_pair) / 200 * self.lexicon.specificity(trig.phrase) / (1 + max(0, gap - 6) / 12)
+        reason = f"trigger '{trig.phrase}' followed by both sides; {prop.name}: {self._describe(prop)}"
+        return [self._candidate(first[1], prop.name, second[1], hits_pair, (trig.start, trig.end), confidence, reason, sentence)]
+
+    def _nearest(
+        self, side: list[Hit], allowed, trig: Trigger, limit: int = MAX_GAP, after_between: bool = False
+    ) -> tuple[Hit, str] | None:
+        tokens = self._tokens
+        for hit in side:
+            distance = hit.first - trig.last if hit.first >= trig.last else trig.first - hit.last
+            if distance > limit:
+                return None
+            if not after_between and hit.first >= trig.last and "between" in [t.lower_ for t in tokens[trig.last : hit.first]]:
+                return None  # "welcomed the meeting between A and B": A is a side of the meeting, not what was welcomed
+            if _adjective(hit, tokens):
+                continue  # "Armenian officials": the officials act, not Armenia
+            entity = self._pick(hit, allowed)
+            if entity and hit.first > 0 and tokens[hit.first - 1].lower_ in LOCATIVE and self._city_reading(hit, entity):
+                continue  # "met in Washington": the city where, not the government it may stand for
+            if entity:
+                return hit, entity
+        return None
+
+    def _city_reading(self, hit: Hit, entity: str) -> bool:
+        """True if the name can mean a city other than ``entity`` ("Washington": the city, or the U.S. government)."""
+        return any(e != entity and self.gazetteer.entities[e].type == "City" for e in hit.mention.entities if e in self.gazetteer.entities)
+
+    def _coordinated_with(self, hit: Hit, hits: list[Hit], tokens, allowed) -> list[tuple[Hit, str]]:
+        """Names listed with ``hit`` ("Armenia and Azerbaijan", "Russia, Turkey and Iran") that also fit."""
+        out = []
+        for direction in (-1, 1):
+            current = hit
+            while True:
+                ordered = sorted(hits, key=lambda h: h.first)
+                index = ordered.index(current) + direction
+                if not 0 <= index < len(ordered):
+                    break
+                other = ordered[index]
+                first, second = (other, current) if direction < 0 else (current, other)
+                if not tokens[first.last : second.first]:
+                    current = other  # a title next to its name ("Azerbaijani President Ilham Aliyev"): one name, go on
+                    continue
+                if not _coordinated(tokens, first, second) or other.mention.text.lower() in POSSESSIVE_PRONOUNS:
+                    break  # "Bayramov and his counterpart": "his" is the counterpart's owner, not a second name in the list
+                entity = self._pick(other, allowed)
+                if entity is None:
+                    break
+                out.append((other, entity))
+                current = other
+        return out
+
+    def _status(self, trig: Trigger, concept: str, hits: list[Hit], sentence) -> list[Candidate]:
+        prop = self.schema.relations.get("status")
+        if prop is None:
+            return []
+
+        def distance(hit: Hit) -> int:
+            # Content words between ("signed in the 2020 ceasefire agreement": one, 'ceasefire').
+            a, b = (trig.last, hit.first) if hit.first >= trig.last else (hit.last, trig.first)
+            return sum(1 for t in self._tokens[a:b] if not (t.is_stop or t.is_punct or t.like_num))
+
+        near = sorted(hits, key=distance)
+        for hit in near:
+            distance_ = distance(hit)
+            if distance_ > 4:
+                break
+            entity = self._pick(hit, prop.domain)
+            if entity:
+                confidence = hit.mention.score / 100 * self.lexicon.specificity(trig.phrase) / (1 + distance_ / 8)
+                reason = f"agreement status trigger '{trig.phrase}' next to the agreement"
+                return [self._candidate(entity, "status", concept, [hit], (trig.start, trig.end), confidence, reason, sentence)]
+        return []
+
+
+def _adjective(hit: Hit, tokens) -> bool:
+    """A demonym describing a thing ("Armenian territory", "Armenian and Azerbaijani roads"), not people acting for the
+    state ("Armenian officials", "Azerbaijani forces"), which stand for the state."""
+    if hit.mention.how != "demonym" or hit.last >= len(tokens):
+        return False
+    after = tokens[hit.last : hit.last + 3]
+    noun = None
+    if after[0].is_lower and after[0].is_alpha and after[0].lower_ not in ("and", "or"):
+        noun = after[0]
+    elif len(after) == 3 and after[0].lower_ in ("and", "or") and after[1].text[:1].isupper() and after[2].is_lower:
+        noun = after[2]
+    return noun is not None and noun.lower_ not in STATE_AGENTS
+
+
+def in_compound_adjective(tokens, i: int) -> bool:
+    """ "well-received", "long-fraught": a word hyphened to a lower-case word before it is part of an adjective.
+
+    ("U.S.-brokered" keeps its trigger: a name before the hyphen says who did it.)
+    """
+    return i >= 2 and tokens[i - 1].text == "-" and not tokens[i - 2].whitespace_ and tokens[i - 2].is_lower
+
+
+def _coordinated(tokens, first: Hit, second: Hit) -> bool:
+    """True if only list words ("and", ",", "or") stand between two mentions."""
+    between = [t.lower_ for t in tokens[first.last : second.first]]
+    return bool(between) and len(between) <= 3 and all(w in COORDINATORS or w in ("as", "well") for w in between)

@@ -1,0 +1,44 @@
+"""English words the drafter reads sentences by: titles, verbs of saying, prepositions, list words, role nouns.
+
+General English, never phrases taken from the curated articles.
+"""
+
+from __future__ import annotations
+
+#: Words that join a list of names ("Armenia, Azerbaijan and Russia").
+COORDINATORS = {",", "and", "or", "&", "both", "as well as"}
+#: Titles before a person's name: a run of capitalised words after one is guessed to be a person.
+TITLES = {
+    "president", "prime", "minister", "secretary", "ambassador", "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.",
+    "senator", "envoy", "general", "chancellor", "king", "queen", "spokesperson", "spokesman", "spokeswoman", "deputy",
+    "foreign", "defence", "defense", "chairman", "chair", "speaker", "adviser", "advisor", "commissioner", "director",
+    "representative", "governor", "mayor", "leader", "premier", "vice", "assistant", "special", "senior", "former",
+}  # fmt: skip
+#: Verbs of saying after a name: the name is guessed to be a person's.
+SAYING = {"said", "says", "told", "stated", "added", "noted", "wrote", "argued", "explained", "warned", "declared"}
+MONTHS_AND_DAYS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}  # fmt: skip
+#: English prepositions: as a trigger, one attaches to the words just before it ("the summit in Baku").
+PREPOSITIONS = {
+    "in", "at", "on", "of", "to", "from", "over", "about", "through", "via", "between", "against", "during", "after",
+    "since", "within", "inside", "across", "following", "regarding", "concerning", "including",
+}  # fmt: skip
+#: A preposition's subject is at most this many tokens before it, its object at most this many after it.
+PREPOSITION_GAP = (2, 3)
+#: Words that open a clause whose subject comes after it ("Despite brokering the ceasefire, Russia ...").
+FRONTING = {"despite", "after", "before", "by", "while", "having", "since", "when", "without"}
+#: Nouns for people or bodies acting for a state: "Armenian officials" stand for Armenia.
+STATE_AGENTS = {
+    "officials", "official", "representatives", "representative", "counterparts", "counterpart", "leaders", "leader",
+    "leadership", "government", "authorities", "forces", "troops", "military", "army", "diplomats", "delegation",
+    "side", "ministers", "minister", "officers", "president", "negotiators", "envoys", "soldiers", "state", "people",
+    "partner", "partners", "ally", "allies", "neighbour", "neighbours", "neighbor", "neighbors",
+}  # fmt: skip
+POSSESSIVE_PRONOUNS = {"its", "their", "his", "her"}
+#: Prepositions of place: a capital after one is the city, not its state's government.
+LOCATIVE = {"in", "at", "near", "inside", "outside"}
+#: Role nouns among the triggers ("supplier", "mediator", "partner"): after a possessive, the possessor is the object.
+ROLE_NOUN_ENDINGS = ("er", "or", "ers", "ors")
+ROLE_NOUNS = {"ally", "allies", "backer", "backers", "partner", "partners"}
