@@ -1238,3 +1238,29 @@ def test_web_serve_on_a_busy_port_is_one_line(tmp_path):
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "already in use" in lines[0], done.stderr
     assert "Serving" not in done.stdout
+
+
+def test_without_rename_exchange_the_fallback_switches_and_the_next_build_recovers(tmp_path, monkeypatch):
+    """Where renameat2(RENAME_EXCHANGE) is missing: two renames; a crash between them is undone by the next write."""
+    import peacegraph.write.files as files
+
+    def no_exchange(first, second):
+        raise files._NoExchange
+
+    graph = tmp_path / "graph"
+    encoded = {k: (None if v is None else v.encode()) for k, v in OLD.items()}
+    files.write_files(encoded, graph)
+    monkeypatch.setattr(files, "_exchange", no_exchange)
+    files.write_files({k: (None if v is None else v.encode()) for k, v in NEW.items()}, graph)
+    assert _graph_state(graph) == _generation(NEW)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".graph.lock", "graph"]
+    # Killed between the two renames: graph/ set aside, the complete new generation not yet in place.
+    os.rename(graph, tmp_path / ".graph.old-99999")
+    shutil.copytree(tmp_path / ".graph.old-99999", tmp_path / ".graph.new-99999")
+    (tmp_path / ".graph.new-99999" / paths.DATA_FILE_NAME).write_text("half-switched\n")
+    with files.build_lock(graph):
+        files._recover(graph)
+    assert _graph_state(graph) == _generation(NEW), "the set-aside generation is put back"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".graph.lock", "graph"]
+    files.write_files(encoded, graph)
+    assert _graph_state(graph) == _generation(OLD)
