@@ -95,14 +95,82 @@ def test_check_option(tmp_path):
     assert result.exit_code == 0 and "PASS docs" in result.output
 
 
-def test_check_ignores_only_the_diagram(tmp_path, generated):
+def test_check_ignores_the_layout_but_not_the_diagram(tmp_path, generated):
+    if not shutil.which("dot"):
+        pytest.skip("Graphviz 'dot' is not installed (Debian: apt-get install graphviz)")
     docs.write(generated, tmp_path)
     page = tmp_path / docs.HTML_NAME
     text = page.read_text(encoding="utf-8")
-    page.write_text(docs.without_diagram(text).replace(docs.DIAGRAM_START, docs.DIAGRAM_START + "<p>other drawing</p>"), encoding="utf-8")
+    # Another Graphviz places things elsewhere: coordinates are not what the check compares.
+    page.write_text(re.sub(r'x="[0-9.]+"', 'x="1.5"', text), encoding="utf-8")
     assert docs.stale_files(generated, tmp_path) == []
+    # Anything outside the diagram counts.
     page.write_text(text.replace("<h1>", "<h1>Old "), encoding="utf-8")
     assert docs.stale_files(generated, tmp_path) == [docs.HTML_NAME]
+
+
+def _hide_graphviz(monkeypatch, tmp_path):
+    """PATH without Graphviz's dot (an empty folder), as on a machine where it is not installed."""
+    empty = tmp_path / "no-graphviz-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    assert shutil.which("dot") is None
+
+
+def _stale_drawing(text: str) -> str:
+    """The page as if its diagram had been drawn from an older ontology: one arrow's words differ (nothing else)."""
+    start, end = text.index(docs.DIAGRAM_START), text.index(docs.DIAGRAM_END)
+    region = text[start:end]
+    assert ">holds office<" in region
+    return text[:start] + region.replace(">holds office<", ">held office<") + text[end:]
+
+
+def test_check_reports_a_page_without_its_diagram(tmp_path, generated):
+    # Issue 14.4: a page written without Graphviz (a note instead of the diagram) passed --check.
+    docs.write(generated, tmp_path)
+    page = tmp_path / docs.HTML_NAME
+    page.write_text(docs.without_diagram(page.read_text(encoding="utf-8")), encoding="utf-8")
+    result = CliRunner().invoke(docs.docs_command, ["--out", str(tmp_path), "--check"])
+    assert result.exit_code == 1 and f"STALE {page}" in result.output
+
+
+def test_check_reports_a_diagram_drawn_from_another_ontology(tmp_path, generated):
+    if not shutil.which("dot"):
+        pytest.skip("Graphviz 'dot' is not installed (Debian: apt-get install graphviz)")
+    docs.write(generated, tmp_path)
+    page = tmp_path / docs.HTML_NAME
+    page.write_text(_stale_drawing(page.read_text(encoding="utf-8")), encoding="utf-8")
+    assert docs.stale_files(generated, tmp_path) == [docs.HTML_NAME]
+
+
+def test_docs_without_graphviz_keeps_the_diagram_it_cannot_draw(tmp_path, monkeypatch, generated):
+    # Issue 14.4: without dot, 'peacegraph docs' rewrote the page without its diagram (-465 lines).
+    if not shutil.which("dot"):
+        pytest.skip("Graphviz 'dot' is not installed: the committed page is needed as drawn")
+    docs.write(generated, tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    _hide_graphviz(monkeypatch, tmp_path)
+    result = CliRunner().invoke(docs.docs_command, ["--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+    assert "kept the diagram" in result.output
+    result = CliRunner().invoke(docs.docs_command, ["--out", str(tmp_path), "--check"])
+    assert result.exit_code == 0 and "PASS docs" in result.output
+
+
+def test_docs_without_graphviz_refuses_to_overwrite_a_diagram_it_would_change(tmp_path, monkeypatch, generated):
+    if not shutil.which("dot"):
+        pytest.skip("Graphviz 'dot' is not installed: the committed page is needed as drawn")
+    docs.write(generated, tmp_path)
+    page = tmp_path / docs.HTML_NAME
+    page.write_text(_stale_drawing(page.read_text(encoding="utf-8")), encoding="utf-8")
+    (tmp_path / docs.MARKDOWN_NAME).write_text("old\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    _hide_graphviz(monkeypatch, tmp_path)
+    result = CliRunner().invoke(docs.docs_command, ["--out", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "Graphviz" in result.output and "nothing was written" in result.output
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
 
 
 def test_examples_come_from_the_data(tmp_path, mini_seeds):

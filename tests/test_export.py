@@ -125,6 +125,179 @@ def test_views_select_what_their_names_say(engine):
     assert offensive.attributes == {"date": "2023-09"}
 
 
+# What each view must select, written independently of queries/views/ (Python over every
+# non-deprecated statement, with each end's classes closed under rdfs:subClassOf), so a view
+# that selects too much (territories-routes once returned the whole graph) or too little fails.
+
+_STATEMENTS = """
+PREFIX pg: <https://w3id.org/peacegraph/ontology#>
+PREFIX pgc: <https://w3id.org/peacegraph/concept/>
+PREFIX pq: <https://w3id.org/peacegraph/prop/qualifier/>
+SELECT ?s ?p ?o (BOUND(?when) AS ?dated) WHERE {
+  ?st a pg:Assertion ; pg:rank ?rank . FILTER(?rank != pgc:rank-deprecated)
+  ?s ?claim ?st . ?st ?value ?o . ?p pg:claimProperty ?claim ; pg:statementProperty ?value .
+  FILTER(isIRI(?o))
+  OPTIONAL { ?st pq:pointInTime|pq:startTime|pq:endTime ?when }
+}"""
+
+
+class Facts:
+    """Every non-deprecated statement of a graph as (subject, relation, object), with the classes of each end."""
+
+    def __init__(self, store):
+        pg, ent, pgc = PREFIXES["pg"], PREFIXES["ent"], PREFIXES["pgc"]
+        rdf_type, sub = PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "subClassOf"
+        parents: dict[str, set[str]] = {}
+        for quad in store.quads_for_pattern(None, pyoxigraph_node(sub), None):
+            parents.setdefault(quad.subject.value, set()).add(quad.object.value)
+
+        def closure(cls: str) -> set[str]:
+            seen, todo = set(), [cls]
+            while todo:
+                c = todo.pop()
+                if c not in seen:
+                    seen.add(c)
+                    todo += parents.get(c, ())
+            return seen
+
+        self.classes: dict[str, set[str]] = {}
+        for quad in store.quads_for_pattern(None, pyoxigraph_node(rdf_type), None):
+            if quad.subject.value.startswith(ent):
+                self.classes.setdefault(quad.subject.value, set()).update(
+                    c[len(pg) :] for c in closure(quad.object.value) if c.startswith(pg)
+                )
+        self.direct: dict[str, set[str]] = {}
+        for quad in store.quads_for_pattern(None, pyoxigraph_node(rdf_type), None):
+            self.direct.setdefault(quad.subject.value, set()).add(quad.object.value.removeprefix(pg))
+        self.facts = set()
+        self.dated = set()
+        for row in store.query(_STATEMENTS):
+            s, p, o = row["s"].value, row["p"].value, row["o"].value
+            if s.startswith((ent, pgc)) and o.startswith((ent, pgc)):
+                self.facts.add((curie(s), curie(p), curie(o)))
+                if row["dated"].value == "true":
+                    self.dated.add((curie(s), curie(p), curie(o)))
+
+    def is_a(self, node: str, cls: str) -> bool:
+        return cls in self.classes.get(PREFIXES["ent"] + node.removeprefix("ent:"), set())
+
+    def place_not_state(self, node: str) -> bool:
+        return self.is_a(node, "Place") and "State" not in self.direct.get(PREFIXES["ent"] + node.removeprefix("ent:"), set())
+
+
+def pyoxigraph_node(iri: str):
+    import pyoxigraph
+
+    return pyoxigraph.NamedNode(iri)
+
+
+#: view -> whether a fact (s, p, o) belongs to it, given the Facts of the graph.
+VIEW_RULES = {
+    "actor-network": lambda f, s, p, o: all(f.is_a(x, "Actor") or f.is_a(x, "Post") for x in (s, o)),
+    "agreements": lambda f, s, p, o: f.is_a(s, "Agreement") or f.is_a(o, "Agreement"),
+    "territories-routes": lambda f, s, p, o: f.place_not_state(s) or f.place_not_state(o),
+    "timeline": lambda f, s, p, o: f.is_a(s, "Event") or f.is_a(o, "Event") or (s, p, o) in f.dated,
+    "whole-graph": lambda f, s, p, o: True,
+}
+
+
+def neighbourhood_rule(facts: Facts, entity: str, depth: int):
+    centres = {entity}
+    for _ in range(depth - 1):
+        centres |= {x for s, _, o in facts.facts if {s, o} & centres for x in (s, o) if x.startswith("ent:")}
+    return lambda f, s, p, o: bool({s, o} & centres)
+
+
+def check_view_selection(view, engine, rule, params: dict[str, str] | None = None) -> tuple[int, int]:
+    """Assert that ``view`` selects exactly the facts ``rule`` accepts; return (edges in the view, facts it leaves out)."""
+    facts = Facts(engine.store)
+    graph = build_graph(run_view(engine, view, params or {}), view.name)
+    edges = {(e.source, e.predicate, e.target) for e in graph.edges}
+    expected = {fact for fact in facts.facts if rule(facts, *fact)}
+    wrongly_in = sorted(edges - expected)
+    missing = sorted(expected - edges)
+    assert not wrongly_in, f"{view.name} selects {len(wrongly_in)} facts it must exclude, e.g. {wrongly_in[:5]}"
+    assert not missing, f"{view.name} leaves out {len(missing)} facts it must include, e.g. {missing[:5]}"
+    return len(edges), len(facts.facts - expected)
+
+
+#: The fixture graph's 16 facts, and which each view shows (reviewed by hand: the fixture is small).
+FIXTURE_VIEW_EDGES = {
+    "actor-network": {
+        ("ent:nikol-pashinyan", "holdsPost", "ent:prime-minister-of-armenia"),
+        ("ent:prime-minister-of-armenia", "postIn", "ent:armenia"),
+    },
+    "territories-routes": {
+        ("ent:azerbaijan", "controls", "ent:nagorno-karabakh"),
+        ("ent:lachin-corridor", "connects", "ent:armenia"),
+        ("ent:lachin-corridor", "connects", "ent:nagorno-karabakh"),
+        ("ent:offensive-2023", "affectedPlace", "ent:nagorno-karabakh"),
+        ("ent:russian-peacekeeping-deployment", "location", "ent:nagorno-karabakh"),
+        ("ent:test-ceasefire", "location", "ent:washington-dc"),
+    },
+}
+FIXTURE_VIEW_COUNTS = {"actor-network": 2, "agreements": 7, "neighbourhood": 8, "territories-routes": 6, "timeline": 9, "whole-graph": 16}
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_each_view_of_the_fixture_shows_exactly_its_facts(name, engine):
+    edges = {(e.source, e.key, e.target) for e in model(name, engine).edges}
+    assert len(edges) == FIXTURE_VIEW_COUNTS[name]
+    if name in FIXTURE_VIEW_EDGES:
+        assert edges == FIXTURE_VIEW_EDGES[name]
+    everything = {(e.source, e.key, e.target) for e in model("whole-graph", engine).edges}
+    left_out = everything - edges
+    if name == "territories-routes":
+        # Facts between states and persons, or about an agreement alone, are not about a territory or route.
+        assert ("ent:armenia", "signatoryOf", "ent:test-ceasefire") in left_out
+        assert ("ent:nikol-pashinyan", "holdsPost", "ent:prime-minister-of-armenia") in left_out
+    if name == "actor-network":
+        assert ("ent:azerbaijan", "controls", "ent:nagorno-karabakh") in left_out  # a region is no actor
+        assert ("ent:armenia", "signatoryOf", "ent:test-ceasefire") in left_out  # nor an agreement
+    if name == "agreements":
+        assert all("ent:test-ceasefire" in (s, o) for s, _, o in edges)
+    assert bool(left_out) == (name != "whole-graph")
+
+
+@pytest.fixture(scope="module")
+def real_engine(built_dir):
+    from peacegraph.query.engines import EmbeddedEngine
+
+    return EmbeddedEngine(built_dir)
+
+
+@pytest.mark.parametrize("name", sorted(VIEW_RULES))
+def test_each_view_of_the_real_graph_selects_exactly_its_facts(name, real_engine):
+    shown, left_out = check_view_selection(get_view(name), real_engine, VIEW_RULES[name])
+    assert shown > 0
+    if name == "whole-graph":
+        assert left_out == 0
+    else:
+        # Issue 14.2: territories-routes once gave all 550 edges of the whole graph.
+        assert left_out > 0, f"{name} leaves nothing out: it is the whole graph"
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_neighbourhood_of_the_real_graph_selects_exactly_its_facts(depth, real_engine):
+    facts = Facts(real_engine.store)
+    rule = neighbourhood_rule(facts, "ent:nagorno-karabakh", depth)
+    shown, left_out = check_view_selection(
+        get_view("neighbourhood"), real_engine, rule, {"entity": "Nagorno-Karabakh", "depth": str(depth)}
+    )
+    assert shown > 0 and left_out > 0
+
+
+def test_territories_routes_excludes_facts_between_states_and_actors_only(real_engine):
+    graph = build_graph(run_view(real_engine, get_view("territories-routes"), {}), "territories-routes")
+    edges = {(e.source, e.key, e.target) for e in graph.edges}
+    facts = Facts(real_engine.store)
+    for s, key, o in edges:
+        assert facts.place_not_state(s) or facts.place_not_state(o), (s, key, o)
+    assert ("ent:russia", "alliedWith", "ent:armenia") not in edges
+    assert not any(key == "holdsPost" for _, key, _ in edges)
+    assert ("ent:azerbaijan", "controls", "ent:nagorno-karabakh") in edges
+
+
 def test_neighbourhood_grows_with_depth(engine):
     sizes = []
     previous: set = set()
@@ -226,9 +399,53 @@ def test_mermaid_uses_safe_ids_and_cuts_large_graphs(engine):
     assert lines[0] == "flowchart LR"
     ids = set(re.findall(r"^\s+(\w+)\[", text, re.M))
     assert ids and all(re.fullmatch(r"n\d+", i) for i in ids)
-    assert '["Washington, D.C."]' in text and "-->|signatory of (2024-03-04)|" in text
+    assert '["Washington, D.C."]' in text and '-->|"signatory of (2024-03-04)"|' in text
     cut = mermaid(model("whole-graph", engine), max_edges=3).decode()
     assert cut.count("-->") + cut.count("-.->") == 3 and "%% cut: 3 of" in cut and "more facts not shown" in cut
+
+
+JS = TESTS / "js"
+#: npm packages .ci/run installs into tests/js/node_modules: the Mermaid 11 that GitHub renders with, and Mermaid 10.
+MERMAID_PACKAGES = ["mermaid", "mermaid10"]
+
+
+def parse_with_mermaid(package: str, files: list[Path]) -> dict:
+    """{file: {"ok": bool, "error": str}} from Mermaid's own parser run under Node (tests/js/mermaid-parse.mjs)."""
+    node = shutil.which("node")
+    if node is None or not (JS / "node_modules" / package / "package.json").is_file():
+        pytest.skip(
+            f"Node.js or tests/js/node_modules/{package} is missing: install nodejs and npm, then run 'npm ci --prefix tests/js' (.ci/run does)"
+        )
+    done = subprocess.run(
+        [node, str(JS / "mermaid-parse.mjs"), package, *map(str, files)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)["results"]
+
+
+@pytest.mark.parametrize("package", MERMAID_PACKAGES)
+def test_every_view_of_the_real_graph_parses_with_the_real_mermaid(package, built_dir, tmp_path):
+    # Issue 14.3: no Mermaid export rendered; "controls (– 2024-05)" unquoted was a parse error.
+    from peacegraph.query.engines import EmbeddedEngine
+
+    real = EmbeddedEngine(built_dir)
+    files = []
+    for name in VIEWS:
+        path = tmp_path / f"{name}.mmd"
+        path.write_bytes(export(name, "mermaid", ALL_VIEW_PARAMS.get(name, {}), engine=real))
+        files.append(path)
+    results = parse_with_mermaid(package, files)
+    failed = {Path(f).stem: r["error"] for f, r in results.items() if not r["ok"]}
+    assert not failed, failed
+    assert len(results) == len(VIEWS)
+
+
+def test_the_mermaid_parser_harness_rejects_what_mermaid_rejects(tmp_path):
+    # The harness itself can fail: an unquoted label with parentheses is refused.
+    bad = tmp_path / "bad.mmd"
+    bad.write_text('flowchart LR\n  n1["A"]\n  n2["B"]\n  n1 -->|controls (– 2024-05)| n2\n', encoding="utf-8")
+    result = parse_with_mermaid("mermaid", [bad])[str(bad)]
+    assert not result["ok"] and "Parse error" in result["error"]
 
 
 def test_cytoscape_json(engine):
@@ -303,6 +520,43 @@ def test_neo4j_csv_follows_the_import_header_rules(engine, tmp_path):
     karabakh = next(r for r in nodes[1:] if r[0] == "ent:nagorno-karabakh")
     assert karabakh[nodes[0].index("aliases:string[]")].split(";") == ["Artsakh", "Karabakh"]
     assert "LOAD CSV WITH HEADERS" in (out / "import.cypher").read_text(encoding="utf-8")
+
+
+#: The relationship columns that list one entry per statement of the fact, in the same order.
+NEO4J_PARALLEL = [
+    "statements:string[]",
+    "source_ids:string[]",
+    "sources:string[]",
+    "quotes:string[]",
+    "dates:string[]",
+    "roles:string[]",
+    "modalities:string[]",
+]
+
+
+def test_neo4j_csv_arrays_are_parallel_on_every_row_of_the_real_graph(built_dir):
+    # Issue 14.6: source_ids was shorter than statements in 42 of 550 rows (ids deduplicated, statements not).
+    from peacegraph.export.neo4j import ARRAY_DELIMITER, neo4j_csv
+    from peacegraph.query.engines import EmbeddedEngine
+
+    real = EmbeddedEngine(built_dir)
+    graph = build_graph(run_view(real, get_view("whole-graph"), {}), "whole-graph")
+    rels = list(csv.reader(io.StringIO(neo4j_csv(graph)["relationships.csv"].decode("utf-8"))))
+    head, rows = rels[0], rels[1:]
+    assert set(NEO4J_PARALLEL) <= set(head)
+    columns = [head.index(c) for c in NEO4J_PARALLEL]
+    uneven = [row[:3] for row in rows if len({len(row[i].split(ARRAY_DELIMITER)) for i in columns}) != 1]
+    assert not uneven, f"{len(uneven)} of {len(rows)} rows have arrays of different lengths, e.g. {uneven[:3]}"
+    # Entry k of every array describes statement k: its document id is the one the graph gives that statement.
+    by_statement = {ev.statement: ev for edge in graph.edges for ev in edge.evidence}
+    checked = 0
+    for row in rows:
+        cells = {c: row[head.index(c)].split(ARRAY_DELIMITER) for c in NEO4J_PARALLEL}
+        for k, statement in enumerate(cells["statements:string[]"]):
+            if statement:
+                assert cells["source_ids:string[]"][k] == by_statement[statement].source_id
+                checked += 1
+    assert checked == len(by_statement) > 500
 
 
 def test_timeline_svg_shows_dated_facts_by_actor(engine):
@@ -444,8 +698,8 @@ def test_planned_or_hypothetical_facts_are_marked_in_every_format(engine):
     dashed = [line for line in dot.splitlines() if "style=dashed" in line]
     assert len(dashed) == 1 and '"ent:russia" -> "ent:test-ceasefire"' in dashed[0]
     mermaid = run("agreements", "mermaid", engine).decode()
-    # Dotted arrow; the brackets are Mermaid entity codes.
-    assert mermaid.count("-.->") == 1 and "-.->|guarantor of #91;hypothetical#93;|" in mermaid
+    # Dotted arrow, with the label quoted.
+    assert mermaid.count("-.->") == 1 and '-.->|"guarantor of [hypothetical]"|' in mermaid
     cyto = json.loads(run("agreements", "cytoscape", engine))
     modal = [e["data"] for e in cyto["elements"]["edges"] if e["data"]["modal"]]
     assert [(d["source"], d["facts"][0]["modality"]) for d in modal] == [("ent:russia", "hypothetical")]

@@ -104,7 +104,7 @@ def paths_entity(name: str) -> str:
 def test_unknown_label_lists_close_accepted_values(engine):
     with pytest.raises(QueryError) as raised:
         run("agreement-roles", {"actor": "Rusia"}, engine=engine)
-    assert "closest labels: Russia" in str(raised.value)
+    assert "closest names: Russia" in str(raised.value)
 
 
 def test_required_parameter_missing(engine):

@@ -11,6 +11,9 @@ GOLDEN_PARAMS: dict[str, dict[str, str]] = {
     "source-facts": {"source": "doc:d001"},
     "territory": {"territory": "Nagorno-Karabakh"},
     "control-as-of": {"asOf": "2021-06-01"},
+    "document": {"source": "d003"},
+    "dated-between": {"from": "2023-09", "to": "2023-09"},
+    "officials": {"state": "Armenia"},
 }
 
 

@@ -276,6 +276,24 @@ MAX_BYTES_OPTION = click.option(
     show_default=True,
     help="Refuse a remote answer, or a Turtle result, of more bytes than this.",
 )
+WIDE_OPTION = click.option(
+    "--wide",
+    is_flag=True,
+    help="Table: show every cell whole, however wide (by default long cells are cut with an ellipsis to fit the terminal).",
+)
+
+
+def _table_width(wide: bool) -> int | None:
+    """Characters per table line: the terminal's width, or $COLUMNS when output is not a terminal; None for --wide or neither."""
+    import os
+    import shutil
+
+    if wide:
+        return None
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else None
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
@@ -288,11 +306,11 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-#: Output formats written row by row as the embedded engine streams the answer (a table needs every row for its widths).
+#: Output formats written row by row as the embedded engine streams an ad-hoc answer (a table needs every row for its widths).
 STREAMED_FORMATS = ("csv", "tsv", "json", "markdown")
 
 
-def _emit(result, fmt: str) -> None:
+def _emit(result, fmt: str, width: int | None = None) -> None:
     from peacegraph.query.results import ResultSet, RowStream, render, render_pieces
 
     if isinstance(result, RowStream):
@@ -300,7 +318,9 @@ def _emit(result, fmt: str) -> None:
             click.echo(piece, nl=False)
         click.echo("")
     elif isinstance(result, ResultSet):
-        click.echo(render(result, fmt))
+        click.echo(render(result, fmt, width))
+        for hint in result.hints:
+            click.echo(f"hint: {hint}", err=True)
     else:
         click.echo(result.decode("utf-8") if isinstance(result, bytes) else str(result), nl=False)
 
@@ -326,6 +346,8 @@ def _emit(result, fmt: str) -> None:
     is_flag=True,
     help="Also show statements deprecated as known errors of their source (questions with a rank column).",
 )
+@WIDE_OPTION
+@click.option("--brief", is_flag=True, help="Leave out the quote columns (the source's sentence behind each fact); the source id stays.")
 @GRAPH_DIR_OPTION
 @handle_errors
 def query(
@@ -338,6 +360,8 @@ def query(
     max_bytes: int,
     inferred: bool,
     all_ranks: bool,
+    wide: bool,
+    brief: bool,
     graph_dir: Path | None,
 ) -> None:
     """List the canned questions, or run one by NAME with -p name=value parameters."""
@@ -353,7 +377,12 @@ def query(
                 click.echo(f"    -p {p.name}=...  ({p.describe()}; {flag}{default})")
         return
     engine = make_engine(endpoint, graph_dir, timeout, inferred=inferred, max_rows=max_rows, max_bytes=max_bytes)
-    _emit(run(name, _parse_params(params), engine=engine, all_ranks=all_ranks, stream=fmt in STREAMED_FORMATS), fmt)
+    result = run(name, _parse_params(params), engine=engine, all_ranks=all_ranks)
+    if brief:
+        from peacegraph.query.results import QUOTE_COLUMNS, ResultSet, without_columns
+
+        result = without_columns(result, QUOTE_COLUMNS) if isinstance(result, ResultSet) else result
+    _emit(result, fmt, _table_width(wide))
 
 
 @main.command()
@@ -368,6 +397,7 @@ def query(
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE, which makes this machine query other servers (embedded graph).")
 @click.option("--prefixes", "show_prefixes", is_flag=True, help="Print the predeclared PREFIX lines and exit.")
 @INFERRED_OPTION
+@WIDE_OPTION
 @GRAPH_DIR_OPTION
 @handle_errors
 def sparql(
@@ -382,6 +412,7 @@ def sparql(
     allow_service: bool,
     show_prefixes: bool,
     inferred: bool,
+    wide: bool,
     graph_dir: Path | None,
 ) -> None:
     """Run ad-hoc SPARQL: TEXT, or -f FILE.
@@ -418,7 +449,7 @@ def sparql(
         max_bytes=max_bytes,
         allow_service=allow_service,
     )
-    _emit(engine.run(text, stream=fmt in STREAMED_FORMATS), fmt)
+    _emit(engine.run(text, timeout=timeout, stream=fmt in STREAMED_FORMATS), fmt, _table_width(wide))
 
 
 @main.command()

@@ -7,11 +7,15 @@ a diagram of the main classes (Mermaid in the Markdown, an SVG drawn by
 Graphviz's ``dot`` in the HTML). Output is deterministic: sorted, no
 timestamps, the same bytes for the same inputs.
 
-The HTML's diagram sits between ``<!-- diagram -->`` markers and is left out
-of the staleness comparison (``--check``, tests/test_docs.py), because it is
-drawn by whatever Graphviz version is installed, or replaced by a note when
-there is none; the Markdown's Mermaid block shows the same graph and is
-compared exactly.
+The HTML's diagram sits between ``<!-- diagram -->`` markers. The staleness
+check (``--check``, tests/test_docs.py) compares the rest of the page as
+text, and the diagram by what it shows: each class box and arrow with its
+title, words and link (:func:`diagram_summary`), not the coordinates that
+another Graphviz version would place differently. A page without its diagram
+is stale. Without Graphviz, ``peacegraph docs`` keeps the drawing already in
+the page when it shows the current ontology's diagram, and otherwise refuses
+to overwrite the page (nothing is written); the Markdown's Mermaid block
+shows the same graph and is compared exactly.
 """
 
 from __future__ import annotations
@@ -28,6 +32,11 @@ import click
 from peacegraph import paths
 from peacegraph.errors import PeacegraphError
 from peacegraph.namespaces import ONTOLOGY_IRI, PG_IRI, PREFIXES
+
+
+class DocsError(PeacegraphError):
+    """The documentation cannot be written as it should be (exit code 2); nothing was written."""
+
 
 #: Where the documentation goes.
 DOCS_DIR = getattr(paths, "DOCS_DIR", paths.ROOT / "docs")
@@ -559,15 +568,23 @@ def html_page(model: Ontology, drawing: str | None) -> str:
 # ---------------------------------------------------------------------------
 
 
-def generate(ontology_path: Path | None = None, graph_dir: Path | None = None) -> dict[str, str]:
+class Generated(dict):
+    """File name -> text of the documentation, plus what its diagram must show (``diagram``)."""
+
+    diagram: list[tuple] | None = None
+
+
+def generate(ontology_path: Path | None = None, graph_dir: Path | None = None) -> Generated:
     """File name -> text of the documentation, with examples from graph_dir/peacegraph-data.ttl if it exists."""
     data = paths.graph_file(graph_dir, paths.DATA_FILE_NAME)
     model = read(ontology_path, data if data.is_file() else None)
-    return {MARKDOWN_NAME: markdown(model), HTML_NAME: html_page(model, svg(model))}
+    generated = Generated({MARKDOWN_NAME: markdown(model), HTML_NAME: html_page(model, svg(model))})
+    generated.diagram = diagram_of(model)
+    return generated
 
 
 def without_diagram(text: str) -> str:
-    """The HTML with its diagram cut out: what the staleness comparison looks at.
+    """The HTML with its diagram cut out.
 
     >>> without_diagram("a<!-- diagram --><svg/><!-- /diagram -->b")
     'a<!-- diagram --><!-- /diagram -->b'
@@ -575,25 +592,102 @@ def without_diagram(text: str) -> str:
     return re.sub(re.escape(DIAGRAM_START) + ".*?" + re.escape(DIAGRAM_END), DIAGRAM_START + DIAGRAM_END, text, flags=re.S)
 
 
+def _region(text: str) -> str:
+    match = re.search(re.escape(DIAGRAM_START) + "(.*?)" + re.escape(DIAGRAM_END), text, re.S)
+    return match.group(1) if match else ""
+
+
+def diagram_summary(text: str) -> list[tuple] | None:
+    """What the page's diagram shows, or None when it has no drawing: per box and arrow, its kind, title, words and links.
+
+    Graphviz writes one ``<g class="node|edge">`` per box or arrow with a
+    ``<title>`` (``Person``, ``Person->Post``) and one ``<text>`` per label line;
+    their positions are left out, so another Graphviz version gives the same summary.
+
+    >>> diagram_summary('<!-- diagram --><svg><g id="edge1" class="edge"><title>A&#45;&gt;B</title><text x="1">holds</text></g></svg><!-- /diagram -->')
+    [('edge', 'A->B', ('holds',), ())]
+    >>> diagram_summary("<!-- diagram --><p>No diagram</p><!-- /diagram -->") is None
+    True
+    """
+    region = _region(text)
+    if "<svg" not in region:
+        return None
+    parts = re.split(r'<g id="[^"]*" class="(node|edge)">', region)
+    found = []
+    for kind, body in zip(parts[1::2], parts[2::2], strict=True):
+        title = re.search(r"<title>(.*?)</title>", body, re.S)
+        texts = tuple(html.unescape(t) for t in re.findall(r"<text\b[^>]*>(.*?)</text>", body, re.S))
+        links = tuple(html.unescape(t) for t in re.findall(r'href="([^"]*)"', body))
+        found.append((kind, html.unescape(title.group(1)) if title else "", texts, links))
+    return sorted(found)
+
+
+def diagram_of(model: Ontology) -> list[tuple]:
+    """What the diagram drawn from ``dot_source(model)`` shows, in :func:`diagram_summary`'s terms, without drawing it."""
+    from peacegraph.export.dot import wrap
+
+    classes, edges = model.diagram
+    found = [("node", c, (c,), ("#class-" + c,)) for c in classes]
+    found += [("edge", f"{child}->{parent}", tuple(wrap(label, 30).split("\n")) if label else (), ()) for child, parent, label in edges]
+    return sorted(found)
+
+
+def _expected_diagram(generated: dict[str, str]) -> list[tuple]:
+    expected = getattr(generated, "diagram", None)
+    if expected is None:
+        expected = diagram_summary(generated[HTML_NAME]) or diagram_of(read())
+    return expected
+
+
 def stale_files(generated: dict[str, str], out_dir: Path | None = None) -> list[str]:
-    """Names of the files in ``out_dir`` that differ from ``generated`` (the HTML compared without its diagram)."""
+    """Names of the files in ``out_dir`` that differ from ``generated``.
+
+    The HTML is compared without its diagram, and its diagram by what it
+    shows (:func:`diagram_summary`): a page with no drawing, or a drawing of
+    other classes or arrows, is stale.
+    """
     out_dir = out_dir or DOCS_DIR
     stale = []
     for name, text in sorted(generated.items()):
         path = out_dir / name
         current = path.read_text(encoding="utf-8") if path.is_file() else None
         if name == HTML_NAME and current is not None:
+            if diagram_summary(current) != _expected_diagram(generated):
+                stale.append(name)
+                continue
             current, text = without_diagram(current), without_diagram(text)
         if current != text:
             stale.append(name)
     return stale
 
 
+def _with_kept_drawing(generated: dict[str, str], path: Path) -> str:
+    """The generated page (drawn without Graphviz) with the drawing of the page at ``path``, if that shows the same diagram."""
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if diagram_summary(current) != _expected_diagram(generated):
+        raise DocsError(
+            f"Graphviz's 'dot' is not installed, and {path} has no drawing of the current ontology's diagram to keep; "
+            "install graphviz (Debian: apt-get install graphviz) and run 'peacegraph docs' again; nothing was written"
+        )
+    page = generated[HTML_NAME]
+    start, end = page.index(DIAGRAM_START) + len(DIAGRAM_START), page.index(DIAGRAM_END)
+    return page[:start] + _region(current) + page[end:]
+
+
 def write(generated: dict[str, str], out_dir: Path | None = None) -> list[Path]:
+    """Write the files; without Graphviz, keep the page's drawing when it shows the same diagram, or raise DocsError and write nothing.
+
+    A new page (none at ``out_dir`` yet) is written with a note in place of the
+    diagram, and ``--check`` reports it stale until Graphviz draws it.
+    """
     out_dir = out_dir or DOCS_DIR
+    texts = dict(generated)
+    page = out_dir / HTML_NAME
+    if diagram_summary(texts[HTML_NAME]) is None and page.is_file():
+        texts[HTML_NAME] = _with_kept_drawing(generated, page)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in sorted(generated.items()):
+    for name, text in sorted(texts.items()):
         path = out_dir / name
         path.write_bytes(text.encode("utf-8"))
         written.append(path)
@@ -636,7 +730,16 @@ def docs_command(out_dir: Path | None, check: bool, graph_dir: Path | None) -> N
         if not stale:
             click.echo(f"PASS docs: {', '.join(sorted(generated))} in {out_dir} are up to date")
         sys.exit(1 if stale else 0)
-    for path in write(generated, out_dir):
+    try:
+        written = write(generated, out_dir)
+    except PeacegraphError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(err.exit_code)
+    for path in written:
         click.echo(f"wrote {path}")
-    if shutil.which("dot") is None:
-        click.echo(f"warning: Graphviz's 'dot' is not installed, so {HTML_NAME} has no diagram; install graphviz and run again", err=True)
+    if diagram_summary(generated[HTML_NAME]) is None:
+        page = out_dir / HTML_NAME
+        if diagram_summary(page.read_text(encoding="utf-8")) is not None:
+            click.echo(f"note: Graphviz's 'dot' is not installed; kept the diagram already in {page}, which shows the current ontology")
+        else:
+            click.echo(f"warning: Graphviz's 'dot' is not installed, so {page} has no diagram; install graphviz and run again", err=True)

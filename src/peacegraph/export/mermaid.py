@@ -12,12 +12,17 @@ MAX_EDGES = 120
 
 
 def text(value: str) -> str:
-    """Label text safe inside ``["..."]`` and ``|...|``: quotes, pipes and brackets as entity codes.
+    """Label text for inside double quotes (``["..."]``, ``|"..."|``): one line, with entity codes for what quotes cannot hold.
 
-    >>> text('say "hi" | <b>')
-    'say #quot;hi#quot; #124; #lt;b#gt;'
+    Mermaid 10 and 11 reject an unquoted label holding parentheses, brackets
+    or pipes, so every label is quoted; inside quotes only a double quote,
+    ``#`` (which starts an entity code), angle brackets (HTML) and a leading
+    backtick (a Markdown string) need codes.
+
+    >>> text('say "hi" | <b> (#1)')
+    'say #quot;hi#quot; | #lt;b#gt; (#35;1)'
     """
-    codes = {'"': "#quot;", "|": "#124;", "<": "#lt;", ">": "#gt;", "[": "#91;", "]": "#93;", "{": "#123;", "}": "#125;"}
+    codes = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "`": "#96;"}
     return "".join(codes.get(ch, ch) for ch in " ".join(value.split()))
 
 
@@ -48,7 +53,7 @@ def mermaid(graph: PropertyGraph, max_edges: int = MAX_EDGES) -> bytes:
     for edge in edges:
         label = edge.display_label + (f" ({edge.date})" if edge.date else "")
         arrow = "-.->" if edge.modal else "-->"  # dotted: only planned or hypothetical
-        lines.append(f"  {ids[edge.source]} {arrow}|{text(label)}| {ids[edge.target]}")
+        lines.append(f'  {ids[edge.source]} {arrow}|"{text(label)}"| {ids[edge.target]}')
     for name, (fill, members) in sorted(classes.items()):
         lines.append(f"  classDef k{name} fill:{fill},stroke:#333,color:#000")
         lines.append(f"  class {','.join(members)} k{name}")

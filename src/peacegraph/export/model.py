@@ -287,8 +287,20 @@ def build_graph(triples, view: str = "") -> PropertyGraph:
             )
         )
 
+    def ancestors(type_iri: str) -> set[str]:
+        # Closed here, so a view that carries only direct rdfs:subClassOf triples still gives every superclass.
+        seen: set[str] = set()
+        todo = list(supers.get(type_iri, ()))
+        while todo:
+            cls = todo.pop()
+            if cls not in seen:
+                seen.add(cls)
+                todo += supers.get(cls, ())
+        seen.discard(type_iri)
+        return seen
+
     def categories(type_iri: str) -> list[str]:
-        ordered = [type_iri] + sorted(supers.get(type_iri, set()))
+        ordered = [type_iri] + sorted(ancestors(type_iri))
         return [local_name(c) for c in ordered if c.startswith(_PG)]
 
     nodes: dict[str, Node] = {}

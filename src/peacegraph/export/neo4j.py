@@ -4,6 +4,12 @@ Headers follow the import tool's rules: nodes ``id:ID,label,:LABEL,...``,
 relationships ``:START_ID,:END_ID,:TYPE,...``; typed columns (``start:date``);
 arrays (``aliases:string[]``) split on ``;``, so a ``;`` inside a value becomes
 ``,``. Line breaks inside values become spaces, so no ``--multiline-fields``.
+
+A relationship is one fact, which one or more statements give. The columns
+``statements``, ``source_ids``, ``sources``, ``quotes``, ``dates``, ``roles``
+and ``modalities`` are parallel arrays: entry k of each describes statement k,
+so every one has as many entries as ``statements`` (an empty entry where the
+statement has no such value).
 """
 
 from __future__ import annotations
@@ -28,13 +34,18 @@ REL_HEADER = [
     "date",
     "start:date",
     "end:date",
-    "roles:string[]",
-    "modalities:string[]",
-    "sources:string[]",
-    "source_ids:string[]",
-    "quotes:string[]",
-    "statements:string[]",
+    *(f"{name}:string[]" for name in ("statements", "source_ids", "sources", "quotes", "dates", "roles", "modalities")),
 ]
+#: Evidence field -> the parallel array it fills, in REL_HEADER's order.
+PARALLEL = {
+    "statement": "statements",
+    "source_id": "source_ids",
+    "source": "sources",
+    "quote": "quotes",
+    "date": "dates",
+    "role": "roles",
+    "modality": "modalities",
+}
 
 
 def relationship_type(key: str) -> str:
@@ -51,6 +62,11 @@ def _cell(value: str) -> str:
 
 
 def _array(values: list[str]) -> str:
+    """One array cell; entries keep their places (an empty entry stays, so parallel arrays stay aligned).
+
+    >>> _array(["a; b", "", "c"])
+    'a, b;;c'
+    """
     return ARRAY_DELIMITER.join(_cell(v).replace(ARRAY_DELIMITER, ",") for v in values)
 
 
@@ -90,12 +106,7 @@ def neo4j_csv(graph: PropertyGraph) -> dict[str, bytes]:
             _cell(e.date),
             e.start or "",
             e.end or "",
-            _array(e.roles),
-            _array(e.modalities),
-            _array(e.sources),
-            _array(e.source_ids),
-            _array(e.quotes),
-            _array(e.statements),
+            *(_array([getattr(ev, field) for ev in e.evidence]) for field in PARALLEL),
         ]
         for e in graph.edges
     ]
@@ -132,7 +143,10 @@ def cypher(graph: PropertyGraph) -> str:
             f"MERGE (a)-[r:`{rel}`]->(b) SET r.label = row.label, r.date = row.date,\n"
             "  r.start = CASE row['start:date'] WHEN null THEN null ELSE date(row['start:date']) END,\n"
             "  r.end = CASE row['end:date'] WHEN null THEN null ELSE date(row['end:date']) END,\n"
-            "  r.sources = CASE row['sources:string[]'] WHEN null THEN [] ELSE split(row['sources:string[]'], ';') END,\n"
-            "  r.quotes = CASE row['quotes:string[]'] WHEN null THEN [] ELSE split(row['quotes:string[]'], ';') END;"
+            + ",\n".join(
+                f"  r.{name} = CASE row['statements:string[]'] WHEN null THEN [] ELSE split(coalesce(row['{name}:string[]'], ''), ';') END"
+                for name in PARALLEL.values()
+            )
+            + ";"
         )
     return "\n".join(out) + "\n"

@@ -2,9 +2,20 @@
 
 Parameters follow the BASIL convention (``?_state_iri`` required,
 ``?__since_xsd_date`` optional; the suffix gives the type) and are bound as
-RDF terms by the engine, never pasted into the query text. An IRI parameter
-also accepts a prefixed name (``ent:armenia``) or a label or alias
-(``Türkiye``). This module is on the query path: no rdflib, pyshacl or owlready2.
+RDF terms by the engine, never pasted into the query text.
+
+An IRI parameter accepts whatever the answers themselves show: an entity's
+or concept's label or alias (``Türkiye``, ``welcome``), a document's
+identifier or title (``d001``), a class's label or name (``state``,
+``State``), a prefixed name (``ent:armenia``) or a full IRI; an id or IRI the
+graph does not know is refused with the closest known ones. A date parameter
+takes a day (``2021-06-01``), a month (``2021-06``) or a year (``2021``), bound
+as ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear``: each question says what a
+month or year means for it (any day of it, or from its first / up to its last
+day), comparing at the precision given. When a question answers nothing, the
+result carries hints: where the value does appear (``Russia`` is an actor of
+``mediators``, not a thing mediated) or what dropping a parameter would give.
+This module is on the query path: no rdflib, pyshacl or owlready2.
 """
 
 from __future__ import annotations
@@ -33,8 +44,8 @@ class Param:
 
     def describe(self) -> str:
         return {
-            "iri": "entity: IRI, ent:id, label or alias",
-            "xsd_date": "date YYYY-MM-DD",
+            "iri": "a label or alias as the answers show it, an id such as d001, ent:<id> or an IRI",
+            "xsd_date": "date YYYY-MM-DD, or a month YYYY-MM or year YYYY",
             "integer": "whole number",
             "xsd_boolean": "true or false",
         }.get(self.kind, self.kind)
@@ -133,29 +144,77 @@ def _lookup(name: str) -> str:
     return (paths.LOOKUP_DIR / f"{name}.rq").read_text(encoding="utf-8")
 
 
+def _close(value: str, choices, n: int = 6) -> list[str]:
+    """The names closest to ``value``: those holding it as a word first, then the most alike.
+
+    >>> _close("lachin", ["China", "Lachin corridor", "Nakhchivan"])
+    ['Lachin corridor', 'China', 'Nakhchivan']
+    """
+    import difflib
+
+    by_case = {c.lower(): c for c in choices}
+    word = re.compile(r"\b" + re.escape(value.lower()))
+    holding = sorted((c for c in by_case if word.search(c)), key=lambda c: (len(c), c))
+    alike = [c for c in difflib.get_close_matches(value.lower(), list(by_case), n=n, cutoff=0.5) if c not in holding]
+    return [by_case[c] for c in (holding + alike)[:n]]
+
+
+#: Namespaces whose IRIs a parameter may name and that the graph must describe (prefix, what they are).
+_CHECKED = {"ent": "entity", "doc": "document", "pgc": "concept", "pg": "ontology term", "stmt": "statement"}
+
+
+def _check_known(engine, iri: str, param: str) -> None:
+    """Refuse an IRI in one of the project's namespaces that the graph does not describe, with the closest known ids."""
+    for prefix, kind in _CHECKED.items():
+        base = PREFIXES[prefix]
+        if iri.startswith(base):
+            found = engine.run(_lookup("known-iris"), {"namespace": Term.literal(base)})
+            known = {row["iri"].value for row in found.rows}
+            if iri in known:
+                return
+            # Suggest ids, not the nodes minted under them (ent:russia/alias/2).
+            ids = [k[len(base) :] for k in known if "/" not in k[len(base) :]]
+            close = _close(iri[len(base) :], ids)
+            hint = f"; closest: {', '.join(f'{prefix}:{c}' for c in close)}" if close else ""
+            raise QueryError(f"parameter '{param}': the graph has no {kind} {prefix}:{iri[len(base) :]}{hint}")
+
+
 def resolve_entity(engine, value: str, param: str = "entity") -> Term:
-    """An IRI, a prefixed name (``ent:armenia``) or a label/alias -> an IRI term, or QueryError."""
+    """What an IRI parameter's text names -> an IRI term, or QueryError saying what is accepted and what is close.
+
+    Accepted: a full IRI, a prefixed name (``ent:armenia``, ``doc:d001``), or a name as the answers show it:
+    an entity's or concept's label or alias, a document's identifier or title, a class's label or name.
+    """
     value = value.strip()
     if re.match(r"^[a-z][a-z0-9+.-]*://", value):
-        return Term.iri(value)
+        term = Term.iri(value)
+        _check_known(engine, term.value, param)
+        return term
     prefix, sep, local = value.partition(":")
     if sep and prefix in PREFIXES and re.match(r"^[A-Za-z0-9_.-]+$", local):
-        return Term.iri(PREFIXES[prefix] + local)
-    found = _lookup_rows(engine, "resolve-entity", {"text": Term.literal(value)}, ("entity", "label"))
-    entities = sorted({row["entity"].value: row["label"].value for row in found}.items())
-    if len(entities) == 1:
-        return Term.iri(entities[0][0])
-    if not entities:
-        labels = sorted({row["label"].value for row in _lookup_rows(engine, "all-labels", {}, ("label",))})
-        import difflib
-
-        close = difflib.get_close_matches(value, labels, n=8, cutoff=0.5)
-        hint = f"; closest labels: {', '.join(close)}" if close else ""
+        term = Term.iri(PREFIXES[prefix] + local)
+        _check_known(engine, term.value, param)
+        return term
+    found = _lookup_rows(engine, "resolve-entity", {"text": Term.literal(value)}, ("entity", "label", "kind"))
+    named = {row["entity"].value: (row["label"].value, row["kind"].value) for row in found}
+    if len(named) > 1:
+        # A label outranks an alias: "Baku" is the city, though Azerbaijan is also called so.
+        by_label = {row["entity"].value for row in found if row.get("byLabel") is not None and row["byLabel"].value == "true"}
+        if len(by_label) == 1:
+            named = {iri: named[iri] for iri in by_label}
+    if len(named) == 1:
+        return Term.iri(next(iter(named)))
+    if not named:
+        labels = {row["label"].value for row in _lookup_rows(engine, "all-labels", {}, ("label",))}
+        close = _close(value, labels, n=8)
+        hint = f"; closest names: {', '.join(close)}" if close else ""
         raise QueryError(
-            f"parameter '{param}': no entity has the label or alias {value!r}{hint}. Accepted: an IRI, ent:<id>, or one of the labels listed by 'peacegraph query entities'"
+            f"parameter '{param}': no entity has the label or alias {value!r}, and no concept, document or class is named so{hint}. "
+            "Accepted: a label or alias as the answers show it "
+            "('peacegraph query entities' lists the entities), a document id such as d001, ent:<id> or an IRI"
         )
-    names = ", ".join(f"{label} <{iri}>" for iri, label in entities)
-    raise QueryError(f"parameter '{param}': {value!r} names {len(entities)} entities ({names}); give one of their IRIs")
+    names = ", ".join(f"{label} ({kind}) <{iri}>" for iri, (label, kind) in sorted(named.items()))
+    raise QueryError(f"parameter '{param}': {value!r} names {len(named)} things ({names}); give one of their IRIs")
 
 
 def _lookup_rows(engine, name: str, bindings: dict[str, Term], columns: tuple[str, ...]) -> list[dict[str, Term]]:
@@ -178,7 +237,9 @@ def bind(engine, query: CannedQuery, values: dict[str, str]) -> dict[str, Term]:
     for name in values:
         if name not in known:
             accepted = ", ".join(p.name for p in query.params) or "none"
-            raise QueryError(f"question '{query.name}' has no parameter '{name}'; its parameters: {accepted}")
+            close = _close(name, known, n=3)
+            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+            raise QueryError(f"question '{query.name}' has no parameter '{name}'{hint}; its parameters: {accepted}")
     bindings = {}
     for param in query.params:
         raw = values.get(param.name, query.defaults.get(param.name))
@@ -197,7 +258,7 @@ def term_for(engine, param: Param, raw: str) -> Term:
     if kind.startswith("xsd_"):
         datatype = kind[4:]
         if datatype == "date":
-            _check_date(param, raw)
+            return date_term(param.name, raw)
         if datatype == "boolean" and raw not in ("true", "false"):
             raise QueryError(f"parameter '{param.name}' must be true or false, not {raw!r}")
         if datatype in ("integer", "int") and not re.match(r"^-?\d+$", raw):
@@ -212,33 +273,42 @@ def term_for(engine, param: Param, raw: str) -> Term:
     return Term.literal(raw)
 
 
-def _check_date(param: Param, raw: str) -> None:
+def date_term(name: str, raw: str) -> Term:
+    """A date parameter: a day, month or year, typed by its precision (the graph's own convention for dates).
+
+    >>> date_term("asOf", "2022").n3(), date_term("asOf", "2022-06").n3()
+    ('"2022"^^<http://www.w3.org/2001/XMLSchema#gYear>', '"2022-06"^^<http://www.w3.org/2001/XMLSchema#gYearMonth>')
+    >>> date_term("asOf", "2021-02-30")
+    Traceback (most recent call last):
+    ...
+    peacegraph.errors.QueryError: parameter 'asOf' must be a real date written YYYY-MM-DD, or a month YYYY-MM or a year YYYY, not '2021-02-30'
+    """
     import datetime
 
+    raw = raw.strip()
     try:
-        datetime.date.fromisoformat(raw)
-        if not re.match(r"^\d{4}-\d{2}-\d{2}$", raw):
-            raise ValueError
+        if re.fullmatch(r"\d{4}", raw):
+            return Term.literal(raw, _XSD + "gYear")
+        if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", raw):
+            return Term.literal(raw, _XSD + "gYearMonth")
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            datetime.date.fromisoformat(raw)
+            return Term.literal(raw, _XSD + "date")
     except ValueError:
-        raise QueryError(f"parameter '{param.name}' must be a real date written YYYY-MM-DD, not {raw!r}") from None
+        pass
+    raise QueryError(f"parameter '{name}' must be a real date written YYYY-MM-DD, or a month YYYY-MM or a year YYYY, not {raw!r}")
 
 
 #: The parameter of the questions that can show deprecated statements too (--all-ranks).
 ALL_RANKS = "allRanks"
 
 
-def run(
-    name: str,
-    values: dict[str, str] | None = None,
-    engine=None,
-    graph_dir: Path | None = None,
-    all_ranks: bool = False,
-    stream: bool = False,
-):
-    """Run a canned question; return a ResultSet (SELECT/ASK) or Turtle bytes (CONSTRUCT); with ``stream``, maybe a RowStream.
+def run(name: str, values: dict[str, str] | None = None, engine=None, graph_dir: Path | None = None, all_ranks: bool = False):
+    """Run a canned question; return a ResultSet (SELECT/ASK) or Turtle bytes (CONSTRUCT).
 
     ``all_ranks`` also shows statements deprecated as known errors of their
     source, for the questions that have a rank column (QueryError otherwise).
+    An empty answer carries ``hints`` (see :func:`empty_answer_hints`).
     """
     from peacegraph.query.engines import EmbeddedEngine
 
@@ -252,7 +322,73 @@ def run(
         values = {**(values or {}), ALL_RANKS: "true"}
     engine = engine if engine is not None else EmbeddedEngine(graph_dir)
     bindings = bind(engine, query, values or {})
-    return engine.run(query.text, bindings, stream=True) if stream else engine.run(query.text, bindings)
+    result = engine.run(query.text, bindings)
+    if isinstance(result, ResultSet) and result.boolean is None and not result.rows and values:
+        result.hints = empty_answer_hints(engine, query, values or {}, bindings)
+    return result
+
+
+def empty_answer_hints(engine, query: CannedQuery, values: dict[str, str], bindings: dict[str, Term]) -> list[str]:
+    """Why a question answered nothing: for each parameter given, what the answer is without it.
+
+    When the value then shows up in another column (``mediators -p thing=Russia``:
+    Russia is an actor, not a thing mediated), the hint names that column and
+    the parameter that selects it, if the question has one.
+    """
+    hints = []
+    by_name = {p.name: p for p in query.params}
+    label_of = _labels_of(engine, [t for t in bindings.values() if t.kind == "uri"])
+    for name, raw in values.items():
+        param = by_name.get(name)
+        if param is None or name == ALL_RANKS:
+            continue
+        rest = {k: v for k, v in bindings.items() if k != param.variable}
+        if name in query.defaults:
+            if values[name] != query.defaults[name]:
+                rest[param.variable] = term_for(engine, param, query.defaults[name])
+                with_default = engine.run(query.text, rest)
+                if isinstance(with_default, ResultSet) and with_default.rows:
+                    hints.append(
+                        f"nothing for {name}={values[name]}; with its default {name}={query.defaults[name]} '{query.name}' has {_rows(with_default)}"
+                    )
+            continue
+        if param.required:
+            if param.kind == "iri":
+                shown = label_of.get(bindings[param.variable].value, raw)
+                hints.append(
+                    f"nothing in '{query.name}' is about {shown}; 'peacegraph query entity -p entity={raw}' shows what the graph says of it"
+                )
+            continue
+        without = engine.run(query.text, rest)
+        if not isinstance(without, ResultSet) or not without.rows:
+            hints.append(f"'{query.name}' has no answer even without -p {name}")
+            continue
+        hint = f"without -p {name}, '{query.name}' has {_rows(without)}"
+        if param.kind == "iri":
+            shown = label_of.get(bindings[param.variable].value, raw)
+            columns = sorted({c for row in without.values() for c, v in row.items() if v == shown})
+            if columns:
+                offered = [c for c in columns if c in by_name and by_name[c].kind == "iri"]
+                times = sum(1 for row in without.values() if any(row[c] == shown for c in columns))
+                hint = f"{shown} is no {name} in '{query.name}': it is the {' or '.join(columns)} of {times} of its rows"
+                hint += f"; try -p {offered[0]}={raw}" if offered else f"; without -p {name} they are listed"
+            else:
+                hint += f", none of them with {shown}"
+        hints.append(hint)
+    return hints
+
+
+def _rows(result: ResultSet) -> str:
+    return f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
+
+
+def _labels_of(engine, terms: list[Term]) -> dict[str, str]:
+    labels = {}
+    for term in terms:
+        found = engine.run(_lookup("label"), {"node": term})
+        if found.rows:
+            labels[term.value] = found.rows[0]["label"].value
+    return labels
 
 
 def rows(name: str, engine=None, graph_dir: Path | None = None, **values: str) -> list[dict[str, str]]:

@@ -83,6 +83,8 @@ class ResultSet:
     columns: list[str] = field(default_factory=list)
     rows: list[dict[str, Term | None]] = field(default_factory=list)
     boolean: bool | None = None
+    #: Why an answer is empty, when that can be told (see peacegraph.query.canned.empty_answer_hints); not part of the answer.
+    hints: list[str] = field(default_factory=list)
 
     def values(self) -> list[dict[str, str]]:
         """Rows as plain strings ('' for unbound): what people and tests compare."""
@@ -92,28 +94,83 @@ class ResultSet:
         return {tuple(row[c] for c in self.columns) for row in self.values()}
 
 
-def format_table(columns: list[str], rows: list[dict[str, str]]) -> str:
-    """An aligned plain-text table.
+#: A column this narrow (a date, an id, a short label) is kept whole when the short ones fit together.
+SHORT_COLUMN = 20
+#: The narrowest a column gets: an ellipsis and two characters.
+FLOOR_COLUMN = 3
+ELLIPSIS = "\u2026"
+
+
+def fit_widths(natural: list[int], width: int, gap: int = 2) -> list[int]:
+    """Column widths that fit ``width`` characters.
+
+    Each column first gets its natural width up to the largest share (at most
+    ``SHORT_COLUMN``, at least ``FLOOR_COLUMN``) that every column can have
+    at once, so a date, an id or a short label stays whole when it can; what
+    is left goes to the wider columns in proportion to what they lack, so a
+    long quote gives up more than a label.
+
+    >>> fit_widths([4, 40, 80], 60)
+    [4, 23, 29]
+    >>> fit_widths([4, 10], 60)
+    [4, 10]
+    """
+    room = width - gap * (len(natural) - 1)
+    if sum(natural) <= room:
+        return list(natural)
+    # The largest share up to SHORT_COLUMN that every column can have at once.
+    share = next((k for k in range(SHORT_COLUMN, FLOOR_COLUMN - 1, -1) if sum(min(n, k) for n in natural) <= room), FLOOR_COLUMN)
+    base = [min(n, share) for n in natural]
+    extra = room - sum(base)
+    if extra <= 0:
+        return base
+    lack = [n - b for n, b in zip(natural, base, strict=True)]
+    total = sum(lack)
+    widths = [b + (extra * k // total) for b, k in zip(base, lack, strict=True)]
+    return [min(w, n) for w, n in zip(widths, natural, strict=True)]
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + ELLIPSIS
+
+
+def format_table(columns: list[str], rows: list[dict[str, str]], width: int | None = None) -> str:
+    """An aligned plain-text table; with ``width``, wide columns are cut with an ellipsis so each line fits.
 
     >>> print(format_table(["a", "b"], [{"a": "x", "b": "yy"}]))
     a  b
     -  --
     x  yy
+    >>> print(format_table(["id", "quote"], [{"id": "d001", "quote": "a long sentence that does not fit"}], width=24))
+    id    quote
+    ----  ------------------
+    d001  a long sentence t…
     """
     # Control characters are written out (\x1b), so a value cannot drive the terminal it is printed on.
     clean = [{c: " ".join(printable(r[c]).split()) for c in columns} for r in rows]
     names = {c: printable(c) for c in columns}
-    widths = {c: max([len(names[c])] + [len(r[c]) for r in clean]) for c in columns}
-    lines = ["  ".join(names[c].ljust(widths[c]) for c in columns).rstrip(), "  ".join("-" * widths[c] for c in columns).rstrip()]
-    lines += ["  ".join(r[c].ljust(widths[c]) for c in columns).rstrip() for r in clean]
+    natural = [max([len(names[c])] + [len(r[c]) for r in clean]) for c in columns]
+    widths = dict(zip(columns, fit_widths(natural, width) if width else natural, strict=True))
+    lines = [
+        "  ".join(_cut(names[c], widths[c]).ljust(widths[c]) for c in columns).rstrip(),
+        "  ".join("-" * widths[c] for c in columns).rstrip(),
+    ]
+    lines += ["  ".join(_cut(r[c], widths[c]).ljust(widths[c]) for c in columns).rstrip() for r in clean]
     return "\n".join(lines)
 
 
-def _table(result: ResultSet) -> str:
+def _table(result: ResultSet, width: int | None = None) -> str:
     if result.boolean is not None:
         return "true" if result.boolean else "false"
-    text = format_table(result.columns, result.values())
-    return f"{text}\n({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})"
+    values = result.values()
+    text = format_table(result.columns, values, width)
+    count = f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
+    if width and any(len(line) > width for line in format_table(result.columns, values).splitlines()):
+        import textwrap
+
+        note = f"{count}; cells cut to fit {width} columns: --wide shows them whole)"
+        return text + "\n" + "\n".join(textwrap.wrap(note, max(width, 20)))
+    return f"{text}\n{count})"
 
 
 def _values(row: dict[str, Term | None], columns: list[str]) -> list[str]:
@@ -211,9 +268,29 @@ class RowStream:
 FORMATTERS = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "markdown": _markdown}
 
 
-def render(result: ResultSet, fmt: str) -> str:
+def render(result: ResultSet, fmt: str, width: int | None = None) -> str:
+    """The result in format ``fmt``; ``width`` (a table's most characters per line) applies to the table only."""
     if fmt not in FORMATTERS:
         raise QueryError(f"unknown output format {fmt!r}; use one of: {', '.join(FORMATTERS)}")
     if result.boolean is not None and fmt in ("csv", "tsv", "markdown"):
         return "true" if result.boolean else "false"
+    if fmt == "table":
+        return _table(result, width)
     return FORMATTERS[fmt](result)
+
+
+#: The columns --brief leaves out: the source's sentence behind each fact (the source id stays).
+QUOTE_COLUMNS = ("quote", "quotes", "statusQuote", "exampleQuote")
+
+
+def without_columns(result: ResultSet, names) -> ResultSet:
+    """The result without the named columns (``--brief`` drops the quotes).
+
+    >>> r = ResultSet(["a", "quote"], [{"a": Term.literal("x"), "quote": Term.literal("long")}])
+    >>> without_columns(r, QUOTE_COLUMNS).values()
+    [{'a': 'x'}]
+    """
+    if result.boolean is not None:
+        return result
+    keep = [c for c in result.columns if c not in set(names)]
+    return ResultSet(keep, [{c: row.get(c) for c in keep} for row in result.rows], hints=list(result.hints))
