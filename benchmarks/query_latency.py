@@ -7,7 +7,7 @@ Prints medians over N runs (default 7):
   loads graph/peacegraph.ttl into pyoxigraph and runs the same query text; the
   ratio is the CLI's overhead (target: at most 1.5);
 - warm latency of every canned question on an already loaded embedded store;
-- the SPARQLWrapper round trip of every question to a local `oxigraph serve-read-only`.
+- the HTTP round trip (the remote engine) of every question to a local `oxigraph serve-read-only`.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder, oxigraph_server(Path(folder), [graph]) as base:
         remote = RemoteEngine(base + "/query")
-        print(f"SPARQLWrapper round trip to local oxigraph server, median of {args.repeat}:")
+        print(f"HTTP round trip (remote engine) to local oxigraph server, median of {args.repeat}:")
         trips = {}
         for q in list_queries():
             trips[q.name] = timed(lambda q=q: run(q.name, params_for(q.name), engine=remote), args.repeat)

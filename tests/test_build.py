@@ -97,25 +97,30 @@ def test_failed_validation_leaves_graph_untouched(mini_seeds, tmp_path):
 
 
 def test_write_failure_leaves_old_files_and_no_temporaries(mini_seeds, tmp_path, monkeypatch):
+    import errno
+
     from peacegraph.write import files as output
 
     out = tmp_path / "graph"
     build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False)
     before = _snapshot(out)
     calls = {"n": 0}
-    real_replace = output.os.replace
+    real_write = output._write_file
 
-    def failing_replace(src, dst):
+    def failing_write(path, data):
         calls["n"] += 1
-        raise OSError("disk full")
+        if calls["n"] == 2:  # the disk fills up after the first file of the new generation
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(path, data)
 
-    monkeypatch.setattr(output.os, "replace", failing_replace)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(output, "_write_file", failing_write)
+    with pytest.raises(output.GraphWriteError, match="No space left on device; graph/ was left as it was"):
         build(Inputs.from_seeds(mini_seeds), graph_dir=out, reason=False, force=True)
-    monkeypatch.setattr(output.os, "replace", real_replace)
-    assert calls["n"] == 1
+    monkeypatch.setattr(output, "_write_file", real_write)
+    assert calls["n"] == 2
     assert _snapshot(out) == before
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".graph")) == [".graph.lock"]
 
 
 def test_unchanged_inputs_are_not_rebuilt(mini_seeds, tmp_path):

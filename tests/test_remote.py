@@ -79,3 +79,92 @@ def test_publish_to_unreachable_store_says_nothing_was_stored(built_dir):
     result = CliRunner().invoke(main, ["publish", "--endpoint", f"http://127.0.0.1:{port}/store", "--graph-dir", str(built_dir)])
     assert result.exit_code == 2
     assert "nothing was stored" in result.output
+
+
+# ---------------------------------------------------------------------------
+# Issue 15, item 1: the update guard decides by parsing, never by the first keyword
+# ---------------------------------------------------------------------------
+
+#: Updates dressed up so that a first-keyword test misses them (each emptied or changed a writable store).
+UPDATE_DISGUISES = [
+    "BASE<http://e/>DROP ALL",
+    "\ufeffINSERT DATA { <x:a> <x:b> <x:c> }",
+    "BASE <a> BASE <b> DROP ALL",
+    "PREFIX a: <x:> BASE <y:> CLEAR ALL",
+    "PREFIX a:<x:>DROP ALL",
+    "# a comment\nDROP ALL",
+    "PREFIX a: <x:>\r# note\rDELETE WHERE { ?s ?p ?o }",
+    "drop   all",
+    "\\u0044ROP ALL",
+    "/* not a comment */ DROP ALL",
+    "SELECT * WHERE { ?s ?p ?o } ; DROP ALL",
+]
+
+
+def _count(base: str) -> int:
+    import json
+    import urllib.parse
+    import urllib.request
+
+    query = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    request = urllib.request.Request(f"{base}/query?query={query}", headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return int(json.load(answer)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture(scope="module")
+def writable(built_dir, tmp_path_factory):
+    with oxigraph_server(tmp_path_factory.mktemp("writable"), [built_dir / paths.FULL_FILE_NAME], read_only=False) as base:
+        yield base
+
+
+@pytest.mark.parametrize("text", UPDATE_DISGUISES, ids=range(len(UPDATE_DISGUISES)))
+def test_disguised_update_is_refused_and_the_store_is_untouched(writable, text):
+    before = _count(writable)
+    for path in ("/update", "/query"):
+        result = CliRunner().invoke(main, ["sparql", text, "--endpoint", writable + path, "--timeout", "10"])
+        assert result.exit_code == 2, result.output
+        assert "refused" in result.output, result.output
+        assert "Traceback" not in result.output
+    assert _count(writable) == before
+
+
+def test_update_goes_through_when_allowed(writable):
+    before = _count(writable)
+    text = "\ufeffPREFIX a: <x:> BASE <y:> INSERT DATA { <x:allowed> <x:b> <x:c> }"
+    result = CliRunner().invoke(main, ["sparql", text, "--endpoint", writable + "/update", "--allow-update"])
+    assert result.exit_code == 0, result.output
+    assert _count(writable) == before + 1
+    CliRunner().invoke(main, ["sparql", "DELETE DATA { <x:allowed> <x:b> <x:c> }", "--endpoint", writable + "/update", "--allow-update"])
+    assert _count(writable) == before
+
+
+def test_text_that_is_neither_query_nor_update_is_refused(writable):
+    before = _count(writable)
+    result = CliRunner().invoke(main, ["sparql", "SELEKT * WHERE { ?s ?p ?o }", "--endpoint", writable + "/query", "--allow-update"])
+    assert result.exit_code == 2
+    assert "neither a query nor an update" in result.output and "refused" in result.output
+    assert _count(writable) == before
+
+
+# ---------------------------------------------------------------------------
+# Issue 14, item 1: ad-hoc SPARQL gets the project's prefixes, on a remote endpoint too
+# ---------------------------------------------------------------------------
+
+
+def test_remote_sparql_has_the_project_prefixes(endpoint):
+    result = CliRunner().invoke(main, ["sparql", "SELECT ?s WHERE { ?s a pg:State } ORDER BY ?s LIMIT 3", "--endpoint", endpoint])
+    assert result.exit_code == 0, result.output
+    assert "https://w3id.org/peacegraph/entity/" in result.output
+    assert "(3 rows)" in result.output
+
+
+def test_canned_label_lookup_against_an_endpoint_without_entity_column():
+    from .faults import fault_server
+
+    with fault_server() as base:
+        result = CliRunner().invoke(main, ["query", "agreement-roles", "-p", "actor=Russia", "--endpoint", base + "/no-entity"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "KeyError" not in repr(result.exception)
+    # The label lookup reads one index of names (queries/lookup/names.rq): the message names the column it lacks.
+    assert "lookup's answer has no 'name' column" in result.output and "Give an IRI" in result.output

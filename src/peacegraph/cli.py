@@ -66,6 +66,10 @@ def handle_errors(command):
         except PeacegraphError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(err.exit_code)
+        except OSError as err:  # the machine said no (disk full, file too large, permission): one line, not a traceback
+            where = f" ({err.filename})" if err.filename else ""
+            click.echo(f"error: {err.strerror or err}{where}", err=True)
+            sys.exit(2)
 
     return wrapper
 
@@ -161,12 +165,17 @@ def build(seeds_dir: Path | None, graph_dir: Path | None, reason: bool, reasoner
     from peacegraph import paths, progress
     from peacegraph.build import Inputs
     from peacegraph.build import build as run_build
+    from peacegraph.write.files import GraphWriteError
 
     progress.set_quiet(quiet)
     started = time.perf_counter()
-    report = run_build(
-        Inputs.from_seeds(seeds_dir), graph_dir=graph_dir, reason=reason, reasoner=reasoner, validator=validator, force=force
-    )
+    try:
+        report = run_build(
+            Inputs.from_seeds(seeds_dir), graph_dir=graph_dir, reason=reason, reasoner=reasoner, validator=validator, force=force
+        )
+    except OSError as err:  # before the switch (write_files reports its own): graph/ is untouched
+        where = f" ({err.filename})" if err.filename else ""
+        raise GraphWriteError(f"the build failed: {err.strerror or err}{where}; graph/ was left as it was") from None
     if report is None:
         if not quiet:
             where = graph_dir or paths.GRAPH_DIR
@@ -230,8 +239,42 @@ INFERRED_OPTION = click.option(
     show_default=True,
     help="Also query the triples the OWL reasoner inferred (graph/peacegraph-inferred.ttl).",
 )
+
+
+class Seconds(click.ParamType):
+    """A finite number of seconds from 0.1 to 86400 (``nan``, ``inf`` and ``1e300`` are refused)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        from peacegraph.query.limits import check_timeout
+
+        try:
+            return check_timeout(value)
+        except (TypeError, ValueError) as err:
+            self.fail(str(err) if "seconds" in str(err) else f"{value!r} is not a number of seconds", param, ctx)
+
+
 TIMEOUT_OPTION = click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds before a query is stopped."
+    "--timeout",
+    type=Seconds(),
+    default=30.0,
+    show_default=True,
+    help="Seconds the whole command may take (0.1 to 86400); past them the query is stopped.",
+)
+MAX_ROWS_OPTION = click.option(
+    "--max-rows",
+    type=click.IntRange(1, 10**9),
+    default=100_000,
+    show_default=True,
+    help="Refuse an answer with more rows (CONSTRUCT: triples) than this.",
+)
+MAX_BYTES_OPTION = click.option(
+    "--max-bytes",
+    type=click.IntRange(1, 2**40),
+    default=64 * 1024 * 1024,
+    show_default=True,
+    help="Refuse a remote answer, or a Turtle result, of more bytes than this.",
 )
 WIDE_OPTION = click.option(
     "--wide",
@@ -263,10 +306,18 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-def _emit(result, fmt: str, width: int | None = None) -> None:
-    from peacegraph.query.results import ResultSet, render
+#: Output formats written row by row as the embedded engine streams an ad-hoc answer (a table needs every row for its widths).
+STREAMED_FORMATS = ("csv", "tsv", "json", "markdown")
 
-    if isinstance(result, ResultSet):
+
+def _emit(result, fmt: str, width: int | None = None) -> None:
+    from peacegraph.query.results import ResultSet, RowStream, render, render_pieces
+
+    if isinstance(result, RowStream):
+        for piece in render_pieces(result.columns, result.chunks, fmt):
+            click.echo(piece, nl=False)
+        click.echo("")
+    elif isinstance(result, ResultSet):
         click.echo(render(result, fmt, width))
         for hint in result.hints:
             click.echo(f"hint: {hint}", err=True)
@@ -287,6 +338,8 @@ def _emit(result, fmt: str, width: int | None = None) -> None:
 @FORMAT_OPTION
 @ENDPOINT_OPTION
 @TIMEOUT_OPTION
+@MAX_ROWS_OPTION
+@MAX_BYTES_OPTION
 @INFERRED_OPTION
 @click.option(
     "--all-ranks",
@@ -303,6 +356,8 @@ def query(
     fmt: str,
     endpoint: str | None,
     timeout: float,
+    max_rows: int,
+    max_bytes: int,
     inferred: bool,
     all_ranks: bool,
     wide: bool,
@@ -321,7 +376,7 @@ def query(
                 default = f", default {q.defaults[p.name]}" if p.name in q.defaults else ""
                 click.echo(f"    -p {p.name}=...  ({p.describe()}; {flag}{default})")
         return
-    engine = make_engine(endpoint, graph_dir, timeout, inferred=inferred)
+    engine = make_engine(endpoint, graph_dir, timeout, inferred=inferred, max_rows=max_rows, max_bytes=max_bytes)
     result = run(name, _parse_params(params), engine=engine, all_ranks=all_ranks)
     if brief:
         from peacegraph.query.results import QUOTE_COLUMNS, ResultSet, without_columns
@@ -336,7 +391,11 @@ def query(
 @FORMAT_OPTION
 @ENDPOINT_OPTION
 @TIMEOUT_OPTION
+@MAX_ROWS_OPTION
+@MAX_BYTES_OPTION
 @click.option("--allow-update", is_flag=True, help="Allow SPARQL Update on a remote --endpoint (never on the embedded graph).")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE, which makes this machine query other servers (embedded graph).")
+@click.option("--prefixes", "show_prefixes", is_flag=True, help="Print the predeclared PREFIX lines and exit.")
 @INFERRED_OPTION
 @WIDE_OPTION
 @GRAPH_DIR_OPTION
@@ -347,13 +406,29 @@ def sparql(
     fmt: str,
     endpoint: str | None,
     timeout: float,
+    max_rows: int,
+    max_bytes: int,
     allow_update: bool,
+    allow_service: bool,
+    show_prefixes: bool,
     inferred: bool,
     wide: bool,
     graph_dir: Path | None,
 ) -> None:
-    """Run ad-hoc SPARQL: TEXT, or -f FILE. Updates are refused unless allowed."""
+    """Run ad-hoc SPARQL: TEXT, or -f FILE.
+
+    The project's prefixes (pg:, ent:, rdfs:, skos: ...) are predeclared, so
+    'SELECT ?s WHERE { ?s a pg:State }' runs as it is; --prefixes lists them,
+    and a PREFIX in the query wins. Updates are refused unless allowed, and
+    SERVICE unless --allow-service.
+    """
     from peacegraph.errors import QueryError
+
+    if show_prefixes:
+        from peacegraph.query.sparqltext import prefix_lines
+
+        click.echo(prefix_lines(), nl=False)
+        return
     from peacegraph.query.engines import make_engine
 
     if (text is None) == (file is None):
@@ -364,8 +439,17 @@ def sparql(
         except UnicodeDecodeError as err:
             raise QueryError(f"{file} is not UTF-8 text") from err
     assert text is not None
-    engine = make_engine(endpoint, graph_dir, timeout, allow_update=allow_update, inferred=inferred)
-    _emit(engine.run(text, timeout=timeout), fmt, _table_width(wide))
+    engine = make_engine(
+        endpoint,
+        graph_dir,
+        timeout,
+        allow_update=allow_update,
+        inferred=inferred,
+        max_rows=max_rows,
+        max_bytes=max_bytes,
+        allow_service=allow_service,
+    )
+    _emit(engine.run(text, timeout=timeout, stream=fmt in STREAMED_FORMATS), fmt, _table_width(wide))
 
 
 @main.command()
@@ -384,9 +468,11 @@ def sparql(
     "--location",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="With --engine oxigraph: folder for the server's store (default: a temporary folder).",
+    help="With --engine oxigraph: folder for the server's store, emptied and loaded again each time (default: a temporary folder, removed on exit).",
 )
-@click.option("--timeout", type=int, default=30, show_default=True, help="Seconds before the server stops a SPARQL query.")
+@click.option(
+    "--timeout", type=click.IntRange(1, 86400), default=30, show_default=True, help="Seconds before the server stops a SPARQL query."
+)
 @click.option(
     "--row-cap",
     type=click.IntRange(min=1),
@@ -394,38 +480,48 @@ def sparql(
     show_default=True,
     help="With --engine web: most rows a free SPARQL query returns.",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="With --engine oxigraph: let queries use SERVICE, which makes this machine query any URL a visitor names.",
+)
 @GRAPH_DIR_OPTION
 @handle_errors
-def serve(host: str, port: int, engine: str, location: Path | None, timeout: int, row_cap: int, graph_dir: Path | None) -> None:
-    """Serve graph/ read-only: web pages, question forms, REST API and SPARQL endpoint (or the bare oxigraph server)."""
+def serve(
+    host: str, port: int, engine: str, location: Path | None, timeout: int, row_cap: int, allow_service: bool, graph_dir: Path | None
+) -> None:
+    """Serve graph/ read-only: web pages, question forms, REST API and SPARQL endpoint (or the bare oxigraph server).
+
+    Updates and SERVICE are refused (--engine oxigraph --allow-service lets SERVICE through). Stop with Ctrl-C.
+    """
     from peacegraph import paths
+    from peacegraph.web.server import listening_socket
 
     local = host in ("127.0.0.1", "localhost", "::1")
     if engine == "oxigraph":
-        import tempfile
+        from peacegraph.web.server import serve as run_server
 
-        from peacegraph.web.server import exec_server, load_store
-
-        location = location or Path(tempfile.mkdtemp(prefix="peacegraph-store-"))
-        load_store(location, [paths.graph_file(graph_dir)])
-        click.echo(f"Serving {paths.graph_file(graph_dir)} READ-ONLY (updates are refused) on http://{host}:{port}/")
-        click.echo(f"  SPARQL endpoint: http://{host}:{port}/query   query page: http://{host}:{port}/")
-        if not local:
-            click.echo(f"  warning: bound to {host}, so other machines can reach it", err=True)
-        exec_server(location, host, port, timeout)
+        run_server([paths.graph_file(graph_dir)], host, port, location, timeout, allow_service, echo=click.echo)
         return
+    if allow_service:
+        raise click.UsageError("the web engine never runs SERVICE; use --engine oxigraph --allow-service")
     import uvicorn
 
     from peacegraph.web.app import create_app
 
-    app = create_app(graph_dir=graph_dir, timeout=float(timeout), row_cap=row_cap)
-    base = f"http://{host}:{port}"
-    click.echo(f"Serving {paths.graph_file(graph_dir)} READ-ONLY on {base}/")
-    click.echo(f"  pages: {base}/   questions: {base}/questions   REST API: {base}/api (OpenAPI: {base}/api/openapi.json)")
-    click.echo(f"  SPARQL endpoint: {base}/sparql   query page: {base}/query")
-    if not local:
-        click.echo(f"  warning: bound to {host}, so other machines can reach it", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    sock = listening_socket(host, port)  # first, so a busy port is one line before any work
+    try:
+        app = create_app(graph_dir=graph_dir, timeout=float(timeout), row_cap=row_cap)
+        base = f"http://{host}:{port}"
+        click.echo(f"Serving {paths.graph_file(graph_dir)} READ-ONLY on {base}/")
+        click.echo(f"  pages: {base}/   questions: {base}/questions   REST API: {base}/api (OpenAPI: {base}/api/openapi.json)")
+        click.echo(f"  SPARQL endpoint: {base}/sparql   query page: {base}/query")
+        if not local:
+            click.echo(f"  warning: bound to {host}, so other machines can reach it", err=True)
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", server_header=False)
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
 
 
 @main.command()
@@ -459,13 +555,21 @@ def site(output: Path, graphs: bool, graph_dir: Path | None) -> None:
 @click.option("--merge", is_flag=True, help="POST (add to what is there) instead of PUT (replace).")
 @click.option("--user", default=None, help="User name for basic or digest authentication.")
 @click.option("--password", default=None, envvar="PEACEGRAPH_PASSWORD", help="Password (or set PEACEGRAPH_PASSWORD).")
+@click.option("--timeout", type=Seconds(), default=60.0, show_default=True, help="Seconds the upload may take in all (0.1 to 86400).")
 @GRAPH_DIR_OPTION
 @handle_errors
-def publish(endpoint: str, graph_iri: str | None, merge: bool, user: str | None, password: str | None, graph_dir: Path | None) -> None:
-    """Push graph/peacegraph.ttl to a store through the SPARQL 1.1 Graph Store Protocol."""
+def publish(
+    endpoint: str, graph_iri: str | None, merge: bool, user: str | None, password: str | None, timeout: float, graph_dir: Path | None
+) -> None:
+    """Push graph/peacegraph.ttl to a store through the SPARQL 1.1 Graph Store Protocol.
+
+    Success only on HTTP 200, 201 or 204 from the URL given; a redirect is
+    reported, never followed (it would turn the upload into a GET elsewhere).
+    """
     from peacegraph.write.publish import publish as run_publish
 
-    click.echo(str(run_publish(endpoint, graph_iri, replace=not merge, graph_dir=graph_dir, user=user, password=password)))
+    report = run_publish(endpoint, graph_iri, replace=not merge, graph_dir=graph_dir, timeout=timeout, user=user, password=password)
+    click.echo(str(report))
 
 
 @main.command()

@@ -59,13 +59,24 @@ FULL_FILE_NAME = "peacegraph.ttl"
 FULL_NTRIPLES_FILE_NAME = "peacegraph.nt"
 #: Triples the OWL reasoner inferred, kept apart from what the seeds assert.
 INFERRED_FILE_NAME = "peacegraph-inferred.ttl"
-#: Held while a build writes graph/, so that two builds never interleave.
+#: Where the lock lived inside graph/ before it moved beside it (a leftover is dropped by the next build).
 LOCK_FILE_NAME = ".build.lock"
 
 
 def graph_file(graph_dir: Path | None = None, name: str = FULL_FILE_NAME) -> Path:
     """The path of one output file in ``graph_dir`` (default: ``GRAPH_DIR``)."""
     return (graph_dir or GRAPH_DIR) / name
+
+
+def lock_file(graph_dir: Path | None = None) -> Path:
+    """The lock held while a build writes ``graph_dir``: beside it (``.graph.lock``), so it survives the folder's swap."""
+    folder = graph_dir or GRAPH_DIR
+    return folder.parent / f".{folder.name}.lock"
+
+
+def generation_dir(graph_dir: Path, kind: str, pid: int) -> Path:
+    """A build's folder beside ``graph_dir``: ``.graph.new-<pid>`` (being written) or ``.graph.old-<pid>`` (set aside)."""
+    return graph_dir.parent / f".{graph_dir.name}.{kind}-{pid}"
 
 
 def entity_mappings_path(facts_dir: Path | None = None) -> Path:

@@ -15,8 +15,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_DECADE = re.compile(r"^(\d{3})0s$")
+#: ASCII digits only: \d would also take '２０２４' (fullwidth) or '٢٠٢٤' (Arabic-Indic), which no XSD date holds.
+_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
+_DECADE = re.compile(r"^([0-9]{3})0s\Z")
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _TIME = "http://www.w3.org/2006/time#"
@@ -85,6 +86,10 @@ def parse_time(text: str) -> TimeValue:
     >>> r = parse_time("1988..1994")
     >>> (r.precision, r.earliest.isoformat(), r.latest.isoformat())
     ('year', '1988-01-01', '1994-12-31')
+    >>> parse_time("２０２４")
+    Traceback (most recent call last):
+    ...
+    ValueError: '２０２４' is not a date of the form YYYY, YYYY-MM, YYYY-MM-DD, a decade YYY0s, or a range A..B (digits 0-9)
     """
     text = text.strip()
     if ".." in text:
@@ -115,7 +120,7 @@ def _parse_range(text: str) -> TimeValue:
 def _parse_point(text: str) -> TimeValue:
     match = _PATTERN.match(text)
     if not match:
-        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM, YYYY-MM-DD, a decade YYY0s, or a range A..B")
+        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM, YYYY-MM-DD, a decade YYY0s, or a range A..B (digits 0-9)")
     year = int(match.group(1))
     month = int(match.group(2)) if match.group(2) else None
     day = int(match.group(3)) if match.group(3) else None

@@ -1,4 +1,10 @@
-"""The source documents: their texts (byte for byte) and metadata."""
+"""The source documents: their texts (byte for byte) and metadata.
+
+A document's ``file`` must name a regular file inside the documents folder
+(after symbolic links are resolved) of at most ``MAX_DOCUMENT_BYTES``: a
+seed cannot make the build read /proc/self/environ, /etc/passwd, a FIFO or
+/dev/zero into the graph.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,12 @@ from pathlib import Path
 from peacegraph import paths
 from peacegraph.errors import Problem
 from peacegraph.load.dates import TimeValue, parse_time
-from peacegraph.load.yamlsource import Record, Seq, check_keys, read_yaml
+from peacegraph.load.yamlsource import FileTooLarge, NotRegularFile, Record, Seq, check_keys, env_limit, read_regular, read_yaml
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+#: An id: lower-case words of letters and digits joined by '-' (\A and \Z: '$' would let a trailing newline through).
+ID_PATTERN = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z")
+#: Largest document read, in bytes (raise with PEACEGRAPH_MAX_DOCUMENT_BYTES).
+MAX_DOCUMENT_BYTES = 10_000_000
 
 #: document key -> required?
 DOCUMENT_KEYS = {
@@ -88,6 +97,7 @@ def load_documents(metadata_path: Path | None = None) -> tuple[dict[str, Documen
                 "start the file with 'documents:' and list one mapping per document",
             )
         ]
+    problems += check_keys(tree, {"documents": True}, "the document metadata file")
     documents: dict[str, Document] = {}
     seq = tree.values["documents"]
     assert isinstance(seq, Seq)
@@ -130,26 +140,62 @@ def time_field(record: Record, key: str, raw: str | None, problems: list[Problem
         return None
 
 
+def _read_document(item: Record, folder: Path, file: str, problems: list[Problem]) -> bytes | None:
+    """The document's bytes, or None with a problem: outside the folder, not a regular file, too large, unreadable."""
+    limit = env_limit("PEACEGRAPH_MAX_DOCUMENT_BYTES", MAX_DOCUMENT_BYTES)
+    shown = display_path(folder)
+    try:
+        root = folder.resolve()
+        path = (folder / file).resolve()  # symbolic links resolved first, then containment checked
+    except (OSError, ValueError, RuntimeError):
+        problems.append(item.problem("file", f"document file {file!r} is not a usable file name", "give the file's name in " + shown))
+        return None
+    if path != root and root not in path.parents:
+        problems.append(
+            item.problem(
+                "file",
+                f"document file '{file}' is outside the documents folder {shown}",
+                "put the article in that folder and give its name relative to it",
+            )
+        )
+        return None
+    try:
+        return read_regular(path, limit)
+    except FileNotFoundError:
+        problems.append(
+            item.problem("file", f"document file '{file}' does not exist in {shown}", "put the article there or correct 'file'")
+        )
+    except NotRegularFile:
+        problems.append(item.problem("file", f"document file '{file}' is not a regular file", "point 'file' at the article's text file"))
+    except FileTooLarge:
+        problems.append(
+            item.problem(
+                "file", f"document file '{file}' is larger than {limit} bytes", "use a shorter text, or raise PEACEGRAPH_MAX_DOCUMENT_BYTES"
+            )
+        )
+    except OSError as err:
+        problems.append(item.problem("file", f"cannot read document file '{file}' ({err.strerror})", "check that it is readable"))
+    return None
+
+
 def _text(record: Record, key: str) -> str | None:
     value = record.values.get(key)
     return value if isinstance(value, str) else None
 
 
 def _document(item: Record, folder: Path, problems: list[Problem]) -> Document | None:
+    for key, value in item.values.items():
+        if key in DOCUMENT_KEYS and value is not None and not isinstance(value, str):
+            problems.append(
+                item.problem(key, f"'{key}' must be a single text value, not a list or mapping", f"write '{key}: ...' on one line")
+            )
     doc_id, file, title, published = (_text(item, k) for k in ("id", "file", "title", "published"))
     if not (doc_id and file and title and published):
         return None
     if not ID_PATTERN.match(doc_id):
-        problems.append(item.problem("id", f"document id '{doc_id}' is not lower-case letters, digits and '-'", "rename it, e.g. 'd005'"))
-    path = folder / file
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        problems.append(
-            item.problem(
-                "file", f"document file '{file}' does not exist in {display_path(folder)}", "put the article there or correct 'file'"
-            )
-        )
+        problems.append(item.problem("id", f"document id {doc_id!r} is not lower-case letters, digits and '-'", "rename it, e.g. 'd005'"))
+    raw = _read_document(item, folder, file, problems)
+    if raw is None:
         return None
     try:
         text = raw.decode("utf-8")

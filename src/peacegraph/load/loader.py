@@ -7,6 +7,7 @@ found, each as ``file:line: what is wrong; how to fix it``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -273,7 +274,7 @@ def _check_event_spans(facts: list[Fact], problems: list[Problem]) -> None:
 def _disagreements(
     records: list[Record], entities: dict[str, Entity], fact_records: list[Record], schema: Schema, problems: list[Problem]
 ) -> list[Disagreement]:
-    fact_ids = {r.values.get("id") for r in fact_records}
+    fact_ids = _fact_ids(fact_records)
     out: list[Disagreement] = []
     seen: set[str] = set()
     kinds = _concepts_of("DisagreementKind", schema)
@@ -299,7 +300,7 @@ def _disagreements(
         if not isinstance(statements, Seq) or not all(isinstance(i, str) for i in statements.items):
             problems.append(rec.problem("statements", "'statements' must be a list of fact ids", "list the ids of the facts that conflict"))
             continue
-        ids = [str(i) for i in statements.items]
+        ids = [str(i).strip() for i in statements.items]
         for fact_id in ids:
             if fact_id not in fact_ids:
                 problems.append(
@@ -554,9 +555,14 @@ def _rank(rec: Record, schema: Schema, problems: list[Problem]) -> tuple[str, st
     return rank, reason, evidence
 
 
+def _fact_ids(fact_records: list[Record]) -> set[str]:
+    """The fact ids as the facts are read (stripped), text ones only: an 'id: [a]' must not crash the set."""
+    return {r.values["id"].strip() for r in fact_records if isinstance(r.values.get("id"), str)}
+
+
 def _check_rank_evidence(facts: list[Fact], fact_records: list[Record], problems: list[Problem]) -> None:
     """Every id in a fact's 'rank_evidence' names another fact."""
-    known = {r.values.get("id") for r in fact_records}
+    known = _fact_ids(fact_records)
     for fact in facts:
         for other in fact.rank_evidence:
             if other not in known or other == fact.id:
@@ -657,7 +663,8 @@ def _object_or_value(rec: Record, relation: Property | None, schema: Schema, ent
 
 def _literal_problem(value: str, datatype) -> str | None:
     if datatype == XSD_INTEGER:
-        return None if value.lstrip("-").isdigit() else "is not a whole number (write digits only, e.g. 100000)"
+        # ASCII digits only: str.isdigit() also takes '１００' and '²'.
+        return None if re.fullmatch(r"-?[0-9]+", value) else "is not a whole number (write digits only, e.g. 100000)"
     if datatype == XSD_BOOLEAN:
         return None if value in ("true", "false") else "is not 'true' or 'false'"
     return None

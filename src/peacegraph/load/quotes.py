@@ -44,7 +44,7 @@ def locate(quote: str, text: str) -> Span:
     """
     if not quote.strip():
         raise QuoteNotFound("the quote is empty", "paste the sentence of the document that says the fact")
-    count = text.count(quote)
+    count = count_overlapping(quote, text)
     if count == 1:
         start = text.index(quote)
         end = start + len(quote)
@@ -67,6 +67,19 @@ def locate(quote: str, text: str) -> Span:
         "the quote does not occur in the document",
         "copy it character for character from the document (curly quotes and all), or correct 'source'",
     )
+
+
+def count_overlapping(quote: str, text: str) -> int:
+    """How many times ``quote`` occurs in ``text``, overlaps included (``str.count`` skips them).
+
+    >>> count_overlapping("on and on", "on and on and on")
+    2
+    """
+    count, start = 0, text.find(quote)
+    while start != -1:
+        count += 1
+        start = text.find(quote, start + 1)
+    return count
 
 
 def _original_slice(text: str, loose_start: int, loose_length: int) -> str:

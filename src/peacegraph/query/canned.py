@@ -169,7 +169,8 @@ def _check_known(engine, iri: str, param: str) -> None:
         base = PREFIXES[prefix]
         if iri.startswith(base):
             # One index lookup for a known IRI; the namespace is listed only to suggest ids for an unknown one.
-            if engine.run(_lookup("is-described"), {"node": Term.iri(iri)}).boolean:
+            described = engine.run(_lookup("is-described"), {"node": Term.iri(iri)})
+            if isinstance(described, ResultSet) and described.boolean:
                 return
             found = engine.run(_lookup("known-iris"), {"namespace": Term.literal(base)})
             known = {row["iri"].value for row in found.rows}
@@ -196,7 +197,8 @@ def _names(engine) -> dict[str, list[dict]]:
             # The embedded store's solutions read directly: the engine's general result conversion cost 4x more.
             rows = ([None if s[c] is None else s[c].value for c in columns] for s in store.query(_lookup("names")))
         else:
-            rows = ([None if r[c] is None else r[c].value for c in columns] for r in engine.run(_lookup("names")).rows)
+            found = _lookup_rows(engine, "names", {}, columns[:-1])
+            rows = ([None if r.get(c) is None else r[c].value for c in columns] for r in found)
         for name, entity, label, kind, by_label in rows:
             entry = {"name": name, "entity": entity, "label": label, "kind": kind, "byLabel": by_label == "true"}
             index.setdefault(name.lower(), []).append(entry)
@@ -243,6 +245,20 @@ def resolve_entity(engine, value: str, param: str = "entity") -> Term:
         )
     names = ", ".join(f"{label} ({kind}) <{iri}>" for iri, (label, kind) in sorted(named.items()))
     raise QueryError(f"parameter '{param}': {value!r} names {len(named)} things ({names}); give one of their IRIs")
+
+
+def _lookup_rows(engine, name: str, bindings: dict[str, Term], columns: tuple[str, ...]) -> list[dict[str, Term]]:
+    """The rows of an internal lookup that bind every one of ``columns``; QueryError if the answer lacks a column."""
+    found = engine.run(_lookup(name), bindings)
+    if not isinstance(found, ResultSet) or found.boolean is not None:
+        raise QueryError(f"the {name} lookup did not answer rows; is this endpoint serving the peacegraph graph?")
+    missing = [c for c in columns if c not in found.columns]
+    if missing:
+        raise QueryError(
+            f"the {name} lookup's answer has no '{missing[0]}' column; is this endpoint serving the peacegraph graph? "
+            "Give an IRI or ent:<id> instead of a label"
+        )
+    return [row for row in found.rows if all(row.get(c) is not None for c in columns)]
 
 
 def bind(engine, query: CannedQuery, values: dict[str, str]) -> dict[str, Term]:

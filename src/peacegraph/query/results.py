@@ -1,6 +1,6 @@
 """Engine-neutral SPARQL terms and result sets, and their output formats.
 
-Both engines (embedded pyoxigraph, remote SPARQLWrapper) return a
+Both engines (embedded pyoxigraph, a remote SPARQL endpoint) return a
 ``ResultSet`` of ``Term`` values, so the same question gives the same rows
 whichever engine answered it. Formats: an aligned table for people, CSV and
 TSV (SPARQL 1.1 CSV/TSV results), JSON (SPARQL 1.1 JSON results) and Markdown.
@@ -9,9 +9,11 @@ TSV (SPARQL 1.1 CSV/TSV results), JSON (SPARQL 1.1 JSON results) and Markdown.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from peacegraph.errors import QueryError
+from peacegraph.query.sparqltext import printable
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
@@ -144,10 +146,15 @@ def format_table(columns: list[str], rows: list[dict[str, str]], width: int | No
     ----  ------------------
     d001  a long sentence t…
     """
-    clean = [{c: " ".join(r[c].split()) for c in columns} for r in rows]
-    natural = [max([len(c)] + [len(r[c]) for r in clean]) for c in columns]
+    # Control characters are written out (\x1b), so a value cannot drive the terminal it is printed on.
+    clean = [{c: " ".join(printable(r[c]).split()) for c in columns} for r in rows]
+    names = {c: printable(c) for c in columns}
+    natural = [max([len(names[c])] + [len(r[c]) for r in clean]) for c in columns]
     widths = dict(zip(columns, fit_widths(natural, width) if width else natural, strict=True))
-    lines = ["  ".join(_cut(c, widths[c]).ljust(widths[c]) for c in columns).rstrip(), "  ".join("-" * widths[c] for c in columns).rstrip()]
+    lines = [
+        "  ".join(_cut(names[c], widths[c]).ljust(widths[c]) for c in columns).rstrip(),
+        "  ".join("-" * widths[c] for c in columns).rstrip(),
+    ]
     lines += ["  ".join(_cut(r[c], widths[c]).ljust(widths[c]) for c in columns).rstrip() for r in clean]
     return "\n".join(lines)
 
@@ -166,24 +173,75 @@ def _table(result: ResultSet, width: int | None = None) -> str:
     return f"{text}\n{count})"
 
 
-def _csv(result: ResultSet, delimiter: str = ",") -> str:
+def _values(row: dict[str, Term | None], columns: list[str]) -> list[str]:
+    return ["" if row.get(c) is None else row[c].value for c in columns]  # type: ignore[union-attr]
+
+
+def _csv_pieces(columns: list[str], chunks: Iterable[list[dict[str, Term | None]]], delimiter: str = ",") -> Iterator[str]:
     import csv
     import io
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(result.columns)
-    for row in result.values():
-        writer.writerow([row[c] for c in result.columns])
-    return buffer.getvalue()
+    writer.writerow(columns)
+    for chunk in chunks:
+        for row in chunk:
+            writer.writerow(_values(row, columns))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _tsv_pieces(columns: list[str], chunks: Iterable[list[dict[str, Term | None]]]) -> Iterator[str]:
+    # SPARQL 1.1 TSV: a header of ?variables, then terms in their SPARQL syntax.
+    yield "\t".join(f"?{c}" for c in columns) + "\n"
+    for chunk in chunks:
+        yield "".join("\t".join("" if row.get(c) is None else row[c].n3() for c in columns) + "\n" for row in chunk)  # type: ignore[union-attr]
+
+
+def _json_pieces(columns: list[str], chunks: Iterable[list[dict[str, Term | None]]]) -> Iterator[str]:
+    """SPARQL 1.1 JSON results, byte for byte what json.dumps(..., indent=2) gives, one chunk of rows at a time."""
+    import json
+    import textwrap
+
+    head = json.dumps({"head": {"vars": columns}}, indent=2, ensure_ascii=False)
+    yield head[: -len("\n}")] + ',\n  "results": {\n    "bindings": ['
+    first = True
+    for chunk in chunks:
+        parts = []
+        for row in chunk:
+            binding = {c: t.to_json() for c, t in row.items() if t is not None}
+            parts.append(("\n" if first else ",\n") + textwrap.indent(json.dumps(binding, indent=2, ensure_ascii=False), " " * 6))
+            first = False
+        yield "".join(parts)
+    yield ("]" if first else "\n    ]") + "\n  }\n}"
+
+
+def _markdown_pieces(columns: list[str], chunks: Iterable[list[dict[str, Term | None]]]) -> Iterator[str]:
+    def cell(text: str) -> str:
+        return " ".join(printable(text).split()).replace("|", "\\|")
+
+    yield "| " + " | ".join(cell(c) for c in columns) + " |\n|" + "---|" * len(columns)
+    for chunk in chunks:
+        yield "".join("\n| " + " | ".join(cell(v) for v in _values(row, columns)) + " |" for row in chunk)
+
+
+#: Formats written row by row: an answer streamed from the engine goes out as it arrives, never held whole.
+PIECES = {"csv": _csv_pieces, "tsv": _tsv_pieces, "json": _json_pieces, "markdown": _markdown_pieces}
+
+
+def render_pieces(columns: list[str], chunks: Iterable[list[dict[str, Term | None]]], fmt: str) -> Iterator[str]:
+    """The rows in ``fmt`` (csv, tsv, json, markdown), piece by piece as their chunks arrive; joined, exactly ``render``'s text."""
+    return PIECES[fmt](columns, chunks)
+
+
+def _csv(result: ResultSet) -> str:
+    return "".join(_csv_pieces(result.columns, [result.rows]))
 
 
 def _tsv(result: ResultSet) -> str:
-    # SPARQL 1.1 TSV: a header of ?variables, then terms in their SPARQL syntax.
-    lines = ["\t".join(f"?{c}" for c in result.columns)]
-    for row in result.rows:
-        lines.append("\t".join("" if row.get(c) is None else row[c].n3() for c in result.columns))
-    return "\n".join(lines) + "\n"
+    return "".join(_tsv_pieces(result.columns, [result.rows]))
 
 
 def _json(result: ResultSet) -> str:
@@ -191,17 +249,19 @@ def _json(result: ResultSet) -> str:
 
     if result.boolean is not None:
         return json.dumps({"head": {}, "boolean": result.boolean}, indent=2)
-    bindings = [{c: t.to_json() for c, t in row.items() if t is not None} for row in result.rows]
-    return json.dumps({"head": {"vars": result.columns}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False)
+    return "".join(_json_pieces(result.columns, [result.rows]))
 
 
 def _markdown(result: ResultSet) -> str:
-    def cell(text: str) -> str:
-        return " ".join(text.split()).replace("|", "\\|")
+    return "".join(_markdown_pieces(result.columns, [result.rows]))
 
-    lines = ["| " + " | ".join(result.columns) + " |", "|" + "---|" * len(result.columns)]
-    lines += ["| " + " | ".join(cell(r[c]) for c in result.columns) + " |" for r in result.values()]
-    return "\n".join(lines)
+
+@dataclass
+class RowStream:
+    """A SELECT answer still arriving: its columns, and its rows in chunks (each a list of rows)."""
+
+    columns: list[str]
+    chunks: Iterator[list[dict[str, Term | None]]]
 
 
 #: --format name -> formatter

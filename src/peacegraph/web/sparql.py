@@ -11,7 +11,6 @@ ASK; Turtle, N-Triples, JSON-LD, RDF/XML for CONSTRUCT and DESCRIBE.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -97,27 +96,13 @@ def negotiate(accept: str, offered: list[str]) -> str | None:
     return best
 
 
-# MINIMAL GUARD until query/engines.py refuses SERVICE itself (the reliability helper is adding it, with a
-# real parser); then this can go. A SERVICE keyword outside comments, strings and IRIs is refused here.
-_NOT_CODE = re.compile(
-    r"#[^\n]*"
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r'|<[^<>"{}|^`\\\s]*>'
-)
-_SERVICE = re.compile(r"\bSERVICE\b", re.I)
-
-
-def _code_only(text: str) -> str:
-    """The query with comments, strings and IRIs blanked, so keywords are found only where they are keywords.
-
-    >>> _code_only('SELECT * { ?s <x:SERVICE> "SERVICE" } # SERVICE').split()
-    ['SELECT', '*', '{', '?s', '}']
-    """
-    return _NOT_CODE.sub(lambda m: " " * len(m.group(0)), text)
-
-
 def refuse_service(text: str) -> None:
     """Refuse federated queries: no request may leave this machine.
+
+    The decision is ``peacegraph.query.sparqltext.may_call_out``'s (a letter
+    scan, then a parse when the word occurs): a token scan alone is fooled by a
+    comment ended with a CR, or by ``<`` and ``>`` operators read as an IRI.
+    The engine behind this endpoint checks again before it runs anything.
 
     >>> refuse_service('SELECT * { ?s ?p "SERVICE" } # SERVICE <x:y>')
     >>> refuse_service("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
@@ -125,7 +110,9 @@ def refuse_service(text: str) -> None:
     ...
     peacegraph.web.sparql.Refused: SERVICE (federated query) is refused: this endpoint answers from the local graph only and makes no request to another server
     """
-    if _SERVICE.search(_code_only(text)):
+    from peacegraph.query.sparqltext import canonical, may_call_out
+
+    if may_call_out(canonical(text)):
         raise Refused(
             "SERVICE (federated query) is refused: this endpoint answers from the local graph only and makes no request to another server"
         )

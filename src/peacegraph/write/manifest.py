@@ -38,9 +38,27 @@ def inputs_digest(files: list[Path], options: dict[str, str]) -> str:
     for key, value in sorted(options.items()):
         digest.update(f"option {key}={value}\n".encode())
     for path in files:
-        digest.update(f"file {path.name} {path.stat().st_size}\n".encode())
-        digest.update(path.read_bytes())
+        _hash_file(digest, path)
     return digest.hexdigest()
+
+
+def _hash_file(digest, path: Path) -> None:
+    """Hash a file's name, size and bytes, streamed; never read a FIFO, device or folder (the loader refuses them with a message)."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            digest.update(f"special {path.name} {stat.S_IFMT(info.st_mode)}\n".encode())
+            return
+        digest.update(f"file {path.name} {info.st_size}\n".encode())
+        os.set_blocking(fd, True)
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+    finally:
+        os.close(fd)
 
 
 def manifest_bytes(digest: str, files: dict[str, bytes | None]) -> bytes:

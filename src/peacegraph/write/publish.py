@@ -1,8 +1,13 @@
-"""Publishing graph/ to a store through the SPARQL 1.1 Graph Store Protocol."""
+"""Publishing graph/ to a store through the SPARQL 1.1 Graph Store Protocol.
+
+Success means HTTP 200, 201 or 204 from the URL that was asked. A redirect
+is reported with its Location and never followed: urllib would turn the
+upload into a body-less GET elsewhere and report that GET's 200. Only
+http(s) URLs are accepted, and the whole exchange runs under one deadline.
+"""
 
 from __future__ import annotations
 
-import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -10,7 +15,13 @@ from pathlib import Path
 
 from peacegraph import paths
 from peacegraph.errors import GraphMissingError
-from peacegraph.query.engines import USER_AGENT, RemoteError
+from peacegraph.query.http import USER_AGENT, RemoteError, check_url, send, shown  # noqa: F401 (USER_AGENT re-exported)
+from peacegraph.query.limits import in_child
+
+#: The statuses that mean the store took the upload.
+STORED = (200, 201, 204)
+#: Bytes of the store's answer read (it only ever matters for a message).
+ANSWER_BYTES = 65536
 
 
 @dataclass
@@ -49,27 +60,49 @@ def publish(
     password: str | None = None,
 ) -> PublishReport:
     """Send graph/peacegraph.ttl to a Graph Store Protocol endpoint (PUT replaces, POST merges)."""
+    check_url(endpoint)
     path = paths.graph_file(graph_dir)
     if not path.is_file():
         raise GraphMissingError(f"{path} does not exist; run 'peacegraph build' first")
     body = path.read_bytes()
     url = store_url(endpoint, graph)
     method = "PUT" if replace else "POST"
-    request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": "text/turtle", "User-Agent": USER_AGENT})
-    opener = urllib.request.build_opener()
+    nothing = f"nothing was stored: {len(body)} bytes of {path.name} were not accepted"
+
+    def too_slow() -> RemoteError:
+        return RemoteError(
+            f"{method} {url} did not finish within {timeout:g} s; the store may or may not hold the upload, check it before retrying"
+        )
+
+    try:
+        answer = in_child(_upload, (method, url, body, timeout, user, password), timeout, too_slow)
+    except RemoteError as err:
+        if "did not finish within" in str(err):
+            raise
+        if err.unsent:
+            raise RemoteError(f"{err}; {nothing}") from None
+        raise RemoteError(f"{method} {url}: {err}; the store may or may not hold the upload, check it before retrying") from None
+    status, reason, location, detail = answer
+    if 300 <= status < 400:
+        raise RemoteError(
+            f"{method} {url} answered HTTP {status}, redirecting to {location}; not followed (a redirect turns an upload into a GET "
+            f"elsewhere): publish to that URL if you trust it; {nothing}"
+        )
+    if status in STORED:
+        return PublishReport(url, method, len(body), status, [path.name])
+    if 200 <= status < 300:
+        raise RemoteError(
+            f"{method} {url} answered HTTP {status} {reason}, not 200, 201 or 204: the store did not confirm it stored the upload; check it"
+        )
+    raise RemoteError(f"{method} {url} answered HTTP {status} {reason}: {detail}; {nothing}")
+
+
+def _upload(method: str, url: str, body: bytes, timeout: float, user: str | None, password: str | None) -> tuple[int, str, str, str]:
+    """In the deadline's child: the exchange, as (status, reason, location, detail) strings safe to print."""
+    handlers: tuple = ()
     if user:
         manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         manager.add_password(None, url, user, password or "")
-        opener = urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(manager), urllib.request.HTTPDigestAuthHandler(manager))
-    nothing = f"nothing was stored: {len(body)} bytes of {path.name} were not accepted"
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            status = response.status
-    except urllib.error.HTTPError as err:
-        detail = err.read().decode("utf-8", "replace")[:300] if err.fp else ""
-        raise RemoteError(f"{method} {url} answered HTTP {err.code} {err.reason}: {' '.join(detail.split())}; {nothing}") from err
-    except urllib.error.URLError as err:
-        raise RemoteError(f"cannot reach {url}: {err.reason}; {nothing}") from err
-    except (TimeoutError, OSError) as err:
-        raise RemoteError(f"{method} {url} failed: {err}; the store may or may not hold the upload, check it before retrying") from err
-    return PublishReport(url, method, len(body), status, [path.name])
+        handlers = (urllib.request.HTTPBasicAuthHandler(manager), urllib.request.HTTPDigestAuthHandler(manager))
+    answer = send(method, url, body, {"Content-Type": "text/turtle"}, ANSWER_BYTES, timeout, handlers, truncate=True)
+    return answer.status, shown(answer.reason, 60), shown(answer.headers.get("Location") or "nowhere", 300), answer.detail()
