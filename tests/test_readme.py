@@ -85,7 +85,11 @@ def _prepared(command: str, built_dir: Path, tmp: Path) -> list[str]:
     return args
 
 
-@pytest.mark.parametrize("command", [c for c in RUNNABLE if c.split()[1] not in ("serve", "publish")])
+#: The curation workflow writes into seeds/: its commands run together, on a copy (test_readme_curation_workflow).
+CURATION = ("add-document", "draft", "accept")
+
+
+@pytest.mark.parametrize("command", [c for c in RUNNABLE if c.split()[1] not in ("serve", "publish", *CURATION)])
 def test_readme_command_runs(command, built_dir, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     if "-f my-question.rq" in command:
@@ -179,3 +183,25 @@ def test_exports_without_o_write_nothing(built_dir, tmp_path, monkeypatch):
         else:
             assert result.exit_code == 0 and result.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+def test_readme_curation_workflow(tmp_path, monkeypatch):
+    """The README's add-document, draft, accept, in its order, on a copy of seeds/ with a saved web page."""
+    import shutil
+
+    # The workflow's block gives each command with its argument; inline mentions name the commands alone.
+    commands = [c for c in RUNNABLE if c.split()[1] in CURATION and len(c.split()) > 2]
+    assert [c.split()[1] for c in commands] == list(CURATION)
+    seeds = tmp_path / "seeds"
+    for part in ("documents", "facts"):
+        shutil.copytree(paths.SEEDS_DIR / part, seeds / part)
+    page = shlex.split(commands[0])[1:][1]
+    shutil.copy(Path(__file__).parent / "curate" / "page.html", tmp_path / page)
+    monkeypatch.chdir(tmp_path)
+    for command in commands:
+        result = CliRunner().invoke(main, [*shlex.split(command)[1:], "--seeds", str(seeds)])
+        assert result.exit_code == 0, f"{command}\n{result.output}"
+    document = shlex.split(commands[1])[2]
+    assert (seeds / "facts" / f"{document}.yaml").is_file() and not (seeds / "drafts" / f"{document}.yaml").exists()
+    assert "--published" in commands[0]
+    assert "2026-11-28" in (seeds / "documents" / "documents.yaml").read_text(encoding="utf-8")

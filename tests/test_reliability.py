@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pyoxigraph
 import pytest
@@ -293,6 +294,24 @@ def test_publish_sends_what_it_says(server, built_dir):
     assert method == "PUT" and target == "/created?default" and headers["content-type"] == "text/turtle"
     assert body == (built_dir / paths.FULL_FILE_NAME).read_bytes()
     assert f"sent {len(body)} bytes" in result.output and "HTTP 201" in result.output
+
+
+def test_publish_streams_the_file_instead_of_reading_it_whole(server, built_dir, monkeypatch):
+    # Issue 11: publishing 100 times the seeds held 115 MB of Turtle in memory (read_bytes) before sending a byte.
+    graph_file = (built_dir / paths.FULL_FILE_NAME).resolve()
+    expected = graph_file.read_bytes()
+    real_read_bytes = Path.read_bytes
+
+    def guarded(self):
+        assert self.resolve() != graph_file, "publish read the whole graph file into memory"
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", guarded)
+    before = len(server.requests)
+    result = CliRunner().invoke(main, ["publish", "--endpoint", server.base + "/created", "--graph-dir", str(built_dir)])
+    assert result.exit_code == 0, result.output
+    method, target, headers, body = server.requests[before]
+    assert headers["content-length"] == str(len(expected)) and body == expected
 
 
 # --- 9, 11: broken answers and slow servers: one message, exit 2, within the deadline ---------------

@@ -4,6 +4,11 @@ Success means HTTP 200, 201 or 204 from the URL that was asked. A redirect
 is reported with its Location and never followed: urllib would turn the
 upload into a body-less GET elsewhere and report that GET's 200. Only
 http(s) URLs are accepted, and the whole exchange runs under one deadline.
+
+The file is streamed from disk in blocks (with a progress bar on a
+terminal), so publishing 100 times the seeds does not hold its 115 MB of
+Turtle in memory; with --user it is read whole, because urllib sends the
+body again after the store's authentication challenge.
 """
 
 from __future__ import annotations
@@ -64,10 +69,10 @@ def publish(
     path = paths.graph_file(graph_dir)
     if not path.is_file():
         raise GraphMissingError(f"{path} does not exist; run 'peacegraph build' first")
-    body = path.read_bytes()
+    size = path.stat().st_size
     url = store_url(endpoint, graph)
     method = "PUT" if replace else "POST"
-    nothing = f"nothing was stored: {len(body)} bytes of {path.name} were not accepted"
+    nothing = f"nothing was stored: {size} bytes of {path.name} were not accepted"
 
     def too_slow() -> RemoteError:
         return RemoteError(
@@ -75,7 +80,7 @@ def publish(
         )
 
     try:
-        answer = in_child(_upload, (method, url, body, timeout, user, password), timeout, too_slow)
+        answer = in_child(_upload, (method, url, path, size, timeout, user, password), timeout, too_slow)
     except RemoteError as err:
         if "did not finish within" in str(err):
             raise
@@ -89,7 +94,7 @@ def publish(
             f"elsewhere): publish to that URL if you trust it; {nothing}"
         )
     if status in STORED:
-        return PublishReport(url, method, len(body), status, [path.name])
+        return PublishReport(url, method, size, status, [path.name])
     if 200 <= status < 300:
         raise RemoteError(
             f"{method} {url} answered HTTP {status} {reason}, not 200, 201 or 204: the store did not confirm it stored the upload; check it"
@@ -97,12 +102,32 @@ def publish(
     raise RemoteError(f"{method} {url} answered HTTP {status} {reason}: {detail}; {nothing}")
 
 
-def _upload(method: str, url: str, body: bytes, timeout: float, user: str | None, password: str | None) -> tuple[int, str, str, str]:
+class _Counted:
+    """A file read in blocks by http.client, each block counted on the progress bar."""
+
+    def __init__(self, stream, advance):
+        self.stream, self.advance = stream, advance
+
+    def read(self, size: int = -1) -> bytes:
+        block = self.stream.read(size)
+        self.advance(len(block))
+        return block
+
+
+def _upload(
+    method: str, url: str, path: Path, size: int, timeout: float, user: str | None, password: str | None
+) -> tuple[int, str, str, str]:
     """In the deadline's child: the exchange, as (status, reason, location, detail) strings safe to print."""
+    from peacegraph import progress
+
     handlers: tuple = ()
-    if user:
-        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        manager.add_password(None, url, user, password or "")
-        handlers = (urllib.request.HTTPBasicAuthHandler(manager), urllib.request.HTTPDigestAuthHandler(manager))
-    answer = send(method, url, body, {"Content-Type": "text/turtle"}, ANSWER_BYTES, timeout, handlers, truncate=True)
+    headers = {"Content-Type": "text/turtle", "Content-Length": str(size)}
+    with open(path, "rb") as stream, progress.bar(f"{method} {path.name}", size) as advance:
+        body: object = _Counted(stream, advance)
+        if user:
+            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            manager.add_password(None, url, user, password or "")
+            handlers = (urllib.request.HTTPBasicAuthHandler(manager), urllib.request.HTTPDigestAuthHandler(manager))
+            body = stream.read()  # sent again after a 401 challenge: a stream would be spent by then
+        answer = send(method, url, body, headers, ANSWER_BYTES, timeout, handlers, truncate=True)  # type: ignore[arg-type]
     return answer.status, shown(answer.reason, 60), shown(answer.headers.get("Location") or "nowhere", 300), answer.detail()
