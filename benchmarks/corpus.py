@@ -26,8 +26,15 @@ def _load(path: Path):
     return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Writes a value shared by two records out twice: seed files refuse YAML anchors and aliases."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def _dump(data, path: Path) -> None:
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100000), encoding="utf-8")
+    path.write_text(yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=100000), encoding="utf-8")
 
 
 def make_corpus(copies: int, out: Path, seeds: Path | None = None) -> Path:
