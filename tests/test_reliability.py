@@ -181,7 +181,6 @@ import os  # noqa: E402
 import shutil  # noqa: E402
 import socket  # noqa: E402
 import threading  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 from .conftest import MINI  # noqa: E402
 from .faults import running_fault_server  # noqa: E402
