@@ -104,8 +104,10 @@ def _open_lock(lock: Path) -> int:
     return fd
 
 
-def write_files(files: dict[str, bytes | None], graph_dir: Path) -> list[Path]:
+def write_files(files: dict[str, bytes | tuple[bytes, ...] | None], graph_dir: Path) -> list[Path]:
     """Make graph_dir hold these files, switched in one atomic step; a None value removes that file.
+
+    A file's content is its bytes, or a tuple of pieces written one after another.
 
     Returns the paths written. Raises GraphWriteError (graph_dir untouched) when
     it cannot write: a read-only graph/, a full disk, a file too large.
@@ -143,7 +145,7 @@ def _check_writable(target: Path, shown: Path) -> None:
         raise GraphWriteError(f"{shown} is read-only; make it writable (chmod u+w) to build into it; graph/ was left as it was")
 
 
-def _fill(new: Path, target: Path, files: dict[str, bytes | None]) -> None:
+def _fill(new: Path, target: Path, files: dict[str, bytes | tuple[bytes, ...] | None]) -> None:
     """Write the complete new generation into ``new`` and flush it to disk."""
     os.mkdir(new, 0o777)
     if target.is_dir():
@@ -173,12 +175,13 @@ def _carry(entry: Path, destination: Path) -> None:
             shutil.copy2(entry, destination)
 
 
-def _write_file(path: Path, data: bytes) -> None:
+def _write_file(path: Path, data: bytes | tuple[bytes, ...]) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        for piece in (data,) if isinstance(data, bytes) else data:
+            view = memoryview(piece)
+            while view:
+                view = view[os.write(fd, view) :]
         os.fsync(fd)
     finally:
         os.close(fd)

@@ -61,12 +61,20 @@ def _hash_file(digest, path: Path) -> None:
         os.close(fd)
 
 
-def manifest_bytes(digest: str, files: dict[str, bytes | None]) -> bytes:
-    """The manifest for the output ``files`` (name -> bytes) built from inputs hashing to ``digest``."""
+def content_hash(data: bytes | tuple[bytes, ...]) -> str:
+    """SHA-256 of a file's content, given whole or as the pieces written one after another."""
+    digest = hashlib.sha256()
+    for piece in (data,) if isinstance(data, bytes) else data:
+        digest.update(piece)
+    return digest.hexdigest()
+
+
+def manifest_bytes(digest: str, files: dict[str, bytes | tuple[bytes, ...] | None]) -> bytes:
+    """The manifest for the output ``files`` (name -> bytes or pieces) built from inputs hashing to ``digest``."""
     record = {
         "inputs": digest,
         "version": __version__,
-        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items()) if data is not None},
+        "files": {name: content_hash(data) for name, data in sorted(files.items()) if data is not None},
     }
     return (json.dumps(record, indent=1, sort_keys=True) + "\n").encode()
 

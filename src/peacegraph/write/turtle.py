@@ -56,7 +56,12 @@ def turtle_body(sorted_section: list[ox.Triple]) -> bytes:
     if not sorted_section:
         return b""
     text = ox.serialize(sorted_section, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    body = b"\n".join(line for line in text.split(b"\n") if not line.startswith(b"@prefix"))
+    # The serializer writes its @prefix lines first and only there: cut them off in one slice
+    # (filtering every line of a 100x graph cost 1.3 s).
+    start = 0
+    while text.startswith(b"@prefix", start):
+        start = text.index(b"\n", start) + 1
+    body = text[start:]
     body = b"\n" + _NEW_SUBJECT.sub(b"\n\n", b"\n" + body.lstrip(b"\n")).lstrip(b"\n")
     return body if body.endswith(b"\n") else body + b"\n"
 
@@ -67,7 +72,12 @@ def comment(header: str) -> bytes:
 
 def turtle_document(*bodies: bytes, header: str = "") -> bytes:
     """A Turtle file from bodies made by ``turtle_body``: the header comment, the prefixes, the bodies in order."""
-    return comment(header) + b"\n" + prefix_block() + b"".join(bodies)
+    return b"".join(turtle_chunks(*bodies, header=header))
+
+
+def turtle_chunks(*bodies: bytes, header: str = "") -> tuple[bytes, ...]:
+    """``turtle_document``'s bytes as the pieces it joins: written one after another, the large bodies are never copied."""
+    return (comment(header) + b"\n" + prefix_block(), *bodies)
 
 
 def turtle_bytes(*sections: Iterable[ox.Triple], header: str = "") -> bytes:
