@@ -35,3 +35,19 @@ def test_build_shows_its_stages_on_a_terminal_only(mini_seeds, tmp_path):
     assert "shacl: validating" in _run(args, tty=True)
     assert "validating" not in _run(args, tty=False)
     assert "validating" not in _run([*args, "--quiet"], tty=True)
+
+
+def test_export_shows_a_spinner_on_a_terminal_only(built_dir, tmp_path):
+    args = ["export", "agreements", "--format", "turtle", "-o", str(tmp_path / "a.ttl"), "--graph-dir", str(built_dir)]
+    assert "exporting agreements as turtle" in _run(args, tty=True)
+    assert "exporting" not in _run(args, tty=False)
+
+
+def test_publish_shows_bytes_sent_on_a_terminal_only(built_dir):
+    from .faults import running_fault_server
+
+    with running_fault_server() as server:
+        args = ["publish", "--endpoint", server.base + "/created", "--graph-dir", str(built_dir)]
+        shown = _run(args, tty=True)
+        assert "PUT peacegraph.ttl" in shown
+        assert "PUT peacegraph.ttl" not in _run(args, tty=False)

@@ -76,7 +76,11 @@ def export_command(
         values[key.strip()] = value
     if output is None and (exporter.binary or exporter.folder):
         raise click.UsageError(f"--format {fmt} needs -o PATH ({'a folder' if exporter.folder else 'a file'})")
-    result = export(view, fmt, values, graph_dir=graph_dir)
+    from peacegraph.progress import stage
+
+    # A spinner on a terminal (standard error): the whole graph as PNG or HTML takes seconds at scale.
+    with stage(f"exporting {view} as {fmt}"):
+        result = export(view, fmt, values, graph_dir=graph_dir)
     if exporter.folder:
         output.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
         for name, data in sorted(result.items()):
