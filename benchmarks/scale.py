@@ -7,7 +7,7 @@ every quote still verbatim in its copied document) into a temporary folder,
 and each of these runs in a fresh process so that its peak memory is its own:
 
 - ``build --force`` and ``check``: wall time of each stage, total, peak RSS
-  (Python, and the largest child: HermiT's JVM), triples written;
+  (Python, and the largest child process: the one that starts HermiT's JVM, whose peak counts the pages it shared with the build when it began), triples written;
 - the floor, measured in the same run on the same output: pyoxigraph
   bulk-loading graph/peacegraph.ttl, serializing it back to Turtle, and
   running the compiled SHACL shapes on it;
@@ -155,7 +155,7 @@ def report(results: list[dict]) -> None:
     print(
         "| corpus | triples | "
         + " | ".join(stages)
-        + " | total | peak RSS (Python / JVM) | floor: load | floor: serialize | floor: shapes | unchanged rebuild |"
+        + " | total | peak RSS (build / largest child) | floor: load | floor: serialize | floor: shapes | unchanged rebuild |"
     )
     print("|---" * (len(stages) + 8) + "|")
     for r in results:
