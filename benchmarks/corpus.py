@@ -53,7 +53,9 @@ def make_corpus(copies: int, out: Path, seeds: Path | None = None) -> Path:
         return f"{value}-c{k}" if k and value in known else value
 
     all_documents = []
-    out_files: dict[str, dict] = {name: {} for name in files}
+    # One fact file per copy (d003.yaml, d003-c1.yaml ...), as a growing corpus has one per article:
+    # a single file would pass the loader's size limit (10 MB) at 300 copies.
+    out_files: dict[str, dict] = {}
     for k in range(copies):
         for doc in meta["documents"]:
             new = dict(doc)
@@ -69,8 +71,9 @@ def make_corpus(copies: int, out: Path, seeds: Path | None = None) -> Path:
             all_documents.append(new)
         fact_ids = {f["id"] for tree in files.values() for f in (tree or {}).get("facts", [])}
         for name, tree in files.items():
+            stem, _, ext = name.rpartition(".")
             for section, records in (tree or {}).items():
-                bucket = out_files[name].setdefault(section, [])
+                bucket = out_files.setdefault(f"{stem}-c{k}.{ext}" if k else name, {}).setdefault(section, [])
                 for record in records:
                     bucket.append(_copy_record(section, record, k, rename, entity_ids, doc_ids, fact_ids))
     _dump({"documents": all_documents}, documents_out / "documents.yaml")

@@ -20,3 +20,18 @@ def test_corpus_of_two_copies_loads_with_every_quote_verbatim(tmp_path):
     original = load_curation(paths.SEEDS_DIR / "facts", paths.SEEDS_DIR / "documents" / "documents.yaml")
     assert len(curation.facts) == 2 * len(original.facts)
     assert len(curation.entities) == 2 * len(original.entities)
+
+
+def test_suggestions_over_many_ids_are_difflibs_own():
+    # Past 2,000 choices rapidfuzz picks the candidates; the suggestion must stay the one difflib gives.
+    import difflib
+    import random
+
+    from peacegraph.load.yamlsource import suggest
+
+    rng = random.Random(7)
+    words = ["ceasefire", "peace-treaty", "meeting", "pashinyan", "aliyev", "corridor", "summit", "border"]
+    ids = sorted({f"d{rng.randrange(1000):03d}-{rng.choice(words)}-{rng.choice(words)}-c{rng.randrange(300)}" for _ in range(20000)})
+    for typo in ["d012-ceasfire-summit-c7", "d100-meeting-aliev-c20", "d999-corridor-border-c299x", "zzzz"]:
+        close = difflib.get_close_matches(typo, ids, n=1)
+        assert suggest(typo, ids) == (f" (did you mean '{close[0]}'?)" if close else "")
