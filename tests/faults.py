@@ -161,6 +161,13 @@ def _answer(sock: socket.socket, server: FaultServer, path: str, query: dict[str
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             sock.sendall(block)
+    elif path == "/fail-after":
+        # Publish in batches: the first n requests are stored, the ones after fail.
+        done = sum(1 for r in server.requests if urlsplit(r[1]).path == path)
+        if done <= int(query.get("n", ["1"])[0]):
+            sock.sendall(ANSWERS["/created"])
+        else:
+            sock.sendall(http("500 Internal Server Error", b"disk full", "text/plain"))
     elif path == "/many-rows":
         count = int(query.get("n", ["1000"])[0])
         sock.sendall(http("200 OK", results(["x"], [ROW] * count)))

@@ -168,3 +168,56 @@ def test_canned_label_lookup_against_an_endpoint_without_entity_column():
     assert "Traceback" not in result.output and "KeyError" not in repr(result.exception)
     # The label lookup reads one index of names (queries/lookup/names.rq): the message names the column it lacks.
     assert "lookup's answer has no 'name' column" in result.output and "Give an IRI" in result.output
+
+
+def test_publish_in_batches_gives_the_store_the_whole_graph(built_dir, tmp_path):
+    # Issue 11: for stores that cap a request's size, publish sends N-Triples in batches (first PUT, then POST).
+    import pyoxigraph
+
+    with oxigraph_server(tmp_path / "store", read_only=False) as base:
+        result = CliRunner().invoke(
+            main, ["publish", "--endpoint", base + "/store", "--chunk-triples", "1000", "--graph-dir", str(built_dir)]
+        )
+        assert result.exit_code == 0, result.output
+        local = pyoxigraph.Store()
+        local.bulk_load(path=str(built_dir / paths.FULL_NTRIPLES_FILE_NAME), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        from peacegraph.write.publish import batches
+
+        assert f"each of {len(list(batches(built_dir / paths.FULL_NTRIPLES_FILE_NAME, 1000)))} batches" in result.output
+        counted = CliRunner().invoke(
+            main, ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--endpoint", base + "/query", "--format", "csv"]
+        )
+        assert counted.exit_code == 0, counted.output
+        assert int(counted.stdout.splitlines()[1]) == len(local)
+        remote = CliRunner().invoke(main, ["query", "agreement-roles", "--endpoint", base + "/query", "--format", "csv"])
+        here = CliRunner().invoke(main, ["query", "agreement-roles", "--graph-dir", str(built_dir), "--format", "csv"])
+        assert sorted(remote.stdout.splitlines()) == sorted(here.stdout.splitlines())
+
+
+def test_publish_in_batches_names_the_failed_batch_and_what_the_store_holds(built_dir):
+    from .faults import running_fault_server
+
+    with running_fault_server() as server:
+        result = CliRunner().invoke(
+            main, ["publish", "--endpoint", server.base + "/fail-after?n=2", "--chunk-triples", "1000", "--graph-dir", str(built_dir)]
+        )
+    from peacegraph.write.publish import batches
+
+    starts = [first for first, _ in batches(built_dir / paths.FULL_NTRIPLES_FILE_NAME, 1000)]
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"batch 3 (lines {starts[2]}-{starts[3] - 1} of peacegraph.nt)" in result.output and "HTTP 500" in result.output
+    assert f"the store holds batches 1-2 (lines 1-{starts[2] - 1})" in result.output
+    methods = [m for m, target, _, _ in server.requests if target.startswith("/fail-after")]
+    assert methods == ["PUT", "POST", "POST"]
+
+
+def test_batches_keep_every_blank_node_in_the_first(tmp_path):
+    from peacegraph.write.publish import batches
+
+    lines = [f"<http://e/s{i}> <http://e/p> <http://e/o> .\n" for i in range(10)]
+    lines[6] = "_:b0 <http://e/p> <http://e/o> .\n"
+    path = tmp_path / "g.nt"
+    path.write_text("".join(lines), encoding="utf-8")
+    got = [(first, len(batch)) for first, batch in batches(path, 2)]
+    assert got == [(1, 7), (8, 2), (10, 1)]
+    assert b"".join(line for _, batch in batches(path, 2) for line in batch) == path.read_bytes()

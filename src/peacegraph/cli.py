@@ -556,10 +556,25 @@ def site(output: Path, graphs: bool, graph_dir: Path | None) -> None:
 @click.option("--user", default=None, help="User name for basic or digest authentication.")
 @click.option("--password", default=None, envvar="PEACEGRAPH_PASSWORD", help="Password (or set PEACEGRAPH_PASSWORD).")
 @click.option("--timeout", type=Seconds(), default=60.0, show_default=True, help="Seconds the upload may take in all (0.1 to 86400).")
+@click.option(
+    "--chunk-triples",
+    type=click.IntRange(min=1000),
+    default=None,
+    metavar="N",
+    help="Send graph/peacegraph.nt in batches of N triples (first PUT, then POST), for stores that cap a request's size; "
+    "not atomic: a failure says which batches the store holds.",
+)
 @GRAPH_DIR_OPTION
 @handle_errors
 def publish(
-    endpoint: str, graph_iri: str | None, merge: bool, user: str | None, password: str | None, timeout: float, graph_dir: Path | None
+    endpoint: str,
+    graph_iri: str | None,
+    merge: bool,
+    user: str | None,
+    password: str | None,
+    timeout: float,
+    chunk_triples: int | None,
+    graph_dir: Path | None,
 ) -> None:
     """Push graph/peacegraph.ttl to a store through the SPARQL 1.1 Graph Store Protocol.
 
@@ -568,7 +583,16 @@ def publish(
     """
     from peacegraph.write.publish import publish as run_publish
 
-    report = run_publish(endpoint, graph_iri, replace=not merge, graph_dir=graph_dir, timeout=timeout, user=user, password=password)
+    report = run_publish(
+        endpoint,
+        graph_iri,
+        replace=not merge,
+        graph_dir=graph_dir,
+        timeout=timeout,
+        user=user,
+        password=password,
+        chunk_triples=chunk_triples,
+    )
     click.echo(str(report))
 
 
