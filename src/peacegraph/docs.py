@@ -31,7 +31,7 @@ import click
 
 from peacegraph import paths
 from peacegraph.errors import PeacegraphError
-from peacegraph.namespaces import ONTOLOGY_IRI, PG_IRI, PREFIXES
+from peacegraph.namespaces import ONTOLOGY_IRI, PG_IRI, PREFIXES, curie
 
 
 class DocsError(PeacegraphError):
@@ -92,18 +92,6 @@ class Entry:
 # ---------------------------------------------------------------------------
 
 
-def compact(iri: str) -> str:
-    """The prefixed name of an IRI (longest namespace wins), or the IRI itself.
-
-    >>> compact("https://w3id.org/peacegraph/ontology#Person"), compact("http://example.org/x")
-    ('pg:Person', 'http://example.org/x')
-    """
-    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None:
-        return iri
-    return next(p for p, ns in PREFIXES.items() if ns == best) + ":" + iri[len(best) :]
-
-
 def _anchor(kind: str, iri: str) -> str:
     short = {KINDS["Classes"]: "class"}.get(kind, "property")
     return f"{short}-{iri[len(PG_IRI) :]}"
@@ -157,8 +145,8 @@ class _Reader:
             return [Link("(anonymous class)")]
         iri = str(node)
         if iri in self.kinds:
-            return [Link(compact(iri), self.label(node), "#" + _anchor(self.kinds[iri], iri))]
-        return [Link(compact(iri), "", iri)]
+            return [Link(curie(iri), self.label(node), "#" + _anchor(self.kinds[iri], iri))]
+        return [Link(curie(iri), "", iri)]
 
     def links(self, iri: str, prop: str) -> list[Link]:
         return [x for node in self.objects(iri, prop) for x in self.link(node)]
@@ -175,7 +163,7 @@ def _describe(reader: _Reader, node) -> str:
         return label
     graph = reader.data
     if graph is None:
-        return compact(str(node))
+        return curie(str(node))
     oa = PREFIXES["oa"]
     quote = [
         q
@@ -191,8 +179,10 @@ def _describe(reader: _Reader, node) -> str:
             name = str(claim)[len(PREFIXES["p"]) :]
             obj = graph.value(node, reader.uri(PREFIXES["ps"] + name))
             predicate = reader.uri(PREFIXES["pg"] + name)
-            return f"the statement “{_describe(reader, subject)} {reader.label(predicate) or compact(str(predicate))} {_describe(reader, obj)}”"
-    return compact(str(node))
+            return (
+                f"the statement “{_describe(reader, subject)} {reader.label(predicate) or curie(str(predicate))} {_describe(reader, obj)}”"
+            )
+    return curie(str(node))
 
 
 def _shorten(text: str, limit: int = 100) -> str:
@@ -227,7 +217,7 @@ def _example(reader: _Reader, iri: str, kind: str) -> str:
     if not triples:
         return ""
     s, o, _, _ = triples[0]
-    return f"{s} → {reader.label(term) or compact(iri)} → {o}"
+    return f"{s} → {reader.label(term) or curie(iri)} → {o}"
 
 
 def _subclasses(reader: _Reader, term) -> list:
@@ -242,7 +232,7 @@ def _subclasses(reader: _Reader, term) -> list:
 
 def _entry(reader: _Reader, iri: str, kind: str) -> Entry:
     is_class = kind == KINDS["Classes"]
-    entry = Entry(iri, compact(iri), kind, _anchor(kind, iri), reader.label(iri, reader.onto), reader.definition(iri))
+    entry = Entry(iri, curie(iri), kind, _anchor(kind, iri), reader.label(iri, reader.onto), reader.definition(iri))
     sub = _RDFS + ("subClassOf" if is_class else "subPropertyOf")
     parents = reader.links(iri, sub)
     own = [x for x in parents if x.target.startswith("#")]
@@ -269,7 +259,7 @@ def _entry(reader: _Reader, iri: str, kind: str) -> Entry:
         facts.append(("Characteristics", ", ".join(sorted(CHARACTERISTICS[t] for t in types if t in CHARACTERISTICS))))
         facts.append(("Usage", ", ".join(str(u) for u in reader.objects(iri, PG_IRI + "usage"))))
         for name, prop in (("Role concept", "roleConcept"), ("Stance concept", "stanceConcept")):
-            facts.append((name, [Link(compact(str(c)), reader.label(c), "#concepts") for c in reader.objects(iri, PG_IRI + prop)]))
+            facts.append((name, [Link(curie(str(c)), reader.label(c), "#concepts") for c in reader.objects(iri, PG_IRI + prop)]))
     matches = reader.links(iri, _SKOS + "closeMatch") + reader.links(iri, _SKOS + "exactMatch")
     facts.append(("Alignments", external + matches))
     entry.facts = [(name, value) for name, value in facts if value]
@@ -315,8 +305,8 @@ def read(ontology_path: Path | None = None, data_path: Path | None = None) -> On
     }
     schemes = []
     for scheme in reader.subjects(_RDF + "type", _SKOS + "ConceptScheme"):
-        concepts = [(Link(compact(str(c)), reader.label(c)), reader.definition(c)) for c in reader.subjects(_SKOS + "inScheme", scheme)]
-        schemes.append((Link(compact(str(scheme)), reader.label(scheme)), reader.definition(scheme), concepts))
+        concepts = [(Link(curie(str(c)), reader.label(c)), reader.definition(c)) for c in reader.subjects(_SKOS + "inScheme", scheme)]
+        schemes.append((Link(curie(str(scheme)), reader.label(scheme)), reader.definition(scheme), concepts))
     return Ontology(header, description, sections, schemes, _diagram(reader), reader.data is not None)
 
 

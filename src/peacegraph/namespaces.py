@@ -291,3 +291,15 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'peacegraph.namespaces' has no attribute {name!r}")
     _LAZY.update(built)
     return built[name]
+
+
+def curie(iri: str) -> str:
+    """The prefixed name of an IRI (the longest namespace of ``PREFIXES`` wins), or the IRI itself.
+
+    >>> curie("https://w3id.org/peacegraph/entity/armenia"), curie("https://w3id.org/peacegraph/ontology#Person"), curie("urn:x")
+    ('ent:armenia', 'pg:Person', 'urn:x')
+    """
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return iri
+    return next(p for p, ns in PREFIXES.items() if ns == best) + ":" + iri[len(best) :]

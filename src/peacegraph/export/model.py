@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from peacegraph.export.progress import track
 from peacegraph.load.dates import parse_time
-from peacegraph.namespaces import PREFIXES
+from peacegraph.namespaces import PREFIXES, curie
 
 _RDF = PREFIXES["rdf"]
 _RDFS = PREFIXES["rdfs"]
@@ -37,19 +37,6 @@ ALT_LABEL = PREFIXES["skos"] + "altLabel"
 NODE_NAMESPACES = (PREFIXES["ent"], PREFIXES["pgc"])
 #: Statement properties that give a fact's time, in the order they are shown.
 TIME_PROPERTIES = ("pointInTime", "startTime", "endTime")
-
-
-def curie(iri: str) -> str:
-    """The shortest prefixed name of ``iri`` from ``PREFIXES``, or the IRI itself.
-
-    >>> curie("https://w3id.org/peacegraph/entity/armenia"), curie("urn:x")
-    ('ent:armenia', 'urn:x')
-    """
-    best = ""
-    for prefix, base in PREFIXES.items():
-        if iri.startswith(base) and len(base) > len(PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
 
 
 def local_name(iri: str) -> str:

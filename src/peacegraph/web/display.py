@@ -69,19 +69,6 @@ def date_span(point: str, start: str, end: str) -> str:
     return ""
 
 
-def curie(iri: str) -> str:
-    """The prefixed name of an IRI, when a prefix covers it.
-
-    >>> curie("https://w3id.org/peacegraph/entity/armenia"), curie("urn:x")
-    ('ent:armenia', 'urn:x')
-    """
-    best = ""
-    for prefix, base in PREFIXES.items():
-        if iri.startswith(base) and len(base) > len(PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
-
-
 def local_id(iri: str, base: str) -> str | None:
     """The id of an IRI in a namespace, or None when it is not in it (or the id is not a plain one).
 
