@@ -20,8 +20,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
 import time
 from pathlib import Path
 
@@ -34,7 +32,7 @@ from peacegraph.load.loader import FACT_KEYS, load_curation
 from peacegraph.load.schema import load_schema
 
 from .conftest import MINI
-from .faults import running_fault_server
+from .faults import Listener, running_fault_server
 
 LONG = os.environ.get("PEACEGRAPH_SLOW") == "1"
 EXAMPLES = 3000 if LONG else 150
@@ -261,28 +259,9 @@ def test_random_document_metadata_never_reads_outside_the_folder(documents_folde
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-class _Listener:
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
-        self.hits = 0
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.hits += 1
-            conn.close()
-
-
 @pytest.fixture(scope="module")
 def listener():
-    made = _Listener()
+    made = Listener()
     yield made
     made.sock.close()
 

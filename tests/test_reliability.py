@@ -180,10 +180,9 @@ import json  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
 import socket  # noqa: E402
-import threading  # noqa: E402
 
 from .conftest import MINI  # noqa: E402
-from .faults import running_fault_server  # noqa: E402
+from .faults import Listener, running_fault_server  # noqa: E402
 
 HERE = Path(__file__).parent
 
@@ -209,27 +208,6 @@ def mini_graph(tmp_path_factory) -> Path:
 def server():
     with running_fault_server() as running:
         yield running
-
-
-class Listener:
-    """A TCP listener that counts connections: proof that nothing called out."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
-        self.hits = 0
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.hits += 1
-            conn.close()
 
 
 @pytest.fixture
