@@ -66,3 +66,20 @@ def test_python_dash_m_works():
 
     done = subprocess.run([sys.executable, "-m", "peacegraph", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and "peacegraph" in done.stdout
+
+
+def test_a_reader_that_stops_reading_gets_no_error_message():
+    # `peacegraph sparql ... | head` printed "error: Broken pipe" when head had what it wanted.
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "peacegraph", "sparql", "SELECT * WHERE { ?s ?p ?o }", "--format", "csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout.readline()
+    process.stdout.close()  # as head does after its lines; the answer (megabytes) is far past the pipe's buffer
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0, stderr
+    assert stderr == ""

@@ -9,6 +9,7 @@ Heavy libraries are imported inside the commands that need them, so that
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import time
 from pathlib import Path
@@ -66,6 +67,11 @@ def handle_errors(command):
         except PeacegraphError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(err.exit_code)
+        except BrokenPipeError:
+            # The reader stopped reading (`| head`): its choice, not an error. Point stdout at /dev/null so
+            # that Python's own flush at exit does not complain either.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except OSError as err:  # the machine said no (disk full, file too large, permission): one line, not a traceback
             where = f" ({err.filename})" if err.filename else ""
             click.echo(f"error: {err.strerror or err}{where}", err=True)
