@@ -21,7 +21,15 @@ into a list in a fixed order (no rdflib on the build's data path).
 
 from __future__ import annotations
 
+import contextlib
+import heapq
+import io
+import os
+import tempfile
+import weakref
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -125,17 +133,27 @@ DOCUMENT_FIELDS = (
 )
 
 
-def data_triples(curation: Curation) -> list[ox.Triple]:
-    """The data graph (no ontology) of a checked curation, in a fixed order."""
+def data_triples(curation: Curation) -> SortedTriples:
+    """The data graph (no ontology) of a checked curation: sorted, without duplicates, kept as N-Triples."""
+    return SortedTriples.of(_data_triples(curation))
+
+
+def _data_triples(curation: Curation) -> Iterator[ox.Triple]:
+    """The data graph's triples one at a time (a triple that several statements give comes more than once)."""
     out: list[ox.Triple] = []
     add = out.append
     for doc in curation.documents.values():
         _add_document(add, doc)
     for entity in curation.entities.values():
         _add_entity(add, entity)
+    yield from out
+    out.clear()
     truthy = best_ranked(curation.facts)
     for fact in curation.facts:
         _add_fact(add, fact, curation, fact.id in truthy)
+        if len(out) >= _BATCH:
+            yield from out
+            out.clear()
     for dis in curation.disagreements:
         node = ox.NamedNode(DISAGREEMENT_IRI + dis.id)
         add(ox.Triple(node, TYPE, _pg("Disagreement")))
@@ -146,9 +164,89 @@ def data_triples(curation: Curation) -> list[ox.Triple]:
             add(ox.Triple(node, _pg("disagreementKind"), ox.NamedNode(PGC_IRI + dis.kind)))
         for fact_id in dis.statements:
             add(ox.Triple(node, _pg("conflictingStatement"), ox.NamedNode(STATEMENT_IRI + fact_id)))
-    out += mapping_triples(curation.mappings)
-    # The same plain triple may come from several statements: keep the first.
-    return list(dict.fromkeys(out))
+    yield from out
+    yield from mapping_triples(curation.mappings)
+
+
+#: Triples made and serialized at a time: big enough for the serializer, small beside the graph.
+_BATCH = 50_000
+
+
+class SortedTriples:
+    """A set of triples kept on disk as N-Triples lines, sorted and without duplicates.
+
+    At a thousand times the seeds the data graph is 22 million triples:
+    as pyoxigraph objects it took about 380 bytes a triple, and as one sorted
+    text in memory it still needed twice its size while sorting. So batches
+    are serialized and sorted one at a time, the sorted runs are merged
+    straight into a temporary file (removed when this object goes), and the
+    triples are parsed again only where they are asked for.
+
+    Sorting the lines as bytes gives the order of sorting the triples by their
+    N-Triples form (a line is that form and " ."; a space sorts before
+    anything that can continue a term), which is the order graph/ is written in.
+    """
+
+    def __init__(self, path: Path, count: int, size: int) -> None:
+        self.path = path
+        self.size = size  # bytes
+        self._count = count
+        self._remove = weakref.finalize(self, _unlink, path)
+
+    @classmethod
+    def of(cls, triples: Iterable[ox.Triple]) -> SortedTriples:
+        runs: list[bytes] = []
+        batch: list[ox.Triple] = []
+        for triple in triples:
+            batch.append(triple)
+            if len(batch) >= _BATCH:
+                runs.append(_sorted_run(batch))
+                batch.clear()
+        if batch:
+            runs.append(_sorted_run(batch))
+        del batch
+        fd, name = tempfile.mkstemp(prefix="peacegraph-data-", suffix=".nt")
+        count = size = 0
+        try:
+            with os.fdopen(fd, "wb") as out:
+                previous = None
+                pending: list[bytes] = []
+                for line in heapq.merge(*(io.BytesIO(run) for run in runs)) if len(runs) > 1 else io.BytesIO(b"".join(runs)):
+                    if line != previous:
+                        pending.append(line)
+                        previous = line
+                        if len(pending) >= 65536:
+                            count, size = count + len(pending), size + out.write(b"".join(pending))
+                            pending.clear()
+                count, size = count + len(pending), size + out.write(b"".join(pending))
+        except BaseException:
+            _unlink(Path(name))
+            raise
+        return cls(Path(name), count, size)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        if not self.size:
+            return iter(())
+        return (quad.triple for quad in ox.parse(path=str(self.path), format=ox.RdfFormat.N_TRIPLES))
+
+    def read(self) -> bytes:
+        """The sorted N-Triples text, whole (for tests and small graphs)."""
+        return self.path.read_bytes()
+
+
+def _sorted_run(batch: list[ox.Triple]) -> bytes:
+    lines = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).split(b"\n")
+    lines.pop()  # after the last newline
+    lines.sort()
+    return b"\n".join(lines) + b"\n"
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
 
 
 def mapping_triples(mappings) -> list[ox.Triple]:

@@ -104,10 +104,10 @@ def _open_lock(lock: Path) -> int:
     return fd
 
 
-def write_files(files: dict[str, bytes | tuple[bytes, ...] | None], graph_dir: Path) -> list[Path]:
+def write_files(files: dict[str, Content | None], graph_dir: Path) -> list[Path]:
     """Make graph_dir hold these files, switched in one atomic step; a None value removes that file.
 
-    A file's content is its bytes, or a tuple of pieces written one after another.
+    A file's content is its bytes, or a tuple of pieces written one after another (see ``Content``).
 
     Returns the paths written. Raises GraphWriteError (graph_dir untouched) when
     it cannot write: a read-only graph/, a full disk, a file too large.
@@ -145,7 +145,7 @@ def _check_writable(target: Path, shown: Path) -> None:
         raise GraphWriteError(f"{shown} is read-only; make it writable (chmod u+w) to build into it; graph/ was left as it was")
 
 
-def _fill(new: Path, target: Path, files: dict[str, bytes | tuple[bytes, ...] | None]) -> None:
+def _fill(new: Path, target: Path, files: dict[str, Content | None]) -> None:
     """Write the complete new generation into ``new`` and flush it to disk."""
     os.mkdir(new, 0o777)
     if target.is_dir():
@@ -175,10 +175,25 @@ def _carry(entry: Path, destination: Path) -> None:
             shutil.copy2(entry, destination)
 
 
-def _write_file(path: Path, data: bytes | tuple[bytes, ...]) -> None:
+#: A file's content: its bytes, or pieces written one after another, each bytes or a file to copy.
+Content = bytes | tuple[bytes | Path, ...]
+
+
+def content_blocks(data: Content) -> Iterator[bytes]:
+    """The content as blocks of bytes; a file piece is read a megabyte at a time, never whole."""
+    for piece in (data,) if isinstance(data, bytes) else data:
+        if isinstance(piece, Path):
+            with open(piece, "rb") as source:
+                while block := source.read(1 << 20):
+                    yield block
+        else:
+            yield piece
+
+
+def _write_file(path: Path, data: Content) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
     try:
-        for piece in (data,) if isinstance(data, bytes) else data:
+        for piece in content_blocks(data):
             view = memoryview(piece)
             while view:
                 view = view[os.write(fd, view) :]

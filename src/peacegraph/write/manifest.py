@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from peacegraph import __version__, paths
+from peacegraph.write.files import Content, content_blocks
 
 #: Written into graph/ with the other files.
 MANIFEST_FILE_NAME = "build-inputs.json"
@@ -61,15 +62,15 @@ def _hash_file(digest, path: Path) -> None:
         os.close(fd)
 
 
-def content_hash(data: bytes | tuple[bytes, ...]) -> str:
+def content_hash(data: Content) -> str:
     """SHA-256 of a file's content, given whole or as the pieces written one after another."""
     digest = hashlib.sha256()
-    for piece in (data,) if isinstance(data, bytes) else data:
-        digest.update(piece)
+    for block in content_blocks(data):
+        digest.update(block)
     return digest.hexdigest()
 
 
-def manifest_bytes(digest: str, files: dict[str, bytes | tuple[bytes, ...] | None]) -> bytes:
+def manifest_bytes(digest: str, files: dict[str, Content | None]) -> bytes:
     """The manifest for the output ``files`` (name -> bytes or pieces) built from inputs hashing to ``digest``."""
     record = {
         "inputs": digest,

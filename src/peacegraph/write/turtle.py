@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -51,10 +52,8 @@ def prefix_block() -> bytes:
     return b"".join(sorted(f"@prefix {p}: <{iri}> .\n".encode() for p, iri in PREFIXES.items()))
 
 
-def turtle_body(sorted_section: list[ox.Triple]) -> bytes:
+def turtle_body(sorted_section: Iterable[ox.Triple]) -> bytes:
     """Turtle for already sorted triples, without the @prefix lines, a blank line before each subject."""
-    if not sorted_section:
-        return b""
     text = ox.serialize(sorted_section, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     # The serializer writes its @prefix lines first and only there: cut them off in one slice
     # (filtering every line of a 100x graph cost 1.3 s).
@@ -62,8 +61,17 @@ def turtle_body(sorted_section: list[ox.Triple]) -> bytes:
     while text.startswith(b"@prefix", start):
         start = text.index(b"\n", start) + 1
     body = text[start:]
+    if not body.strip():
+        return b""
     body = b"\n" + _NEW_SUBJECT.sub(b"\n\n", b"\n" + body.lstrip(b"\n")).lstrip(b"\n")
     return body if body.endswith(b"\n") else body + b"\n"
+
+
+def turtle_body_of_ntriples(path: Path | None) -> bytes:
+    """``turtle_body`` for triples given as a sorted N-Triples file (``load.triples.SortedTriples``): the same bytes."""
+    if path is None:
+        return b""
+    return turtle_body(quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES))
 
 
 def comment(header: str) -> bytes:
