@@ -1,7 +1,7 @@
 """YAML read with line numbers, every scalar kept as a string.
 
-Curated files are composed (not constructed) so that each value keeps the line
-it came from, and so that YAML never turns ``2020-11`` or ``no`` into something
+Curated files are built from the parser's events (never constructed) so that
+each value keeps the line it came from, and so that YAML never turns ``2020-11`` or ``no`` into something
 else behind the curator's back.
 
 Refused, each as a ``file:line`` problem (see docs/refuses.md): anchors and
@@ -118,29 +118,6 @@ class Record:
         return Problem(self.file, self.line_of(key) if key else self.line, message, fix)
 
 
-def _convert(node: yaml.Node, file: str, problems: list[Problem]) -> Value:
-    line = node.start_mark.line + 1
-    if isinstance(node, yaml.ScalarNode):
-        _check_characters(str(node.value), file, line, problems)
-        # An empty or '~' plain scalar is YAML null; anything quoted stays a string.
-        if node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
-            return None
-        return str(node.value)
-    if isinstance(node, yaml.SequenceNode):
-        return Seq([_convert(item, file, problems) for item in node.value], line)
-    assert isinstance(node, yaml.MappingNode)
-    record = Record({}, {}, line, file)
-    for key_node, value_node in node.value:
-        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
-        _check_characters(key, file, key_node.start_mark.line + 1, problems)
-        if key in record.values:
-            record.duplicates.append((key, key_node.start_mark.line + 1))
-            continue
-        record.values[key] = _convert(value_node, file, problems)
-        record.lines[key] = key_node.start_mark.line + 1
-    return record
-
-
 def _check_characters(text: str, file: str, line: int, problems: list[Problem]) -> None:
     found = _BAD_CHARACTER.search(text)
     if found:
@@ -151,36 +128,106 @@ def _check_characters(text: str, file: str, line: int, problems: list[Problem]) 
         )
 
 
-def _refused(text: str, display: str, max_depth: int) -> Problem | None:
-    """The first anchor, alias or too-deep nesting in the text's parse events, as a problem, before anything is composed.
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
-    Composing is where an alias bomb explodes and where deep nesting recurses
-    (in C, with libyaml), so these are refused on the event stream first.
+
+class _Refused(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def _events_to_tree(text: str, display: str, max_depth: int, problems: list[Problem]) -> Value:
+    """The value tree of the text, built from libyaml's parse events in one pass.
+
+    Anchors, aliases and too-deep nesting are refused (raise _Refused) as they
+    come, before anything is built from them: composing is where an alias bomb
+    explodes and where deep nesting recurses in C. Building from the events
+    also saves composing a node tree and walking it again (the three passes
+    took 60% of the load stage at ten times the seeds).
     """
-    depth = 0
+    root: Value = None
+    stack: list[Seq | Record] = []
+    keys: list[tuple[str, int] | None] = []  # per open mapping: the key waiting for its value
+    documents = 0
     for event in yaml.parse(text, Loader=_LOADER):
+        kind = type(event)
         line = event.start_mark.line + 1
-        if isinstance(event, yaml.AliasEvent):
-            return Problem(display, line, f"YAML alias '*{event.anchor}' is not allowed in seed files", "write the value out in full")
-        if getattr(event, "anchor", None):
-            return Problem(
-                display,
-                line,
-                f"YAML anchor '&{event.anchor}' is not allowed in seed files",
-                "write the value out in full (anchors and aliases can blow a small file up into a huge one)",
+        if kind is yaml.AliasEvent:
+            raise _Refused(
+                Problem(display, line, f"YAML alias '*{event.anchor}' is not allowed in seed files", "write the value out in full")
             )
-        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            depth += 1
-            if depth > max_depth:
-                return Problem(
+        if getattr(event, "anchor", None):
+            raise _Refused(
+                Problem(
                     display,
                     line,
-                    f"the YAML is nested more than {max_depth} levels deep",
-                    "flatten it (seed files need 5 levels), or raise PEACEGRAPH_MAX_YAML_DEPTH",
+                    f"YAML anchor '&{event.anchor}' is not allowed in seed files",
+                    "write the value out in full (anchors and aliases can blow a small file up into a huge one)",
                 )
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            depth -= 1
-    return None
+            )
+        if kind is yaml.ScalarEvent:
+            top = stack[-1] if stack else None
+            if type(top) is Record and keys[-1] is None:
+                key = str(event.value)
+                _check_characters(key, display, line, problems)
+                keys[-1] = (key, line)
+                continue
+            _check_characters(event.value, display, line, problems)
+            value: Value = None if event.style is None and event.value in _NULLS else str(event.value)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if len(stack) >= max_depth:
+                raise _Refused(
+                    Problem(
+                        display,
+                        line,
+                        f"the YAML is nested more than {max_depth} levels deep",
+                        "flatten it (seed files need 5 levels), or raise PEACEGRAPH_MAX_YAML_DEPTH",
+                    )
+                )
+            if kind is yaml.MappingStartEvent:
+                stack.append(Record({}, {}, line, display))
+                keys.append(None)
+            else:
+                stack.append(Seq([], line))
+            continue
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            value = stack.pop()
+            if kind is yaml.MappingEndEvent:
+                keys.pop()
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise yaml.composer.ComposerError(
+                    "expected a single document in the stream", None, "but found another document", event.start_mark
+                )
+            continue
+        else:
+            continue
+        _place(value, stack, keys)
+        if not stack:
+            root = value
+    return root
+
+
+def _place(value: Value, stack: list, keys: list) -> None:
+    """Put a finished value into the collection being built (a mapping's key, a mapping's value, or a list item)."""
+    if not stack:
+        return
+    top = stack[-1]
+    if type(top) is Seq:
+        top.items.append(value)
+        return
+    pending = keys[-1]
+    if pending is None:  # a key that is itself a list or mapping: kept as text, so it is reported as an unknown key
+        keys[-1] = (f"<{'list' if type(value) is Seq else 'mapping'} on line {value.line}>", value.line)
+        return
+    key, key_line = pending
+    keys[-1] = None
+    if key in top.values:
+        top.duplicates.append((key, key_line))
+        return
+    top.values[key] = value
+    top.lines[key] = key_line
 
 
 def read_yaml(path: Path, display: str) -> tuple[Value, list[Problem]]:
@@ -197,11 +244,11 @@ def read_yaml(path: Path, display: str) -> tuple[Value, list[Problem]]:
         return None, [Problem(display, 1, "this is not a regular file", "replace it with a YAML file")]
     except OSError as err:
         return None, [Problem(display, 1, f"cannot read the file ({err.strerror})", "check that it exists and is readable")]
+    problems: list[Problem] = []
     try:
-        refused = _refused(text, display, max_depth)
-        if refused:
-            return None, [refused]
-        node = yaml.compose(text, Loader=_LOADER)
+        tree = _events_to_tree(text, display, max_depth, problems)
+    except _Refused as refused:
+        return None, [refused.problem]
     except yaml.reader.ReaderError as err:  # a control character written raw in the file
         line = text.encode("utf-8")[: err.position].count(b"\n") + 1 if isinstance(err.position, int) else 1
         code = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "?")
@@ -217,10 +264,6 @@ def read_yaml(path: Path, display: str) -> tuple[Value, list[Problem]]:
         ]
     except yaml.YAMLError as err:
         return None, [Problem(display, 1, f"malformed YAML: {err}", "fix the YAML syntax")]
-    if node is None:
-        return None, []
-    problems: list[Problem] = []
-    tree = _convert(node, display, problems)
     # A value with a control character is not used at all: it would reach messages and terminals.
     return (None, problems) if problems else (tree, [])
 
