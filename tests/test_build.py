@@ -58,6 +58,12 @@ def test_output_files_are_deterministic_for_the_real_seeds(real_report):
     assert output_files(real_report) == output_files(real_report)
 
 
+def test_committed_graph_is_what_the_build_writes_byte_for_byte(built_dir):
+    """The writer's bytes (order, spacing, escapes) are part of its contract: a diff of graph/ must read as the change it is."""
+    for name in (paths.DATA_FILE_NAME, paths.FULL_FILE_NAME, paths.FULL_NTRIPLES_FILE_NAME, paths.INFERRED_FILE_NAME):
+        assert (built_dir / name).read_bytes() == paths.graph_file(name=name).read_bytes(), f"{name} differs from graph/"
+
+
 def test_committed_graph_matches_the_seeds(real_report):
     """graph/ in the repository is what the current seeds build (compared as RDF)."""
     committed = Graph().parse(paths.graph_file(name=paths.DATA_FILE_NAME), format="turtle")
