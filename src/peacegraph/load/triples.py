@@ -22,6 +22,7 @@ into a list in a fixed order (no rdflib on the build's data path).
 from __future__ import annotations
 
 import contextlib
+import functools
 import heapq
 import io
 import os
@@ -70,14 +71,17 @@ TIME_QUALIFIERS = ("pointInTime", "startTime", "endTime")
 RANK_CONCEPTS = {name: PGC_IRI + f"rank-{name}" for name in ("preferred", "normal", "deprecated")}
 
 
+@functools.cache  # a few dozen names, made millions of times at scale
 def _pg(name: str) -> ox.NamedNode:
     return ox.NamedNode(PG_IRI + name)
 
 
+@functools.cache
 def _dct(name: str) -> ox.NamedNode:
     return ox.NamedNode(_DCT + name)
 
 
+@functools.cache
 def _oa(name: str) -> ox.NamedNode:
     return ox.NamedNode(_OA + name)
 
@@ -86,16 +90,19 @@ def _en(text: str) -> ox.Literal:
     return ox.Literal(text, language="en")
 
 
+@functools.cache
 def claim_property(name: str) -> ox.NamedNode:
     """p:<name>: from a fact's subject to its statement node."""
     return ox.NamedNode(P_IRI + name)
 
 
+@functools.cache
 def statement_property(name: str) -> ox.NamedNode:
     """ps:<name>: from a statement node to the fact's object or value."""
     return ox.NamedNode(PS_IRI + name)
 
 
+@functools.cache
 def qualifier_property(name: str) -> ox.NamedNode:
     """pq:<name>: a qualifier on a statement node."""
     return ox.NamedNode(PQ_IRI + name)
