@@ -15,6 +15,11 @@ and each of these runs in a fresh process so that its peak memory is its own:
 - every canned question, warm (in one process, the store loaded; median of
   --repeat runs) and cold (``peacegraph query`` as a fresh process).
 
+``--warm-on DIR [DIR ...]`` times only the warm questions, on graph folders
+already built (for instance graph/ and a 100x graph), one fresh process per
+folder in turn, and prints them side by side with the ratio of the last to
+the first.
+
 Between consecutive sizes it prints the local growth exponent of each stage
 (log of the time ratio over log of the size ratio: 1 is linear, 2 quadratic).
 """
@@ -91,7 +96,7 @@ for q in list_queries():
         result = run(q.name, GOLDEN_PARAMS.get(q.name, {}), engine=engine)
         times.append(time.perf_counter() - start)
         rows = len(result.rows) if hasattr(result, "rows") else 0
-    out[q.name] = {"ms": statistics.median(times) * 1000, "rows": rows}
+    out[q.name] = {"ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000, "rows": rows}
 print(json.dumps(out))
 """
 
@@ -200,14 +205,34 @@ def report(results: list[dict]) -> None:
             print(f"| {name} | {cells} |")
 
 
+def warm_on(graphs: list[Path], repeat: int) -> None:
+    """The warm questions on built graph folders, side by side: median (min) ms, rows, last over first."""
+    runs = []
+    for graph in graphs:
+        print(f"timing the questions on {graph} ...", file=sys.stderr, flush=True)
+        runs.append(_child(_CHILD_WARM, str(graph.resolve()), str(repeat), str(HERE.parent)))
+    print(f"# warm questions ({os.cpu_count()} CPUs; {time.strftime('%Y-%m-%d')}; median (min) of {repeat} runs, ms)\n")
+    print("| question | " + " | ".join(f"{g} | rows" for g in graphs) + " | last / first |")
+    print("|---" * (2 + 2 * len(graphs)) + "|")
+    for name in sorted(runs[0]):
+        cells = " | ".join(f"{r[name]['ms']:.1f} ({r[name]['min_ms']:.1f}) | {r[name]['rows']}" for r in runs)
+        print(f"| {name} | {cells} | {runs[-1][name]['ms'] / runs[0][name]['ms']:.2f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", type=int, nargs="+")
+    parser.add_argument("sizes", type=int, nargs="*")
+    parser.add_argument("--warm-on", type=Path, nargs="+", metavar="DIR", help="Only time the warm questions on these built graph folders.")
     parser.add_argument("--no-reason", action="store_true")
     parser.add_argument("--no-questions", action="store_true")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path, help="Also write the raw figures here.")
     args = parser.parse_args()
+    if args.warm_on:
+        warm_on(args.warm_on, args.repeat)
+        return
+    if not args.sizes:
+        parser.error("give the sizes to measure (1 10 100 ...) or --warm-on DIR ...")
     results = []
     for n in args.sizes:
         print(f"measuring {n}x ...", file=sys.stderr, flush=True)

@@ -195,6 +195,14 @@ def load_graph(files: list[Path]):
 
     Opening them all first, through one handle on their folder, reads one
     generation of graph/ even if a build swaps in the next one meanwhile.
+
+    ``Store.load``, not ``bulk_load``: both read the same triples in about the
+    same time, but after ``bulk_load`` every query in the loading thread ran
+    2-3 times slower at 100 times the seeds than on the seeds, with the same
+    plan (``entity`` 19 ms against 7 ms). The cost is in glibc's allocator,
+    not in the store: the same query ran in 7 ms in another thread, or with
+    ``GLIBC_TUNABLES=glibc.malloc.tcache_count=1000``, or after ``load``
+    (benchmarks/README.md, "Canned questions at scale").
     """
     import pyoxigraph
 
@@ -203,7 +211,7 @@ def load_graph(files: list[Path]):
         store = pyoxigraph.Store()
         for path, handle in zip(files, handles, strict=True):
             try:
-                store.bulk_load(handle, pyoxigraph.RdfFormat.TURTLE)
+                store.load(handle, pyoxigraph.RdfFormat.TURTLE)
             except SyntaxError as err:
                 detail = shown(str(err).splitlines()[0] if str(err) else "", 200)
                 raise GraphUnreadableError(f"{path} is not valid Turtle ({detail}); rebuild it with 'peacegraph build'") from None
