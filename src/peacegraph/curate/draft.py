@@ -57,8 +57,9 @@ RELATIONS_PER_PAIR = 2
 #: ceasefire" linked to a known entity), references (pronouns, "both countries", "the former", ", which"), titles (the
 #: office the graph says a titled person holds), possessive-events ("Azerbaijan's offensive": who launched it),
 #: paragraph-dates (a date later in the paragraph, "three years later", else the publication date), implicit-objects
-#: ("Russia's role as a mediator": of what the article is about), issues (an issue named with a place concerns it).
-RULES = frozenset({"descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues"})
+#: ("Russia's role as a mediator": of what the article is about), issues (an issue named with a place concerns it),
+#: holders ("the Armenian foreign minister": the person the graph says held the office at the article's date).
+RULES = frozenset({"descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders"})
 
 
 class Drafter(TriggerRules, NamingRules, NewNames):
@@ -68,6 +69,7 @@ class Drafter(TriggerRules, NamingRules, NewNames):
         from spacy.matcher import PhraseMatcher
 
         from peacegraph.curate.descriptions import Describer
+        from peacegraph.curate.holders import Holders
         from peacegraph.curate.references import Resolver
 
         self.gazetteer = gazetteer
@@ -76,6 +78,7 @@ class Drafter(TriggerRules, NamingRules, NewNames):
         self.knowledge = knowledge or Knowledge()  # what other documents already give
         self.describer = Describer(gazetteer, schema, self.knowledge)
         self.resolver = Resolver(gazetteer, schema, frozenset(w.split()[-1] for w in self.describer.heads))
+        self.holders = Holders(gazetteer, self.knowledge)
         self.rules = rules
         # Texts describe events, agreements, issues, offices and bodies in words ("the 2023 offensive", "Azerbaijan's
         # Foreign Ministry") as often as they name them.
@@ -106,10 +109,16 @@ class Drafter(TriggerRules, NamingRules, NewNames):
             linked = self.describer.find(text, tokens, mentions, paragraphs, doc_dates)
         if "references" in self.rules:
             linked += self.resolver.find(text, tokens, sorted(mentions + linked, key=lambda m: m.start), sentences)
+        named = mentions
+        if "holders" in self.rules:
+            held = self.holders.find(text, tokens, mentions, doc.published.latest)
+            linked += held
+            # The demonyms of "the Armenian and Azerbaijani foreign ministers" are read as the ministers, not as states.
+            named = [m for m in mentions if not (m.how == "demonym" and any(h.start <= m.start and m.end <= h.end for h in held))]
         described = [d for d in described if not any(m.start < d.end and d.start < m.end for m in linked)]
         hits = [
             Hit(m, bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end))
-            for m in sorted(mentions + linked, key=lambda m: m.start)
+            for m in sorted(named + linked, key=lambda m: m.start)
         ]
         self._all_hits = hits
         triggers = []

@@ -31,7 +31,7 @@ class NamingRules:
         ordered = sorted(hits, key=lambda h: h.first)
         for first, second in zip(ordered, ordered[1:], strict=False):
             between = [t.text for t in tokens[first.last : second.first]]
-            if holds and between in ([], [","]):
+            if holds and between in ([], [","]) and second.first >= first.last:  # overlapping: an office and its holder
                 post_hit, person_hit = first, second
                 post, person = self._pick(first, holds.range), self._pick(second, holds.domain)
                 if not (post and person):
