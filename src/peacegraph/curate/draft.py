@@ -58,8 +58,11 @@ RELATIONS_PER_PAIR = 2
 #: office the graph says a titled person holds), possessive-events ("Azerbaijan's offensive": who launched it),
 #: paragraph-dates (a date later in the paragraph, "three years later", else the publication date), implicit-objects
 #: ("Russia's role as a mediator": of what the article is about), issues (an issue named with a place concerns it),
-#: holders ("the Armenian foreign minister": the person the graph says held the office at the article's date).
-RULES = frozenset({"descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders"})
+#: holders ("the Armenian foreign minister": the person the graph says held the office at the article's date), not-yet
+#: ("if he signs the deal": no signatory, and the agreement still under negotiation).
+RULES = frozenset(
+    {"descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders", "not-yet"}
+)
 
 
 class Drafter(TriggerRules, NamingRules, NewNames):

@@ -9,9 +9,12 @@ import bisect
 
 from peacegraph.curate.candidates import NAME_HOWS, SYMMETRIC, Candidate, Hit, Trigger
 from peacegraph.curate.words import (
+    CONCLUDED_STATUSES,
+    CONCLUDING_RELATIONS,
     COORDINATORS,
     FRONTING,
     LOCATIVE,
+    NOT_YET,
     POSSESSIVE_PRONOUNS,
     PREPOSITION_GAP,
     PREPOSITIONS,
@@ -29,6 +32,8 @@ class TriggerRules:
     """A trigger and the names around it: "A brokered B", "B was brokered by A", "the meeting between A and B"."""
 
     def _around(self, trig: Trigger, prop: Property, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        if prop.name in CONCLUDING_RELATIONS and "not-yet" in self.rules and self._not_yet(trig, sentence):
+            return []  # "if he signs the deal": no one has signed it
         following = tokens[trig.last].lower_ if trig.last < len(tokens) else ""
         passive = following == "by"
         left = [h for h in hits if h.last <= trig.first][::-1]  # nearest first
@@ -248,10 +253,23 @@ class TriggerRules:
                 current = other
         return out
 
+    def _not_yet(self, trig: Trigger, sentence) -> bool:
+        """True if the trigger's clause says it has not happened: a NOT_YET word among the six words before it (back to
+        the last comma or semicolon), or the verb's base form ("to sign", "will ratify")."""
+        first = max(bisect.bisect_left(self._starts, sentence.start), trig.first - 6)
+        words = [t.lower_ for t in self._tokens[first : trig.first]]
+        for mark in (",", ";", ":"):
+            if mark in words:
+                words = words[len(words) - words[::-1].index(mark) :]
+        return any(w in NOT_YET for w in words) or (words[-1:] == ["to"] and not trig.phrase.endswith(("ed", "ing")))
+
     def _status(self, trig: Trigger, concept: str, hits: list[Hit], sentence) -> list[Candidate]:
         prop = self.schema.relations.get("status")
         if prop is None:
             return []
+        said = concept
+        if concept in CONCLUDED_STATUSES and "not-yet" in self.rules and self._not_yet(trig, sentence):
+            concept = "status-under-negotiation"  # "did not end with a signed agreement", "if he signs the deal"
 
         def distance(hit: Hit) -> int:
             # Content words between ("signed in the 2020 ceasefire agreement": one, 'ceasefire').
@@ -267,6 +285,8 @@ class TriggerRules:
             if entity:
                 confidence = hit.mention.score / 100 * self.lexicon.specificity(trig.phrase) / (1 + distance_ / 8)
                 reason = f"agreement status trigger '{trig.phrase}' next to the agreement"
+                if said != concept:
+                    reason += f" in a clause that says it has not happened yet: not {said}"
                 return [self._candidate(entity, "status", concept, [hit], (trig.start, trig.end), confidence, reason, sentence)]
         return []
 
