@@ -35,7 +35,7 @@ from peacegraph.curate.knowledge import Knowledge
 from peacegraph.load.schema import Schema
 
 #: Classes whose descriptions may mean an entity the text has not named before (things that happen or are agreed).
-FIRST_MENTION_CLASSES = ("Event", "Agreement")
+FIRST_MENTION_CLASSES = ("Event", "Agreement", "Route")
 #: Prepositions that carry a description's modifiers after its head ("the ceasefire of 2020", "the war against Ukraine").
 MODIFIER_PREPOSITIONS = {"of", "in", "between", "with", "against", "over", "on", "for", "from", "to"}
 #: Words before a head that end a description on the left.

@@ -59,10 +59,14 @@ RELATIONS_PER_PAIR = 2
 #: paragraph-dates (a date later in the paragraph, "three years later", else the publication date), implicit-objects
 #: ("Russia's role as a mediator": of what the article is about), issues (an issue named with a place concerns it),
 #: holders ("the Armenian foreign minister": the person the graph says held the office at the article's date), not-yet
-#: ("if he signs the deal": no signatory, and the agreement still under negotiation).
+#: ("if he signs the deal": no signatory, and the agreement still under negotiation), route-ends ("a corridor from A
+#: through B to C": what the route connects and passes through).
 RULES = frozenset(
-    {"descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders", "not-yet"}
-)
+    {
+        "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
+        "not-yet", "route-ends",
+    }
+)  # fmt: skip
 
 
 class Drafter(TriggerRules, NamingRules, NewNames):

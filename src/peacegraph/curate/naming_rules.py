@@ -19,6 +19,13 @@ POSSESSOR_ROLES = (
 #: Classes whose participants are its sides (partyTo: "one of the sides bound by an agreement or negotiating in talks");
 #: one takes part in other events (participantIn), such as a peace process.
 SIDED_CLASSES = ("Agreement", "Talks", "Conflict", "War", "Clash")
+#: Prepositions in a route's phrase ("a corridor from A through B to C") and what the place after each is to the route.
+ROUTE_PREPOSITIONS = {
+    "from": "connects", "to": "connects", "between": "connects", "and": "connects",
+    "through": "passesThrough", "via": "passesThrough", "across": "passesThrough",
+}  # fmt: skip
+#: A route's phrase runs at most this many tokens after its head (to the first punctuation).
+ROUTE_PHRASE = 14
 
 
 class NamingRules:
@@ -60,6 +67,38 @@ class NamingRules:
                     out.append(self._candidate(part, name, whole[1], [hit], None, confidence, reason, sentence, dated=False))
         out += self._possessive(ordered, tokens, sentence)
         out += self._sides(ordered, tokens, sentence)
+        if "route-ends" in self.rules:
+            out += self._route_ends(ordered, tokens, sentence)
+        return out
+
+    def _route_ends(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "a corridor from Azerbaijan through Armenia to Nakhchivan": the places after "from", "to" and "between" in a
+        route's own phrase are what it connects, those after "through", "via" or "across" what it passes through."""
+        route_class = self.schema.classes.get("Route")
+        out: list[Candidate] = []
+        for index, hit in enumerate(ordered if route_class else []):
+            route = next((e for e in hit.mention.entities if self._fits(e, frozenset({route_class}))), None)
+            if route is None:
+                continue
+            end = hit.last
+            while end < len(tokens) and end - hit.last < ROUTE_PHRASE and not (tokens[end].is_punct and tokens[end].text != "-"):
+                end += 1
+            after = [h for h in ordered[index + 1 :] if h.last <= end]
+            marks = [t.i for t in tokens[hit.last : end] if t.lower_ in ROUTE_PREPOSITIONS]
+            for k, mark in enumerate(marks):
+                stop = marks[k + 1] if k + 1 < len(marks) else end
+                relation = ROUTE_PREPOSITIONS[tokens[mark].lower_]
+                prop = self.schema.relations.get(relation)
+                place = next(
+                    ((h, e) for h in after if mark < h.first < stop and not _describes(h, tokens) and (e := self._pick(h, prop.range))),
+                    None,
+                ) if prop else None  # fmt: skip
+                if place is None or place[1] == route:
+                    continue
+                confidence = (hit.mention.score + place[0].mention.score) / 200 * 0.9
+                reason = f"'{place[0].mention.text}' after '{tokens[mark].text}' in the route's own phrase '{hit.mention.text} ...'"
+                span = (tokens[mark].idx, tokens[mark].idx + len(tokens[mark].text))
+                out.append(self._candidate(route, relation, place[1], [hit, place[0]], span, confidence, reason, sentence, dated=False))
         return out
 
     def _titles(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
@@ -247,6 +286,11 @@ class NamingRules:
             if (name.text == word or demonym_of(word, name.text)) and self._fits(name.entity, allowed):
                 return name.entity
         return None
+
+
+def _describes(hit: Hit, tokens) -> bool:
+    """A demonym before a noun ("the Azerbaijani exclave of Nakhchivan"): it describes the place named after it."""
+    return hit.mention.how == "demonym" and hit.last < len(tokens) and tokens[hit.last].is_lower
 
 
 def text_of(tokens, first: int, last: int) -> str:
