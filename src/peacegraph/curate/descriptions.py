@@ -113,6 +113,20 @@ class Describer:
                 e.id for e in gazetteer.entities.values() if schema.fits(frozenset({e.type_iri}), frozenset({iri}))
             )
 
+    @cached_property
+    def place_nouns(self) -> frozenset[str]:
+        """One-word head nouns of the kinds of place below a state ("region", "exclave", "territory", "corridor")."""
+        place = self.schema.classes.get("Place")
+        big = frozenset(self.schema.classes[c] for c in ("State", "City") if c in self.schema.classes)
+        if place is None:
+            return frozenset()
+        out = set()
+        for word, classes in self.heads.items():
+            iris = [frozenset({self.schema.classes[c]}) for c in classes]
+            if " " not in word and any(self.schema.fits(i, frozenset({place})) and not self.schema.fits(i, big) for i in iris):
+                out.add(word)
+        return frozenset(out)
+
     def find(self, text: str, tokens, mentions: list[Mention], paragraphs: list[tuple[int, int]], dates: DocumentDates) -> list[Mention]:
         """Descriptions in ``text`` linked to entities, in order; ``mentions`` are the names found (not overlapped)."""
         covered = [(m.start, m.end) for m in mentions]

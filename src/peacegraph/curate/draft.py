@@ -60,11 +60,11 @@ RELATIONS_PER_PAIR = 2
 #: ("Russia's role as a mediator": of what the article is about), issues (an issue named with a place concerns it),
 #: holders ("the Armenian foreign minister": the person the graph says held the office at the article's date), not-yet
 #: ("if he signs the deal": no signatory, and the agreement still under negotiation), route-ends ("a corridor from A
-#: through B to C": what the route connects and passes through).
+#: through B to C": what the route connects and passes through), owned-places ("its exclave of Nakhchivan": locatedIn).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
-        "not-yet", "route-ends",
+        "not-yet", "route-ends", "owned-places",
     }
 )  # fmt: skip
 
@@ -84,7 +84,12 @@ class Drafter(TriggerRules, NamingRules, NewNames):
         self.lexicon = Lexicon.from_schema(schema)
         self.knowledge = knowledge or Knowledge()  # what other documents already give
         self.describer = Describer(gazetteer, schema, self.knowledge)
-        self.resolver = Resolver(gazetteer, schema, frozenset(w.split()[-1] for w in self.describer.heads))
+        self.resolver = Resolver(
+            gazetteer,
+            schema,
+            frozenset(w.split()[-1] for w in self.describer.heads),
+            self.describer.place_nouns if "owned-places" in rules else frozenset(),
+        )
         self.holders = Holders(gazetteer, self.knowledge)
         self.rules = rules
         # Texts describe events, agreements, issues, offices and bodies in words ("the 2023 offensive", "Azerbaijan's

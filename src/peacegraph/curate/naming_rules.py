@@ -69,6 +69,37 @@ class NamingRules:
         out += self._sides(ordered, tokens, sentence)
         if "route-ends" in self.rules:
             out += self._route_ends(ordered, tokens, sentence)
+        if "owned-places" in self.rules:
+            out += self._owned_places(ordered, tokens, sentence)
+        return out
+
+    def _owned_places(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "its exclave of Nakhchivan", "Azerbaijan's enclave Nakhchivan", "the Armenian region of Syunik": a place named
+        after its owner and a noun for a kind of place (a head noun of the ontology's Place classes) lies in the owner."""
+        prop = self.schema.relations.get("locatedIn")
+        out: list[Candidate] = []
+        for index, place_hit in enumerate(ordered if prop else []):
+            place = self._pick(place_hit, prop.domain)
+            if not place or index == 0:
+                continue
+            owner = ordered[index - 1]
+            between = [t for t in tokens[owner.last : place_hit.first] if t.text not in ("'s", "'")]
+            inside = [t for t in tokens[place_hit.first : place_hit.last] if t.is_lower]  # "exclave Nakhchivan" as one name
+            words = [t.lower_ for t in between] + [t.lower_ for t in inside]
+            possessive = owner.mention.text.lower() in POSSESSIVE_PRONOUNS or tokens[owner.last : owner.last + 1].text in ("'s", "'")
+            possessive = possessive or (owner.mention.how == "demonym" and owner.first > 0 and tokens[owner.first - 1].lower_ == "the")
+            if not possessive or not words or len(words) > 4 or not any(w in self.describer.place_nouns for w in words):
+                continue
+            if not all(t.is_alpha and t.is_lower and (not t.is_stop or t.lower_ == "of") for t in between):
+                continue
+            # An owner of a region or an exclave is a state or a region, not the city that may stand for it ("its" = Baku).
+            state = next(
+                (e for e in owner.mention.entities if self._fits(e, prop.range) and self.gazetteer.entities[e].type != "City"), None
+            )
+            if state and state != place:
+                confidence = (place_hit.mention.score + owner.mention.score) / 200 * 0.85
+                reason = f"'{place_hit.mention.text}' named as the '{' '.join(words)}' of '{owner.mention.text}'"
+                out.append(self._candidate(place, "locatedIn", state, [place_hit, owner], None, confidence, reason, sentence, dated=False))
         return out
 
     def _route_ends(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:

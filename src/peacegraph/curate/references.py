@@ -64,10 +64,13 @@ class _Named:
 class Resolver:
     """Finds references in a text and ranks their possible antecedents among the mentions found."""
 
-    def __init__(self, gazetteer: Gazetteer, schema: Schema, nouns: frozenset[str] = frozenset()):
+    def __init__(
+        self, gazetteer: Gazetteer, schema: Schema, nouns: frozenset[str] = frozenset(), place_nouns: frozenset[str] = frozenset()
+    ):
         self.gazetteer = gazetteer
         self.schema = schema
         self.nouns = nouns  # class head nouns ("region", "ceasefire"): a "that" after one opens a relative clause
+        self.place_nouns = place_nouns  # "its exclave", "its southern region": the owner is a place, not an event
 
     def _is(self, entity: str, class_name: str | None) -> bool:
         ent = self.gazetteer.entities.get(entity)
@@ -111,6 +114,12 @@ class Resolver:
                 return None
             # The likeliest antecedent only: whether it fits the relation is for the drafter to check, not a reason to
             # look further back for one that does.
+            if word == "its" and self._owns_place(tokens, i):
+                # "connect Azerbaijan with its exclave": a place's owner is the nearest place named before it.
+                first = self._sentence_first(tokens, sentence)
+                nearest = [n for n in named if first <= n.first and n.last <= i][::-1]
+                best = self._first(nearest + self._antecedents(tokens, i, named, sentence, back), "Place")
+                return self._mention(text, token, token, best.mention.entities, "pronoun") if best else None
             best = self._first(self._antecedents(tokens, i, named, sentence, back), PRONOUNS[word])
             return self._mention(text, token, token, best.mention.entities, "pronoun") if best else None
         if word in PLURAL_PRONOUNS:
@@ -142,6 +151,17 @@ class Resolver:
             if before:
                 return self._mention(text, token, token, before[-1].mention.entities[:1], "relative")
         return None
+
+    def _owns_place(self, tokens, i: int) -> bool:
+        """True if a noun for a kind of place follows the possessive at ``i``, after at most two adjectives ("its
+        landlocked exclave"): only a place has an exclave or a region."""
+        after = tokens[i + 1 : i + 4]
+        for t in after:
+            if t.lower_ in self.place_nouns:
+                return True
+            if not (t.is_alpha and t.is_lower):
+                return False
+        return False
 
     # -- antecedents ---------------------------------------------------------------------------
     def _first(self, order: list[_Named], class_name: str | None) -> _Named | None:
