@@ -44,6 +44,9 @@ class NamingRules:
                 if not (post and person):
                     post_hit, person_hit = second, first
                     post, person = self._pick(second, holds.range), self._pick(first, holds.domain)
+                following = next((h for h in ordered if h.first == second.last), None)
+                if post_hit is second and following is not None and self._pick(following, holds.domain):
+                    continue  # "Charles Michel, Armenian Prime Minister Nikol Pashinyan": the title is the next person's
                 if post and person:
                     confidence = (first.mention.score + second.mention.score) / 200 * 0.9
                     reason = "an office named next to a person (apposition)"

@@ -201,10 +201,16 @@ class Resolver:
         out: list[tuple[str, ...]] = []
         run: list[_Named] = []
         closed = False  # a list ends with its "and": "Russia and Iran, Pashinyan and Aliyev" are two lists
+        # A title before a person ("Armenian Prime Minister Nikol Pashinyan") is part of how the person is named: a
+        # list of titled persons is a list of persons.
+        titles = {n.last: n.first for n in names if self._is(n.mention.entity, "Post")}
         for n in names:
             if not self._is(n.mention.entity, "Actor"):
                 continue
-            if run and _listed(tokens, run[-1], n) and not closed:
+            listed = run and (
+                _listed(tokens, run[-1], n) or (n.first in titles and _listed(tokens, run[-1], _Named(n.mention, titles[n.first], n.last)))
+            )
+            if listed and not closed:
                 closed = any(t.lower_ in ("and", "or") for t in tokens[run[-1].last : n.first])
                 run.append(n)
                 continue

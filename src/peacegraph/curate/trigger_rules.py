@@ -216,6 +216,8 @@ class TriggerRules:
                 return None
             if not after_between and hit.first >= trig.last and "between" in [t.lower_ for t in tokens[trig.last : hit.first]]:
                 return None  # "welcomed the meeting between A and B": A is a side of the meeting, not what was welcomed
+            if hit.first >= trig.last and "(" in [t.text for t in tokens[trig.last : hit.first]]:
+                return None  # "... their meeting (Source: Armenian government)": an aside holds no object of the verb
             if _adjective(hit, tokens):
                 continue  # "Armenian officials": the officials act, not Armenia
             entity = self._pick(hit, allowed)
@@ -224,6 +226,10 @@ class TriggerRules:
             if entity:
                 return hit, entity
         return None
+
+    def _is_post(self, hit: Hit) -> bool:
+        entity = self.gazetteer.entities.get(hit.mention.entity)
+        return entity is not None and entity.type == "Post"
 
     def _city_reading(self, hit: Hit, entity: str) -> bool:
         """True if the name can mean a city other than ``entity`` ("Washington": the city, or the U.S. government)."""
@@ -247,6 +253,9 @@ class TriggerRules:
                 if not _coordinated(tokens, first, second) or other.mention.text.lower() in POSSESSIVE_PRONOUNS:
                     break  # "Bayramov and his counterpart": "his" is the counterpart's owner, not a second name in the list
                 entity = self._pick(other, allowed)
+                titled = next((h for h in ordered if h.first == other.last and h.first > other.first), None) if direction > 0 else None
+                if entity is None and titled is not None and self._is_post(other) and (entity := self._pick(titled, allowed)):
+                    other = titled  # "Bayramov and Armenia's Foreign Minister Ararat Mirzoyan": the titled person is listed
                 if entity is None:
                     break
                 out.append((other, entity))
