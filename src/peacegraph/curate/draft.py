@@ -60,11 +60,12 @@ RELATIONS_PER_PAIR = 2
 #: ("Russia's role as a mediator": of what the article is about), issues (an issue named with a place concerns it),
 #: holders ("the Armenian foreign minister": the person the graph says held the office at the article's date), not-yet
 #: ("if he signs the deal": no signatory, and the agreement still under negotiation), route-ends ("a corridor from A
-#: through B to C": what the route connects and passes through), owned-places ("its exclave of Nakhchivan": locatedIn).
+#: through B to C": what the route connects and passes through), owned-places ("its exclave of Nakhchivan": locatedIn),
+#: counterparts ("his Armenian counterpart, Ararat Mirzoyan": the office of the same title in Armenia).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
-        "not-yet", "route-ends", "owned-places",
+        "not-yet", "route-ends", "owned-places", "counterparts",
     }
 )  # fmt: skip
 

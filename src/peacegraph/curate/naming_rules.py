@@ -74,6 +74,35 @@ class NamingRules:
             out += self._route_ends(ordered, tokens, sentence)
         if "owned-places" in self.rules:
             out += self._owned_places(ordered, tokens, sentence)
+        if "counterparts" in self.rules:
+            out += self._counterparts(ordered, tokens, sentence)
+        return out
+
+    def _counterparts(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "Azerbaijan's Foreign Minister Jeyhun Bayramov and his Armenian counterpart, Ararat Mirzoyan": a counterpart
+        holds the office of the same title (the one named before it in the sentence) in the state the demonym names."""
+        holds, post_in = self.schema.relations.get("holdsPost"), self.schema.relations.get("postIn")
+        out: list[Candidate] = []
+        for index, hit in enumerate(ordered if holds else []):
+            after = [t.lower_ for t in tokens[hit.last : hit.last + 2]]
+            if hit.mention.how != "demonym" or not after or after[0] not in ("counterpart", "counterparts"):
+                continue
+            gap = hit.last + 1 + (after[1:] == [","])
+            person = next((h for h in ordered[index + 1 :] if h.first == gap and self._pick(h, holds.domain)), None)
+            earlier = [h for h in ordered[:index] if self._is_post(h)]
+            if person is None or not earlier:
+                continue
+            title = _title_of(self.gazetteer.entities[earlier[-1].mention.entity].label)
+            office = next((o for e in hit.mention.entities if (o := self.gazetteer.titles.get((e, title)))), None) if title else None
+            if office is None:
+                continue
+            span = (hit.mention.start, tokens[hit.last].idx + len(tokens[hit.last].text))
+            confidence = person.mention.score / 100 * 0.85
+            reason = f"'{person.mention.text}' is the {hit.mention.text} counterpart of the '{earlier[-1].mention.text}'"
+            out.append(self._candidate(self._pick(person, holds.domain), "holdsPost", office, [person], span, confidence, reason, sentence))
+            for state in [e for e in hit.mention.entities if post_in and self._fits(e, post_in.range)][:1]:
+                why = f"the office {office} of the {hit.mention.text} counterpart"
+                out.append(self._candidate(office, "postIn", state, [hit], span, confidence, why, sentence, dated=False))
         return out
 
     def _owned_places(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
@@ -320,6 +349,14 @@ class NamingRules:
             if (name.text == word or demonym_of(word, name.text)) and self._fits(name.entity, allowed):
                 return name.entity
         return None
+
+
+def _title_of(label: str) -> str | None:
+    """ "Foreign Minister of Azerbaijan" -> "foreign minister": an office's title without its place."""
+    import re
+
+    found = re.match(r"^([A-Z][\w ]+?) of ", label)
+    return fold(found.group(1)).lower() if found else None
 
 
 def _describes(hit: Hit, tokens) -> bool:
