@@ -48,8 +48,9 @@ NEW_REFERENT = {"another", "other", "new", "next", "future", "any", "every", "ea
 UNRELATED_NAME = 1.0
 #: The best entity must beat the second by this much (in score points) to be linked.
 MARGIN = 1.0
-#: ... and reach this score.
-MIN_SCORE = 1.0
+#: ... and reach this score (half a point: a sole fitting entity with one weak clue, a neighbour or the paragraph's year, is
+#: linked; the margin still keeps out descriptions two entities fit).
+MIN_SCORE = 0.5
 
 
 @dataclass(frozen=True)
