@@ -24,6 +24,7 @@ only when one entity clearly fits best; its score says how clearly.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -44,6 +45,9 @@ DEFINITE = {"the", "this", "that", "these", "those", "its", "their", "his", "her
 INDEFINITE = {"a", "an", "any", "every", "each"}
 #: Words before a head that say it is not one already known.
 NEW_REFERENT = {"another", "other", "new", "next", "future", "any", "every", "each"}
+#: Score a definite description's most recent possible antecedent gains over earlier ones (English prefers the nearer);
+#: more than the graph-weight term sets apart two states the article has named, so recency decides between them.
+RECENCY = 1.5
 #: Score lost for each name in a description that the entity's label and neighbours do not explain.
 UNRELATED_NAME = 1.0
 #: The best entity must beat the second by this much (in score points) to be linked.
@@ -67,6 +71,7 @@ class Clues:
     position: int
     definite: bool  # "the", "this", "its" ...
     indefinite: bool  # "a", "an", "any"
+    latest: str | None = None  # of the entities it may mean, the one named or described last before it
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ class Head:
 class Describer:
     """Finds and links descriptions, for one gazetteer, schema and knowledge of the graph."""
 
-    def __init__(self, gazetteer: Gazetteer, schema: Schema, knowledge: Knowledge):
+    def __init__(self, gazetteer: Gazetteer, schema: Schema, knowledge: Knowledge, rules: frozenset[str] = frozenset({"recency"})):
         from rdflib import RDFS, URIRef
         from spacy.matcher import PhraseMatcher
 
@@ -91,6 +96,7 @@ class Describer:
         self.gazetteer = gazetteer
         self.schema = schema
         self.knowledge = knowledge
+        self.rules = rules
         trigger = URIRef(PG_IRI + "trigger")
         self.heads: dict[str, list[str]] = {}
         for name, iri in sorted(schema.classes.items()):
@@ -187,6 +193,12 @@ class Describer:
             names, years, months, words, context, context_years, context_months, start, determiner in DEFINITE, determiner in INDEFINITE
         )
         members = sorted({e for cls in head.classes for e in self._members.get(cls, [])})
+        if "recency" in self.rules:
+            # The member named or described last before the description: "Azerbaijan has been stalling, because the
+            # country's leader ..." points back to Azerbaijan, not to a state named earlier.
+            member_set = set(members)
+            before = [(p, e) for p, e in seen if p < start and e in member_set]
+            clue = dataclasses.replace(clue, latest=max(before)[1] if before else None)
         generic = all(c in self._generic for c in head.classes)
         anaphoric_only = not any(c in self._first_mention for c in head.classes)
         if anaphoric_only and not clue.definite:
@@ -244,6 +256,7 @@ class Describer:
         if earlier and not clue.indefinite:
             # Named or described before: a definite description points back, the nearer the likelier.
             score += (2.5 if clue.definite else 1.5) if clue.position - max(earlier) < 1500 else 1.0
+            score += RECENCY if clue.definite and entity == clue.latest else 0.0
         if anaphoric_only:
             return score
         if generic and not strong and not (earlier and clue.definite):

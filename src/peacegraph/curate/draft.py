@@ -61,11 +61,13 @@ RELATIONS_PER_PAIR = 2
 #: holders ("the Armenian foreign minister": the person the graph says held the office at the article's date), not-yet
 #: ("if he signs the deal": no signatory, and the agreement still under negotiation), route-ends ("a corridor from A
 #: through B to C": what the route connects and passes through), owned-places ("its exclave of Nakhchivan": locatedIn),
-#: counterparts ("his Armenian counterpart, Ararat Mirzoyan": the office of the same title in Armenia).
+#: counterparts ("his Armenian counterpart, Ararat Mirzoyan": the office of the same title in Armenia), passive-by
+#: ("the government, led by Nikol Pashinyan": a trigger ending in "by" whose subject fits only after it), recency ("the
+#: country" is the state named last before it).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
-        "not-yet", "route-ends", "owned-places", "counterparts",
+        "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency",
     }
 )  # fmt: skip
 
@@ -84,7 +86,7 @@ class Drafter(TriggerRules, NamingRules, NewNames):
         self.schema = schema
         self.lexicon = Lexicon.from_schema(schema)
         self.knowledge = knowledge or Knowledge()  # what other documents already give
-        self.describer = Describer(gazetteer, schema, self.knowledge)
+        self.describer = Describer(gazetteer, schema, self.knowledge, rules)
         self.resolver = Resolver(
             gazetteer,
             schema,

@@ -38,6 +38,10 @@ class TriggerRules:
         passive = following == "by"
         left = [h for h in hits if h.last <= trig.first][::-1]  # nearest first
         right = [h for h in hits if h.first >= trig.last]
+        if trig.phrase.endswith(" by") and "passive-by" in self.rules:
+            # "the government, led by Nikol Pashinyan": a trigger ending in "by" is passive when its subject fits only
+            # after it ("a region inhabited by Armenians" keeps its subject before).
+            passive = self._nearest(left, prop.domain, trig) is None and self._nearest(right, prop.domain, trig) is not None
         if following == "between" or (prop.name in SYMMETRIC and following in ("of", "among")):
             # "the meeting between A and B": both sides follow the trigger; whoever stands before it is not one of them.
             return self._between(trig, prop, right, hits, tokens, sentence)
@@ -181,10 +185,16 @@ class TriggerRules:
             return None
         holder = left[0] if left[0].last == trig.first and left[0].mention.text.lower() not in POSSESSIVE_PRONOUNS else None
         candidates = left[1:] if holder is not None else left
+        if holder is None and "references" in self.rules:
+            # "the country's autocratic leader, Ilham Aliyev": the holder named in apposition after the role noun.
+            holder = next(
+                (h for h in self._all_hits if h.first == trig.last + 1 and tokens[trig.last].text == "," and h.mention.how in NAME_HOWS),
+                None,
+            )
         if not candidates:
             return None
         near = candidates[0]
-        end = holder.first if holder is not None else trig.first
+        end = holder.first if holder is not None and holder.first < trig.first else trig.first
         between = tokens[near.last : end]
         possessive = near.mention.text.lower() in POSSESSIVE_PRONOUNS or (between and between[0].text in ("'s", "'"))
         words = [t for t in between if t.text not in ("'s", "'")]
