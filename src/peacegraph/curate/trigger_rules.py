@@ -26,6 +26,8 @@ from peacegraph.load.schema import Property
 
 #: A subject or object further than this many tokens from its trigger is not considered.
 MAX_GAP = 14
+#: Relations that bring together everyone named with them: a meeting with A and B is a meeting of A with B as well.
+GATHERINGS = {"metWith"}
 
 
 class TriggerRules:
@@ -100,7 +102,27 @@ class TriggerRules:
             return []
         subjects = [subject] + self._coordinated_with(subject[0], hits, tokens, prop.domain)
         objects = [obj] + self._coordinated_with(obj[0], hits, tokens, prop.range)
-        return self._pairs(trig, prop, subjects, objects, hits, tokens, sentence, placement, factor)
+        out = self._pairs(trig, prop, subjects, objects, hits, tokens, sentence, placement, factor)
+        if prop.name in GATHERINGS and "co-objects" in self.rules:
+            # "Blinken met with Bayramov and Mirzoyan": the two he met with met each other at the same meeting.
+            # Persons only: "met with Armenian and Azerbaijani officials" says nothing of the two states meeting.
+            members = [(h, e) for h, e0 in objects for e in self._members(h, e0, prop.range) if self.gazetteer.entities[e].type == "Person"]
+            for k, (a_hit, a) in enumerate(members):
+                for b_hit, b in members[k + 1 :]:
+                    if a != b:
+                        pair = self._pairs(
+                            trig,
+                            prop,
+                            [(a_hit, a)],
+                            [(b_hit, b)],
+                            hits,
+                            tokens,
+                            sentence,
+                            "both after the trigger, met together",
+                            factor * 0.9,
+                        )
+                        out += pair
+        return out
 
     def _within_group(self, trig: Trigger, prop: Property, group: Hit, sentence) -> list[Candidate]:
         members = [e for e in group.mention.entities if self._fits(e, prop.domain)]
