@@ -18,8 +18,10 @@ from peacegraph.curate.words import (
     POSSESSIVE_PRONOUNS,
     PREPOSITION_GAP,
     PREPOSITIONS,
+    QUOTE_MARKS,
     ROLE_NOUN_ENDINGS,
     ROLE_NOUNS,
+    SAYING,
     STATE_AGENTS,
 )
 from peacegraph.load.schema import Property
@@ -96,6 +98,10 @@ class TriggerRules:
             after = [h for h in right if h.first >= obj[0].last]
             subject = self._nearest(after, prop.domain, trig, limit=MAX_GAP + 6)
             placement, factor = "subject after a fronted clause", 0.6
+        if subject is not None and obj is None and not passive and "quoted" in self.rules:
+            quoted = self._quoted_object(trig, prop, subject, hits)
+            if quoted is not None:
+                obj, placement, factor = quoted, "what the quotation before the speaker names", 0.7
         if subject is not None and obj is None and "implicit-objects" in self.rules:
             return self._implicit_object(trig, prop, subject, sentence)
         if subject is None or obj is None:
@@ -123,6 +129,28 @@ class TriggerRules:
                         )
                         out += pair
         return out
+
+    def _quoted_object(self, trig: Trigger, prop: Property, subject: tuple[Hit, str], hits: list[Hit]) -> tuple[Hit, str] | None:
+        """'"... a durable peace agreement," Blinken stated': a verb of saying right after a quotation and its speaker
+        speaks of what the quotation names; the event, agreement or issue named last in it."""
+        tokens = self._tokens
+        if trig.phrase not in SAYING or subject[0].last > trig.first or trig.first - subject[0].last > 1:
+            return None
+        closing = subject[0].first - 1
+        while closing >= 0 and tokens[closing].text in (",", "'s"):
+            closing -= 1
+        if closing < 0 or tokens[closing].text not in QUOTE_MARKS:
+            return None
+        opening = next((t.i for t in reversed(tokens[max(0, closing - 120) : closing]) if t.text in QUOTE_MARKS), None)
+        if opening is None:
+            return None
+        topics = frozenset(self.schema.classes[c] for c in ("Event", "Agreement", "NegotiationIssue") if c in self.schema.classes)
+        inside = [h for h in hits if opening < h.first and h.last <= closing and h.mention.how != "group"]
+        for hit in reversed(inside):
+            entity = self._pick(hit, prop.range)
+            if entity and self._fits(entity, topics) and entity != subject[1]:
+                return hit, entity
+        return None
 
     def _within_group(self, trig: Trigger, prop: Property, group: Hit, sentence) -> list[Candidate]:
         members = [e for e in group.mention.entities if self._fits(e, prop.domain)]

@@ -53,3 +53,5 @@ NOT_YET = {
 CONCLUDED_STATUSES = {"status-signed", "status-ratified", "status-in-force", "status-reached-in-principle"}
 #: Relations that say an agreement was concluded: said of one not concluded yet, they are no fact.
 CONCLUDING_RELATIONS = {"signatoryOf", "ratified"}
+#: Quotation marks, straight and curly.
+QUOTE_MARKS = {'"', "\u201c", "\u201d", "''", "``"}
