@@ -64,11 +64,12 @@ RELATIONS_PER_PAIR = 2
 #: counterparts ("his Armenian counterpart, Ararat Mirzoyan": the office of the same title in Armenia), passive-by
 #: ("the government, led by Nikol Pashinyan": a trigger ending in "by" whose subject fits only after it), recency ("the
 #: country" is the state named last before it), co-objects ("met with A and B": A and B met too), quoted ('"... a peace
-#: agreement," Blinken stated': what the quotation names).
+#: agreement," Blinken stated': what the quotation names), between-head ("the conflict between A and B over X": the
+#: preposition attaches to the conflict).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
-        "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted",
+        "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
     }
 )  # fmt: skip
 

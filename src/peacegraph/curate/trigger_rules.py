@@ -71,6 +71,12 @@ class TriggerRules:
                         trig, prop, [subject], [(owner, owned)], hits, tokens, sentence, "possessor of the role noun is the object", 0.9
                     )
         subject = self._nearest(subject_side, prop.domain, trig, right_gap if passive else left_gap)
+        if preposition and not passive and "between-head" in self.rules:
+            # "the conflict between Armenia and Azerbaijan over Nagorno-Karabakh": the preposition after a "between"
+            # phrase attaches to the noun before "between", not to its last side.
+            head = self._head_before_between(trig, hits, tokens)
+            if head is not None and (entity := self._pick(head, prop.domain)):
+                subject = (head, entity)
         obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
         placement = "passive voice ('... by')" if passive else "active voice"
         # "said that X ...": X is what the reported clause is about only now and then.
@@ -129,6 +135,16 @@ class TriggerRules:
                         )
                         out += pair
         return out
+
+    def _head_before_between(self, trig: Trigger, hits: list[Hit], tokens) -> Hit | None:
+        """The name or description just before "between" when only its sides stand between it and the trigger."""
+        k = trig.first - 1
+        covered = {i for h in hits for i in range(h.first, h.last)}
+        while k >= 0 and (k in covered or tokens[k].lower_ in COORDINATORS or tokens[k].lower_ == "the"):
+            k -= 1
+        if k < 1 or tokens[k].lower_ != "between" or k == trig.first - 1:
+            return None
+        return next((h for h in hits if h.last == k), None)
 
     def _quoted_object(self, trig: Trigger, prop: Property, subject: tuple[Hit, str], hits: list[Hit]) -> tuple[Hit, str] | None:
         """'"... a durable peace agreement," Blinken stated': a verb of saying right after a quotation and its speaker
