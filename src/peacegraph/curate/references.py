@@ -41,6 +41,11 @@ GROUP_NOUNS = {
     "countries": "State", "states": "State", "nations": "State", "neighbours": "State", "neighbors": "State",
     "governments": "State", "sides": "Actor", "parties": "Actor", "leaders": "Person",
 }  # fmt: skip
+#: Verbs after which "both" stands alone for two actors named before ("both were", "both claim").
+BOTH_VERBS = {
+    "are", "were", "have", "had", "has", "will", "would", "could", "can", "must", "should", "claim", "claimed", "want",
+    "wanted", "agreed", "signed", "say", "said",
+}  # fmt: skip
 #: Words before a group noun that say how many: "both", "the two", "these two", "the three".
 GROUP_COUNTS = {"both": 2, "two": 2, "three": 3}
 #: Words that open a clause: the search for an antecedent in the sentence starts after the last of them.
@@ -134,6 +139,10 @@ class Resolver:
             )
             group = self._last_group(tokens, start.i, named, sentence, back, GROUP_NOUNS[word], GROUP_COUNTS[prev])
             return self._mention(text, start, token, group, "group") if group else None
+        if word == "both" and nxt in BOTH_VERBS:
+            # "both were part of the Soviet Union", "both claim it": "both" alone is the two actors last listed together.
+            group = self._last_group(tokens, i, named, sentence, back, "Actor", 2)
+            return self._mention(text, token, token, group, "group") if group else None
         if word in ("which", "who") and i > 0:
             # The name just before, with at most a short phrase of its own between ("a ceasefire in 2020, which").
             before = [
