@@ -65,11 +65,12 @@ RELATIONS_PER_PAIR = 2
 #: ("the government, led by Nikol Pashinyan": a trigger ending in "by" whose subject fits only after it), recency ("the
 #: country" is the state named last before it), co-objects ("met with A and B": A and B met too), quoted ('"... a peace
 #: agreement," Blinken stated': what the quotation names), between-head ("the conflict between A and B over X": the
-#: preposition attaches to the conflict).
+#: preposition attaches to the conflict), reordered-names ("U.S. State Department" for "United States Department of State").
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
+        "reordered-names",
     }
 )  # fmt: skip
 
@@ -119,6 +120,8 @@ class Drafter(TriggerRules, NamingRules, NewNames):
         doc_dates = DocumentDates(text, doc.published, doc.not_after)
         # Label words of events and issues are listed for the curator (a described entity the tool could not link).
         described = self.gazetteer.find_described(text, [(s.start, s.end) for s in sentences], mentions + nested, self._describable)
+        if "reordered-names" in self.rules:
+            mentions, nested, described = self._reordered_names(text, tokens, mentions, nested, described)
         covered = [(m.start, m.end) for m in mentions]
         linked: list[Mention] = []
         if "descriptions" in self.rules:
@@ -210,6 +213,32 @@ class Drafter(TriggerRules, NamingRules, NewNames):
         draft.new_aliases = self._new_aliases(text, mentions)
         draft.new_entities = self._new_entities(text, tokens, mentions + nested, triggers)
         return draft
+
+    def _reordered_names(self, text: str, tokens, mentions: list[Mention], nested: list[Mention], described: list[Mention]):
+        """ "U.S. State Department" for "United States Department of State": a capitalised run of a body's label words
+        right after the name of a neighbour of it in the graph is the body's name in another order. The whole is the
+        mention; the neighbour's name is nested in it, as in a name the graph has."""
+        by_end = {m.end: m for m in mentions}
+        kept = []
+        for d in described:
+            words = [t for t in tokens if d.start <= t.idx < d.end]
+            before = by_end.get(d.start - 1) or by_end.get(d.start)
+            capitalised = all(t.text[:1].isupper() or t.lower_ in ("of", "the", "for", "and") for t in words if t.is_alpha)
+            if not (before and capitalised and text[before.end : d.start].strip() == ""):
+                kept.append(d)
+                continue
+            body = d.entity
+            organisation = self.schema.classes.get("Organisation")
+            if (
+                organisation is None or not self._fits(body, frozenset({organisation})) or len([t for t in words if t.is_alpha]) < 2
+                or not set(before.entities) & self.knowledge.neighbours.get(body, set())
+            ):  # fmt: skip
+                kept.append(d)
+                continue
+            whole = Mention(before.start, d.end, text[before.start : d.end], (body,), d.name, "reordered", 85.0)
+            mentions = sorted([m for m in mentions if m is not before] + [whole], key=lambda m: m.start)
+            nested = nested + [before]
+        return mentions, nested, kept
 
     def _fits(self, entity_id: str, allowed) -> bool:
         entity = self.gazetteer.entities.get(entity_id)
