@@ -115,8 +115,10 @@ class Resolver:
         nxt = tokens[i + 1].lower_ if i + 1 < len(tokens) else ""
         prev = tokens[i - 1].lower_ if i > 0 else ""
         if word in PRONOUNS:
-            if word == "it" and nxt in EXPLETIVE_AFTER_IT:
-                return None
+            after = tokens[i + 2] if i + 2 < len(tokens) else None
+            passive = nxt in ("is", "'s", "was") and after is not None and after.is_alpha and after.lower_.endswith("ed")
+            if word == "it" and nxt in EXPLETIVE_AFTER_IT and not passive:
+                return None  # "it is time"; but "it is surrounded by" is a passive whose subject "it" stands for something
             # The likeliest antecedent only: whether it fits the relation is for the drafter to check, not a reason to
             # look further back for one that does.
             if word == "its" and self._owns_place(tokens, i):

@@ -221,7 +221,10 @@ class TriggerRules:
                     for o_member in self._members(o_hit, o_id, prop.range):
                         if s_member == o_member:
                             continue
-                        gap = max(s_hit.last, o_hit.last, trig.last) - min(s_hit.first, o_hit.first, trig.first)
+                        # A list is one phrase: its later names are as near the trigger as its first ("neighbouring
+                        # countries such as Iran and Russia").
+                        s_head, o_head = subjects[0][0], objects[0][0]
+                        gap = max(s_head.last, o_head.last, trig.last) - min(s_head.first, o_head.first, trig.first)
                         confidence = (
                             (s_hit.mention.score + o_hit.mention.score)
                             / 200
@@ -401,4 +404,6 @@ def in_compound_adjective(tokens, i: int) -> bool:
 def _coordinated(tokens, first: Hit, second: Hit) -> bool:
     """True if only list words ("and", ",", "or") stand between two mentions."""
     between = [t.lower_ for t in tokens[first.last : second.first]]
-    return bool(between) and len(between) <= 3 and all(w in COORDINATORS or w in ("as", "well") for w in between)
+    if "as" in between and "well" not in between:
+        return False  # "Russia, as it is ...": a conjunction, not "as well as"
+    return bool(between) and len(between) <= 4 and all(w in COORDINATORS or w in ("as", "well") for w in between)
