@@ -52,6 +52,10 @@ class TriggerRules:
         subject_side, object_side = (right, left) if passive else (left, right)
         preposition = trig.phrase in PREPOSITIONS
         left_gap, right_gap = PREPOSITION_GAP if preposition else (MAX_GAP, MAX_GAP)
+        if " " in trig.phrase and trig.phrase.split()[-1] in PREPOSITIONS and "preposition-objects" in self.rules:
+            # "interest in the region", "control of Nagorno-Karabakh": the object of a trigger ending in a preposition
+            # follows that preposition closely, as a preposition's own would (its subject may stand further back).
+            right_gap = PREPOSITION_GAP[1] + 2
         if preposition and not passive:
             # A preposition after a comma does not attach to what stands before the comma.
             left = [h for h in left if "," not in [t.text for t in tokens[h.last : trig.first]]]
