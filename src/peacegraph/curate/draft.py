@@ -66,12 +66,13 @@ RELATIONS_PER_PAIR = 2
 #: country" is the state named last before it), co-objects ("met with A and B": A and B met too), quoted ('"... a peace
 #: agreement," Blinken stated': what the quotation names), between-head ("the conflict between A and B over X": the
 #: preposition attaches to the conflict), reordered-names ("U.S. State Department" for "United States Department of State"),
-#: preposition-objects ("control of X": the object follows the preposition closely).
+#: preposition-objects ("control of X": the object follows the preposition closely), event-nouns ("the talks between
+#: Armenia and Azerbaijan": sides of the talks, not states meeting).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
-        "reordered-names", "preposition-objects",
+        "reordered-names", "preposition-objects", "event-nouns",
     }
 )  # fmt: skip
 

@@ -283,6 +283,11 @@ class TriggerRules:
         second = next(((h, e) for h in rest[:2] if _coordinated(tokens, first[0], h) and (e := self._pick(h, prop.range))), None)
         if second is None or second[1] == first[1]:
             return []
+        if prop.name in GATHERINGS and trig.phrase in self.describer.heads and "event-nouns" in self.rules:
+            # "the talks between Armenia and Azerbaijan" names an event whose sides the naming rules give (partyTo,
+            # participantIn); its states did not "meet". Persons and officials named as talking did.
+            if all(self.gazetteer.entities[e].type == "State" and h.mention.how in NAME_HOWS for h, e in (first, second)):
+                return []
         hits_pair = [first[0], second[0]]
         gap = second[0].last - trig.first
         confidence = sum(h.mention.score for h in hits_pair) / 200 * self.lexicon.specificity(trig.phrase) / (1 + max(0, gap - 6) / 12)
