@@ -157,6 +157,10 @@ class Describer:
         heads.sort(key=lambda h: h.first)
         found: list[Mention] = []
         seen: list[tuple[int, str]] = [(m.start, e) for m in mentions for e in m.entities[:1]]
+        if "recency" in self.rules:
+            # A capital named for itself also names its state for what comes after ("For Yerevan, ... The small
+            # nation"): the state is a possible antecedent of "the country" from there on.
+            seen += [(m.start, state) for m in mentions for state in self.gazetteer.capitals.get(m.entity, ())]
         for head in heads:
             mention = self._link(text, tokens, head, mentions, paragraphs, seen, dates)
             if mention:
