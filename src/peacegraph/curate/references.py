@@ -201,6 +201,11 @@ class Resolver:
             return inside  # no comma, or the sentence opens with a name: its subject
         word = tokens[first].lower_
         after_comma = any(n.first == comma + 1 for n in inside)
+        following = next((n for n in inside if n.first == comma + 1), None)
+        if following is not None and any(n.last == comma for n in inside) and following.last < len(tokens):
+            # "between Azerbaijan, Iran, and Turkey": a comma inside a list (it goes on after the next name) opens no
+            # phrase; "Left defenseless against Azerbaijan, Armenia has ..." still does.
+            after_comma = tokens[following.last].lower_ not in (",", "and", "or")
         if word not in OPENING_WORDS and not (word.endswith(("ing", "ed")) and tokens[first].is_alpha) and not after_comma:
             return inside
         # "Despite ..., ", "Following ..., ", "Left defenseless against Azerbaijan, Armenia ...": an opening phrase
