@@ -67,12 +67,13 @@ RELATIONS_PER_PAIR = 2
 #: agreement," Blinken stated': what the quotation names), between-head ("the conflict between A and B over X": the
 #: preposition attaches to the conflict), reordered-names ("U.S. State Department" for "United States Department of State"),
 #: preposition-objects ("control of X": the object follows the preposition closely), event-nouns ("the talks between
-#: Armenia and Azerbaijan": sides of the talks, not states meeting).
+#: Armenia and Azerbaijan": sides of the talks, not states meeting), verb-events ("Russia invaded Ukraine": the one known
+#: invasion of Ukraine by Russia).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
-        "reordered-names", "preposition-objects", "event-nouns",
+        "reordered-names", "preposition-objects", "event-nouns", "verb-events",
     }
 )  # fmt: skip
 

@@ -6,6 +6,7 @@ A mixin of ``Drafter``: the methods read the drafter's gazetteer, schema, lexico
 from __future__ import annotations
 
 import bisect
+import re
 
 from peacegraph.curate.candidates import NAME_HOWS, SYMMETRIC, Candidate, Hit, Trigger
 from peacegraph.curate.words import (
@@ -112,6 +113,10 @@ class TriggerRules:
             quoted = self._quoted_object(trig, prop, subject, hits)
             if quoted is not None:
                 obj, placement, factor = quoted, "what the quotation before the speaker names", 0.7
+        if subject is not None and obj is None and not passive and prop.name == "initiated" and "verb-events" in self.rules:
+            found = self._event_of_verb(trig, subject, right, sentence)
+            if found:
+                return found
         if subject is not None and obj is None and "implicit-objects" in self.rules:
             return self._implicit_object(trig, prop, subject, sentence)
         if subject is None or obj is None:
@@ -139,6 +144,32 @@ class TriggerRules:
                         )
                         out += pair
         return out
+
+    def _event_of_verb(self, trig: Trigger, subject: tuple[Hit, str], right: list[Hit], sentence) -> list[Candidate]:
+        """ "Russia invaded Ukraine in February 2022": an event named only by its verb is the one known event the graph
+        says the subject launched against the place named after the verb (and, when the sentence gives a year, of that
+        year); the subject initiated it and it was directed against the place. None found, or two: nothing."""
+        target = self._nearest(right, frozenset({self.schema.classes["Place"]}), trig, PREPOSITION_GAP[1])
+        if target is None or "Place" not in self.schema.classes:
+            return []
+        against = ("directedAgainst", "affectedPlace", "location")
+        years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", sentence.text)}
+        known = self.knowledge
+        events = {
+            e for (s_, r, e) in known.triples if s_ == subject[1] and r == "initiated"
+            and any((e, a, target[1]) in known.triples for a in against)
+            and (not years or years & (known.years.get(e, set()) | known.fact_years.get(e, set())))
+        }  # fmt: skip
+        if len(events) != 1 or "directedAgainst" not in self.schema.relations:
+            return []
+        (event,) = events
+        reason = f"'{trig.phrase}' names no event; {event} is the one the graph says {subject[1]} launched against {target[1]}"
+        confidence = subject[0].mention.score / 100 * 0.75
+        span = (trig.start, trig.end)
+        return [
+            self._candidate(subject[1], "initiated", event, [subject[0]], span, confidence, reason, sentence),
+            self._candidate(event, "directedAgainst", target[1], [target[0]], span, confidence, reason, sentence),
+        ]
 
     def _head_before_between(self, trig: Trigger, hits: list[Hit], tokens) -> Hit | None:
         """The name or description just before "between" when only its sides stand between it and the trigger."""
