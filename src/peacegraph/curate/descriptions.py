@@ -24,6 +24,7 @@ only when one entity clearly fits best; its score says how clearly.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from peacegraph.curate.knowledge import Knowledge
 from peacegraph.load.schema import Schema
 
 #: Classes whose descriptions may mean an entity the text has not named before (things that happen or are agreed).
-FIRST_MENTION_CLASSES = ("Event", "Agreement")
+FIRST_MENTION_CLASSES = ("Event", "Agreement", "Route")
 #: Prepositions that carry a description's modifiers after its head ("the ceasefire of 2020", "the war against Ukraine").
 MODIFIER_PREPOSITIONS = {"of", "in", "between", "with", "against", "over", "on", "for", "from", "to"}
 #: Words before a head that end a description on the left.
@@ -44,12 +45,16 @@ DEFINITE = {"the", "this", "that", "these", "those", "its", "their", "his", "her
 INDEFINITE = {"a", "an", "any", "every", "each"}
 #: Words before a head that say it is not one already known.
 NEW_REFERENT = {"another", "other", "new", "next", "future", "any", "every", "each"}
+#: Score a definite description's most recent possible antecedent gains over earlier ones (English prefers the nearer);
+#: more than the graph-weight term sets apart two states the article has named, so recency decides between them.
+RECENCY = 1.5
 #: Score lost for each name in a description that the entity's label and neighbours do not explain.
 UNRELATED_NAME = 1.0
 #: The best entity must beat the second by this much (in score points) to be linked.
 MARGIN = 1.0
-#: ... and reach this score.
-MIN_SCORE = 1.0
+#: ... and reach this score (half a point: a sole fitting entity with one weak clue, a neighbour or the paragraph's year, is
+#: linked; the margin still keeps out descriptions two entities fit).
+MIN_SCORE = 0.5
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class Clues:
     position: int
     definite: bool  # "the", "this", "its" ...
     indefinite: bool  # "a", "an", "any"
+    latest: str | None = None  # of the entities it may mean, the one named or described last before it
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ class Head:
 class Describer:
     """Finds and links descriptions, for one gazetteer, schema and knowledge of the graph."""
 
-    def __init__(self, gazetteer: Gazetteer, schema: Schema, knowledge: Knowledge):
+    def __init__(self, gazetteer: Gazetteer, schema: Schema, knowledge: Knowledge, rules: frozenset[str] = frozenset({"recency"})):
         from rdflib import RDFS, URIRef
         from spacy.matcher import PhraseMatcher
 
@@ -90,6 +96,7 @@ class Describer:
         self.gazetteer = gazetteer
         self.schema = schema
         self.knowledge = knowledge
+        self.rules = rules
         trigger = URIRef(PG_IRI + "trigger")
         self.heads: dict[str, list[str]] = {}
         for name, iri in sorted(schema.classes.items()):
@@ -112,6 +119,20 @@ class Describer:
             self._members[name] = sorted(
                 e.id for e in gazetteer.entities.values() if schema.fits(frozenset({e.type_iri}), frozenset({iri}))
             )
+
+    @cached_property
+    def place_nouns(self) -> frozenset[str]:
+        """One-word head nouns of the kinds of place below a state ("region", "exclave", "territory", "corridor")."""
+        place = self.schema.classes.get("Place")
+        big = frozenset(self.schema.classes[c] for c in ("State", "City") if c in self.schema.classes)
+        if place is None:
+            return frozenset()
+        out = set()
+        for word, classes in self.heads.items():
+            iris = [frozenset({self.schema.classes[c]}) for c in classes]
+            if " " not in word and any(self.schema.fits(i, frozenset({place})) and not self.schema.fits(i, big) for i in iris):
+                out.add(word)
+        return frozenset(out)
 
     def find(self, text: str, tokens, mentions: list[Mention], paragraphs: list[tuple[int, int]], dates: DocumentDates) -> list[Mention]:
         """Descriptions in ``text`` linked to entities, in order; ``mentions`` are the names found (not overlapped)."""
@@ -136,6 +157,10 @@ class Describer:
         heads.sort(key=lambda h: h.first)
         found: list[Mention] = []
         seen: list[tuple[int, str]] = [(m.start, e) for m in mentions for e in m.entities[:1]]
+        if "recency" in self.rules:
+            # A capital named for itself also names its state for what comes after ("For Yerevan, ... The small
+            # nation"): the state is a possible antecedent of "the country" from there on.
+            seen += [(m.start, state) for m in mentions for state in self.gazetteer.capitals.get(m.entity, ())]
         for head in heads:
             mention = self._link(text, tokens, head, mentions, paragraphs, seen, dates)
             if mention:
@@ -172,6 +197,12 @@ class Describer:
             names, years, months, words, context, context_years, context_months, start, determiner in DEFINITE, determiner in INDEFINITE
         )
         members = sorted({e for cls in head.classes for e in self._members.get(cls, [])})
+        if "recency" in self.rules:
+            # The member named or described last before the description: "Azerbaijan has been stalling, because the
+            # country's leader ..." points back to Azerbaijan, not to a state named earlier.
+            member_set = set(members)
+            before = [(p, e) for p, e in seen if p < start and e in member_set]
+            clue = dataclasses.replace(clue, latest=max(before)[1] if before else None)
         generic = all(c in self._generic for c in head.classes)
         anaphoric_only = not any(c in self._first_mention for c in head.classes)
         if anaphoric_only and not clue.definite:
@@ -229,6 +260,7 @@ class Describer:
         if earlier and not clue.indefinite:
             # Named or described before: a definite description points back, the nearer the likelier.
             score += (2.5 if clue.definite else 1.5) if clue.position - max(earlier) < 1500 else 1.0
+            score += RECENCY if clue.definite and entity == clue.latest else 0.0
         if anaphoric_only:
             return score
         if generic and not strong and not (earlier and clue.definite):

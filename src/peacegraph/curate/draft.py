@@ -57,8 +57,25 @@ RELATIONS_PER_PAIR = 2
 #: ceasefire" linked to a known entity), references (pronouns, "both countries", "the former", ", which"), titles (the
 #: office the graph says a titled person holds), possessive-events ("Azerbaijan's offensive": who launched it),
 #: paragraph-dates (a date later in the paragraph, "three years later", else the publication date), implicit-objects
-#: ("Russia's role as a mediator": of what the article is about), issues (an issue named with a place concerns it).
-RULES = frozenset({"descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues"})
+#: ("Russia's role as a mediator": of what the article is about), issues (an issue named with a place concerns it),
+#: holders ("the Armenian foreign minister": the person the graph says held the office at the article's date), not-yet
+#: ("if he signs the deal": no signatory, and the agreement still under negotiation), route-ends ("a corridor from A
+#: through B to C": what the route connects and passes through), owned-places ("its exclave of Nakhchivan": locatedIn),
+#: counterparts ("his Armenian counterpart, Ararat Mirzoyan": the office of the same title in Armenia), passive-by
+#: ("the government, led by Nikol Pashinyan": a trigger ending in "by" whose subject fits only after it), recency ("the
+#: country" is the state named last before it), co-objects ("met with A and B": A and B met too), quoted ('"... a peace
+#: agreement," Blinken stated': what the quotation names), between-head ("the conflict between A and B over X": the
+#: preposition attaches to the conflict), reordered-names ("U.S. State Department" for "United States Department of State"),
+#: preposition-objects ("control of X": the object follows the preposition closely), event-nouns ("the talks between
+#: Armenia and Azerbaijan": sides of the talks, not states meeting), verb-events ("Russia invaded Ukraine": the one known
+#: invasion of Ukraine by Russia).
+RULES = frozenset(
+    {
+        "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
+        "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
+        "reordered-names", "preposition-objects", "event-nouns", "verb-events",
+    }
+)  # fmt: skip
 
 
 class Drafter(TriggerRules, NamingRules, NewNames):
@@ -68,14 +85,21 @@ class Drafter(TriggerRules, NamingRules, NewNames):
         from spacy.matcher import PhraseMatcher
 
         from peacegraph.curate.descriptions import Describer
+        from peacegraph.curate.holders import Holders
         from peacegraph.curate.references import Resolver
 
         self.gazetteer = gazetteer
         self.schema = schema
         self.lexicon = Lexicon.from_schema(schema)
         self.knowledge = knowledge or Knowledge()  # what other documents already give
-        self.describer = Describer(gazetteer, schema, self.knowledge)
-        self.resolver = Resolver(gazetteer, schema, frozenset(w.split()[-1] for w in self.describer.heads))
+        self.describer = Describer(gazetteer, schema, self.knowledge, rules)
+        self.resolver = Resolver(
+            gazetteer,
+            schema,
+            frozenset(w.split()[-1] for w in self.describer.heads),
+            self.describer.place_nouns if "owned-places" in rules else frozenset(),
+        )
+        self.holders = Holders(gazetteer, self.knowledge)
         self.rules = rules
         # Texts describe events, agreements, issues, offices and bodies in words ("the 2023 offensive", "Azerbaijan's
         # Foreign Ministry") as often as they name them.
@@ -99,6 +123,8 @@ class Drafter(TriggerRules, NamingRules, NewNames):
         doc_dates = DocumentDates(text, doc.published, doc.not_after)
         # Label words of events and issues are listed for the curator (a described entity the tool could not link).
         described = self.gazetteer.find_described(text, [(s.start, s.end) for s in sentences], mentions + nested, self._describable)
+        if "reordered-names" in self.rules:
+            mentions, nested, described = self._reordered_names(text, tokens, mentions, nested, described)
         covered = [(m.start, m.end) for m in mentions]
         linked: list[Mention] = []
         if "descriptions" in self.rules:
@@ -106,10 +132,16 @@ class Drafter(TriggerRules, NamingRules, NewNames):
             linked = self.describer.find(text, tokens, mentions, paragraphs, doc_dates)
         if "references" in self.rules:
             linked += self.resolver.find(text, tokens, sorted(mentions + linked, key=lambda m: m.start), sentences)
+        named = mentions
+        if "holders" in self.rules:
+            held = self.holders.find(text, tokens, mentions, doc.published.latest)
+            linked += held
+            # The demonyms of "the Armenian and Azerbaijani foreign ministers" are read as the ministers, not as states.
+            named = [m for m in mentions if not (m.how == "demonym" and any(h.start <= m.start and m.end <= h.end for h in held))]
         described = [d for d in described if not any(m.start < d.end and d.start < m.end for m in linked)]
         hits = [
             Hit(m, bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end))
-            for m in sorted(mentions + linked, key=lambda m: m.start)
+            for m in sorted(named + linked, key=lambda m: m.start)
         ]
         self._all_hits = hits
         triggers = []
@@ -184,6 +216,32 @@ class Drafter(TriggerRules, NamingRules, NewNames):
         draft.new_aliases = self._new_aliases(text, mentions)
         draft.new_entities = self._new_entities(text, tokens, mentions + nested, triggers)
         return draft
+
+    def _reordered_names(self, text: str, tokens, mentions: list[Mention], nested: list[Mention], described: list[Mention]):
+        """ "U.S. State Department" for "United States Department of State": a capitalised run of a body's label words
+        right after the name of a neighbour of it in the graph is the body's name in another order. The whole is the
+        mention; the neighbour's name is nested in it, as in a name the graph has."""
+        by_end = {m.end: m for m in mentions}
+        kept = []
+        for d in described:
+            words = [t for t in tokens if d.start <= t.idx < d.end]
+            before = by_end.get(d.start - 1) or by_end.get(d.start)
+            capitalised = all(t.text[:1].isupper() or t.lower_ in ("of", "the", "for", "and") for t in words if t.is_alpha)
+            if not (before and capitalised and text[before.end : d.start].strip() == ""):
+                kept.append(d)
+                continue
+            body = d.entity
+            organisation = self.schema.classes.get("Organisation")
+            if (
+                organisation is None or not self._fits(body, frozenset({organisation})) or len([t for t in words if t.is_alpha]) < 2
+                or not set(before.entities) & self.knowledge.neighbours.get(body, set())
+            ):  # fmt: skip
+                kept.append(d)
+                continue
+            whole = Mention(before.start, d.end, text[before.start : d.end], (body,), d.name, "reordered", 85.0)
+            mentions = sorted([m for m in mentions if m is not before] + [whole], key=lambda m: m.start)
+            nested = nested + [before]
+        return mentions, nested, kept
 
     def _fits(self, entity_id: str, allowed) -> bool:
         entity = self.gazetteer.entities.get(entity_id)

@@ -214,7 +214,7 @@ class Gazetteer:
         return sorted(top + extra, key=lambda m: m.start), nested
 
     @cached_property
-    def _titles(self) -> dict[tuple[str, str], str]:
+    def titles(self) -> dict[tuple[str, str], str]:
         """(state or body id, title words) -> office id, read from offices labelled "<Title> of <place>"
         ("President of the United States": ("united-states", "president")), with the usual abbreviations ("PM")."""
         by_name: dict[str, set[str]] = {}
@@ -238,7 +238,7 @@ class Gazetteer:
         out: list[Mention] = []
         for token in doc:
             owner = starts.get(token.idx)
-            if owner is None or not self._titles:
+            if owner is None or not self.titles:
                 continue
             i = token.i
             while i < len(doc) and doc[i].idx < owner.end:
@@ -251,7 +251,7 @@ class Gazetteer:
                 i += 1
             for size in range(len(run), 0, -1):
                 words = " ".join(t.lower_ for t in run[:size])
-                office = next((self._titles[(e, words)] for e in owner.entities if (e, words) in self._titles), None)
+                office = next((self.titles[(e, words)] for e in owner.entities if (e, words) in self.titles), None)
                 if office:
                     end = run[size - 1].idx + len(run[size - 1].text)
                     label = self.entities[office].label

@@ -10,11 +10,15 @@ one source (the document being drafted, or held out by the benchmark).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from peacegraph.load.loader import Curation
 
+#: An office's holder the graph gives for a date at most this far from the article's is taken to hold it then: terms of
+#: office run for years, and a graph records them at the dates its articles give.
+HOLDER_REACH_DAYS = 730
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTH_NAMES) + r")\s+(?:\d{1,2}(?:[-–]\d{1,2})?,?\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
@@ -31,6 +35,7 @@ class Knowledge:
     fact_years: dict[str, set[int]] = field(default_factory=dict)  # years of the dated facts about it
     months: dict[str, set[str]] = field(default_factory=dict)  # "YYYY-MM" its names or its own date give
     posts: dict[str, list[str]] = field(default_factory=dict)  # person -> offices the graph says they held
+    holders: dict[str, list[tuple[str, dt.date, dt.date]]] = field(default_factory=dict)  # office -> (person, from, to)
     weight: dict[str, int] = field(default_factory=dict)  # entity -> number of facts about it
 
     @classmethod
@@ -73,7 +78,19 @@ class Knowledge:
                 known.fact_years.setdefault(ref, set()).update(years)
             if fact.relation.name == "holdsPost" and fact.object not in known.posts.get(fact.subject, []):
                 known.posts.setdefault(fact.subject, []).append(fact.object)
+            if fact.relation.name == "holdsPost":
+                for when in fact.times.values():
+                    known.holders.setdefault(fact.object, []).append((fact.subject, when.earliest, when.latest))
         return known
 
     def has(self, subject: str, relation: str, obj: str) -> list[str]:
         return self.triples.get((subject, relation, obj), [])
+
+    def holder_at(self, office: str, day: dt.date, within_days: int = HOLDER_REACH_DAYS) -> str | None:
+        """The person the graph says held ``office`` nearest to ``day`` (within ``within_days``), or None."""
+        best: tuple[int, str] | None = None
+        for person, earliest, latest in self.holders.get(office, []):
+            gap = 0 if earliest <= day <= latest else min(abs((day - earliest).days), abs((day - latest).days))
+            if gap <= within_days and (best is None or gap < best[0]):
+                best = (gap, person)
+        return best[1] if best else None

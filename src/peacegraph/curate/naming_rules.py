@@ -19,6 +19,13 @@ POSSESSOR_ROLES = (
 #: Classes whose participants are its sides (partyTo: "one of the sides bound by an agreement or negotiating in talks");
 #: one takes part in other events (participantIn), such as a peace process.
 SIDED_CLASSES = ("Agreement", "Talks", "Conflict", "War", "Clash")
+#: Prepositions in a route's phrase ("a corridor from A through B to C") and what the place after each is to the route.
+ROUTE_PREPOSITIONS = {
+    "from": "connects", "to": "connects", "between": "connects", "and": "connects",
+    "through": "passesThrough", "via": "passesThrough", "across": "passesThrough",
+}  # fmt: skip
+#: A route's phrase runs at most this many tokens after its head (to the first punctuation).
+ROUTE_PHRASE = 14
 
 
 class NamingRules:
@@ -31,12 +38,15 @@ class NamingRules:
         ordered = sorted(hits, key=lambda h: h.first)
         for first, second in zip(ordered, ordered[1:], strict=False):
             between = [t.text for t in tokens[first.last : second.first]]
-            if holds and between in ([], [","]):
+            if holds and between in ([], [","]) and second.first >= first.last:  # overlapping: an office and its holder
                 post_hit, person_hit = first, second
                 post, person = self._pick(first, holds.range), self._pick(second, holds.domain)
                 if not (post and person):
                     post_hit, person_hit = second, first
                     post, person = self._pick(second, holds.range), self._pick(first, holds.domain)
+                following = next((h for h in ordered if h.first == second.last), None)
+                if post_hit is second and following is not None and self._pick(following, holds.domain):
+                    continue  # "Charles Michel, Armenian Prime Minister Nikol Pashinyan": the title is the next person's
                 if post and person:
                     confidence = (first.mention.score + second.mention.score) / 200 * 0.9
                     reason = "an office named next to a person (apposition)"
@@ -60,6 +70,98 @@ class NamingRules:
                     out.append(self._candidate(part, name, whole[1], [hit], None, confidence, reason, sentence, dated=False))
         out += self._possessive(ordered, tokens, sentence)
         out += self._sides(ordered, tokens, sentence)
+        if "route-ends" in self.rules:
+            out += self._route_ends(ordered, tokens, sentence)
+        if "owned-places" in self.rules:
+            out += self._owned_places(ordered, tokens, sentence)
+        if "counterparts" in self.rules:
+            out += self._counterparts(ordered, tokens, sentence)
+        return out
+
+    def _counterparts(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "Azerbaijan's Foreign Minister Jeyhun Bayramov and his Armenian counterpart, Ararat Mirzoyan": a counterpart
+        holds the office of the same title (the one named before it in the sentence) in the state the demonym names."""
+        holds, post_in = self.schema.relations.get("holdsPost"), self.schema.relations.get("postIn")
+        out: list[Candidate] = []
+        for index, hit in enumerate(ordered if holds else []):
+            after = [t.lower_ for t in tokens[hit.last : hit.last + 2]]
+            if hit.mention.how != "demonym" or not after or after[0] not in ("counterpart", "counterparts"):
+                continue
+            gap = hit.last + 1 + (after[1:] == [","])
+            person = next((h for h in ordered[index + 1 :] if h.first == gap and self._pick(h, holds.domain)), None)
+            earlier = [h for h in ordered[:index] if self._is_post(h)]
+            if person is None or not earlier:
+                continue
+            title = _title_of(self.gazetteer.entities[earlier[-1].mention.entity].label)
+            office = next((o for e in hit.mention.entities if (o := self.gazetteer.titles.get((e, title)))), None) if title else None
+            if office is None:
+                continue
+            span = (hit.mention.start, tokens[hit.last].idx + len(tokens[hit.last].text))
+            confidence = person.mention.score / 100 * 0.85
+            reason = f"'{person.mention.text}' is the {hit.mention.text} counterpart of the '{earlier[-1].mention.text}'"
+            out.append(self._candidate(self._pick(person, holds.domain), "holdsPost", office, [person], span, confidence, reason, sentence))
+            for state in [e for e in hit.mention.entities if post_in and self._fits(e, post_in.range)][:1]:
+                why = f"the office {office} of the {hit.mention.text} counterpart"
+                out.append(self._candidate(office, "postIn", state, [hit], span, confidence, why, sentence, dated=False))
+        return out
+
+    def _owned_places(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "its exclave of Nakhchivan", "Azerbaijan's enclave Nakhchivan", "the Armenian region of Syunik": a place named
+        after its owner and a noun for a kind of place (a head noun of the ontology's Place classes) lies in the owner."""
+        prop = self.schema.relations.get("locatedIn")
+        out: list[Candidate] = []
+        for index, place_hit in enumerate(ordered if prop else []):
+            place = self._pick(place_hit, prop.domain)
+            if not place or index == 0:
+                continue
+            owner = ordered[index - 1]
+            between = [t for t in tokens[owner.last : place_hit.first] if t.text not in ("'s", "'")]
+            inside = [t for t in tokens[place_hit.first : place_hit.last] if t.is_lower]  # "exclave Nakhchivan" as one name
+            words = [t.lower_ for t in between] + [t.lower_ for t in inside]
+            possessive = owner.mention.text.lower() in POSSESSIVE_PRONOUNS or tokens[owner.last : owner.last + 1].text in ("'s", "'")
+            possessive = possessive or (owner.mention.how == "demonym" and owner.first > 0 and tokens[owner.first - 1].lower_ == "the")
+            if not possessive or not words or len(words) > 4 or not any(w in self.describer.place_nouns for w in words):
+                continue
+            if not all(t.is_alpha and t.is_lower and (not t.is_stop or t.lower_ == "of") for t in between):
+                continue
+            # An owner of a region or an exclave is a state or a region, not the city that may stand for it ("its" = Baku).
+            state = next(
+                (e for e in owner.mention.entities if self._fits(e, prop.range) and self.gazetteer.entities[e].type != "City"), None
+            )
+            if state and state != place:
+                confidence = (place_hit.mention.score + owner.mention.score) / 200 * 0.85
+                reason = f"'{place_hit.mention.text}' named as the '{' '.join(words)}' of '{owner.mention.text}'"
+                out.append(self._candidate(place, "locatedIn", state, [place_hit, owner], None, confidence, reason, sentence, dated=False))
+        return out
+
+    def _route_ends(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "a corridor from Azerbaijan through Armenia to Nakhchivan": the places after "from", "to" and "between" in a
+        route's own phrase are what it connects, those after "through", "via" or "across" what it passes through."""
+        route_class = self.schema.classes.get("Route")
+        out: list[Candidate] = []
+        for index, hit in enumerate(ordered if route_class else []):
+            route = next((e for e in hit.mention.entities if self._fits(e, frozenset({route_class}))), None)
+            if route is None:
+                continue
+            end = hit.last
+            while end < len(tokens) and end - hit.last < ROUTE_PHRASE and not (tokens[end].is_punct and tokens[end].text != "-"):
+                end += 1
+            after = [h for h in ordered[index + 1 :] if h.last <= end]
+            marks = [t.i for t in tokens[hit.last : end] if t.lower_ in ROUTE_PREPOSITIONS]
+            for k, mark in enumerate(marks):
+                stop = marks[k + 1] if k + 1 < len(marks) else end
+                relation = ROUTE_PREPOSITIONS[tokens[mark].lower_]
+                prop = self.schema.relations.get(relation)
+                place = next(
+                    ((h, e) for h in after if mark < h.first < stop and not _describes(h, tokens) and (e := self._pick(h, prop.range))),
+                    None,
+                ) if prop else None  # fmt: skip
+                if place is None or place[1] == route:
+                    continue
+                confidence = (hit.mention.score + place[0].mention.score) / 200 * 0.9
+                reason = f"'{place[0].mention.text}' after '{tokens[mark].text}' in the route's own phrase '{hit.mention.text} ...'"
+                span = (tokens[mark].idx, tokens[mark].idx + len(tokens[mark].text))
+                out.append(self._candidate(route, relation, place[1], [hit, place[0]], span, confidence, reason, sentence, dated=False))
         return out
 
     def _titles(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
@@ -247,6 +349,19 @@ class NamingRules:
             if (name.text == word or demonym_of(word, name.text)) and self._fits(name.entity, allowed):
                 return name.entity
         return None
+
+
+def _title_of(label: str) -> str | None:
+    """ "Foreign Minister of Azerbaijan" -> "foreign minister": an office's title without its place."""
+    import re
+
+    found = re.match(r"^([A-Z][\w ]+?) of ", label)
+    return fold(found.group(1)).lower() if found else None
+
+
+def _describes(hit: Hit, tokens) -> bool:
+    """A demonym before a noun ("the Azerbaijani exclave of Nakhchivan"): it describes the place named after it."""
+    return hit.mention.how == "demonym" and hit.last < len(tokens) and tokens[hit.last].is_lower
 
 
 def text_of(tokens, first: int, last: int) -> str:

@@ -41,6 +41,11 @@ GROUP_NOUNS = {
     "countries": "State", "states": "State", "nations": "State", "neighbours": "State", "neighbors": "State",
     "governments": "State", "sides": "Actor", "parties": "Actor", "leaders": "Person",
 }  # fmt: skip
+#: Verbs after which "both" stands alone for two actors named before ("both were", "both claim").
+BOTH_VERBS = {
+    "are", "were", "have", "had", "has", "will", "would", "could", "can", "must", "should", "claim", "claimed", "want",
+    "wanted", "agreed", "signed", "say", "said",
+}  # fmt: skip
 #: Words before a group noun that say how many: "both", "the two", "these two", "the three".
 GROUP_COUNTS = {"both": 2, "two": 2, "three": 3}
 #: Words that open a clause: the search for an antecedent in the sentence starts after the last of them.
@@ -64,10 +69,13 @@ class _Named:
 class Resolver:
     """Finds references in a text and ranks their possible antecedents among the mentions found."""
 
-    def __init__(self, gazetteer: Gazetteer, schema: Schema, nouns: frozenset[str] = frozenset()):
+    def __init__(
+        self, gazetteer: Gazetteer, schema: Schema, nouns: frozenset[str] = frozenset(), place_nouns: frozenset[str] = frozenset()
+    ):
         self.gazetteer = gazetteer
         self.schema = schema
         self.nouns = nouns  # class head nouns ("region", "ceasefire"): a "that" after one opens a relative clause
+        self.place_nouns = place_nouns  # "its exclave", "its southern region": the owner is a place, not an event
 
     def _is(self, entity: str, class_name: str | None) -> bool:
         ent = self.gazetteer.entities.get(entity)
@@ -107,10 +115,18 @@ class Resolver:
         nxt = tokens[i + 1].lower_ if i + 1 < len(tokens) else ""
         prev = tokens[i - 1].lower_ if i > 0 else ""
         if word in PRONOUNS:
-            if word == "it" and nxt in EXPLETIVE_AFTER_IT:
-                return None
+            after = tokens[i + 2] if i + 2 < len(tokens) else None
+            passive = nxt in ("is", "'s", "was") and after is not None and after.is_alpha and after.lower_.endswith("ed")
+            if word == "it" and nxt in EXPLETIVE_AFTER_IT and not passive:
+                return None  # "it is time"; but "it is surrounded by" is a passive whose subject "it" stands for something
             # The likeliest antecedent only: whether it fits the relation is for the drafter to check, not a reason to
             # look further back for one that does.
+            if word == "its" and self._owns_place(tokens, i):
+                # "connect Azerbaijan with its exclave": a place's owner is the nearest place named before it.
+                first = self._sentence_first(tokens, sentence)
+                nearest = [n for n in named if first <= n.first and n.last <= i][::-1]
+                best = self._first(nearest + self._antecedents(tokens, i, named, sentence, back), "Place")
+                return self._mention(text, token, token, best.mention.entities, "pronoun") if best else None
             best = self._first(self._antecedents(tokens, i, named, sentence, back), PRONOUNS[word])
             return self._mention(text, token, token, best.mention.entities, "pronoun") if best else None
         if word in PLURAL_PRONOUNS:
@@ -125,6 +141,10 @@ class Resolver:
             )
             group = self._last_group(tokens, start.i, named, sentence, back, GROUP_NOUNS[word], GROUP_COUNTS[prev])
             return self._mention(text, start, token, group, "group") if group else None
+        if word == "both" and nxt in BOTH_VERBS:
+            # "both were part of the Soviet Union", "both claim it": "both" alone is the two actors last listed together.
+            group = self._last_group(tokens, i, named, sentence, back, "Actor", 2)
+            return self._mention(text, token, token, group, "group") if group else None
         if word in ("which", "who") and i > 0:
             # The name just before, with at most a short phrase of its own between ("a ceasefire in 2020, which").
             before = [
@@ -142,6 +162,17 @@ class Resolver:
             if before:
                 return self._mention(text, token, token, before[-1].mention.entities[:1], "relative")
         return None
+
+    def _owns_place(self, tokens, i: int) -> bool:
+        """True if a noun for a kind of place follows the possessive at ``i``, after at most two adjectives ("its
+        landlocked exclave"): only a place has an exclave or a region."""
+        after = tokens[i + 1 : i + 4]
+        for t in after:
+            if t.lower_ in self.place_nouns:
+                return True
+            if not (t.is_alpha and t.is_lower):
+                return False
+        return False
 
     # -- antecedents ---------------------------------------------------------------------------
     def _first(self, order: list[_Named], class_name: str | None) -> _Named | None:
@@ -170,6 +201,11 @@ class Resolver:
             return inside  # no comma, or the sentence opens with a name: its subject
         word = tokens[first].lower_
         after_comma = any(n.first == comma + 1 for n in inside)
+        following = next((n for n in inside if n.first == comma + 1), None)
+        if following is not None and any(n.last == comma for n in inside) and following.last < len(tokens):
+            # "between Azerbaijan, Iran, and Turkey": a comma inside a list (it goes on after the next name) opens no
+            # phrase; "Left defenseless against Azerbaijan, Armenia has ..." still does.
+            after_comma = tokens[following.last].lower_ not in (",", "and", "or")
         if word not in OPENING_WORDS and not (word.endswith(("ing", "ed")) and tokens[first].is_alpha) and not after_comma:
             return inside
         # "Despite ..., ", "Following ..., ", "Left defenseless against Azerbaijan, Armenia ...": an opening phrase
@@ -181,10 +217,16 @@ class Resolver:
         out: list[tuple[str, ...]] = []
         run: list[_Named] = []
         closed = False  # a list ends with its "and": "Russia and Iran, Pashinyan and Aliyev" are two lists
+        # A title before a person ("Armenian Prime Minister Nikol Pashinyan") is part of how the person is named: a
+        # list of titled persons is a list of persons.
+        titles = {n.last: n.first for n in names if self._is(n.mention.entity, "Post")}
         for n in names:
             if not self._is(n.mention.entity, "Actor"):
                 continue
-            if run and _listed(tokens, run[-1], n) and not closed:
+            listed = run and (
+                _listed(tokens, run[-1], n) or (n.first in titles and _listed(tokens, run[-1], _Named(n.mention, titles[n.first], n.last)))
+            )
+            if listed and not closed:
                 closed = any(t.lower_ in ("and", "or") for t in tokens[run[-1].last : n.first])
                 run.append(n)
                 continue

@@ -6,39 +6,57 @@ A mixin of ``Drafter``: the methods read the drafter's gazetteer, schema, lexico
 from __future__ import annotations
 
 import bisect
+import re
 
 from peacegraph.curate.candidates import NAME_HOWS, SYMMETRIC, Candidate, Hit, Trigger
 from peacegraph.curate.words import (
+    CONCLUDED_STATUSES,
+    CONCLUDING_RELATIONS,
     COORDINATORS,
     FRONTING,
     LOCATIVE,
+    NOT_YET,
     POSSESSIVE_PRONOUNS,
     PREPOSITION_GAP,
     PREPOSITIONS,
+    QUOTE_MARKS,
     ROLE_NOUN_ENDINGS,
     ROLE_NOUNS,
+    SAYING,
     STATE_AGENTS,
 )
 from peacegraph.load.schema import Property
 
 #: A subject or object further than this many tokens from its trigger is not considered.
 MAX_GAP = 14
+#: Relations that bring together everyone named with them: a meeting with A and B is a meeting of A with B as well.
+GATHERINGS = {"metWith"}
 
 
 class TriggerRules:
     """A trigger and the names around it: "A brokered B", "B was brokered by A", "the meeting between A and B"."""
 
     def _around(self, trig: Trigger, prop: Property, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        if prop.name in CONCLUDING_RELATIONS and "not-yet" in self.rules and self._not_yet(trig, sentence):
+            return []  # "if he signs the deal": no one has signed it
         following = tokens[trig.last].lower_ if trig.last < len(tokens) else ""
         passive = following == "by"
         left = [h for h in hits if h.last <= trig.first][::-1]  # nearest first
         right = [h for h in hits if h.first >= trig.last]
+        if trig.phrase.endswith(" by") and "passive-by" in self.rules:
+            # "the government, led by Nikol Pashinyan": a trigger ending in "by" is passive when its subject fits only
+            # after it ("a region inhabited by Armenians" keeps its subject before).
+            passive = self._nearest(left, prop.domain, trig) is None and self._nearest(right, prop.domain, trig) is not None
         if following == "between" or (prop.name in SYMMETRIC and following in ("of", "among")):
             # "the meeting between A and B": both sides follow the trigger; whoever stands before it is not one of them.
             return self._between(trig, prop, right, hits, tokens, sentence)
         subject_side, object_side = (right, left) if passive else (left, right)
         preposition = trig.phrase in PREPOSITIONS
         left_gap, right_gap = PREPOSITION_GAP if preposition else (MAX_GAP, MAX_GAP)
+        if " " in trig.phrase and trig.phrase.split()[-1] in PREPOSITIONS and "preposition-objects" in self.rules:
+            # "interest in the region", "control of Nagorno-Karabakh": the object of a trigger ending in a preposition
+            # follows that preposition closely, as a preposition's own would (its subject may stand further back).
+            right_gap = PREPOSITION_GAP[1] + 2
         if preposition and not passive:
             # A preposition after a comma does not attach to what stands before the comma.
             left = [h for h in left if "," not in [t.text for t in tokens[h.last : trig.first]]]
@@ -58,6 +76,12 @@ class TriggerRules:
                         trig, prop, [subject], [(owner, owned)], hits, tokens, sentence, "possessor of the role noun is the object", 0.9
                     )
         subject = self._nearest(subject_side, prop.domain, trig, right_gap if passive else left_gap)
+        if preposition and not passive and "between-head" in self.rules:
+            # "the conflict between Armenia and Azerbaijan over Nagorno-Karabakh": the preposition after a "between"
+            # phrase attaches to the noun before "between", not to its last side.
+            head = self._head_before_between(trig, hits, tokens)
+            if head is not None and (entity := self._pick(head, prop.domain)):
+                subject = (head, entity)
         obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
         placement = "passive voice ('... by')" if passive else "active voice"
         # "said that X ...": X is what the reported clause is about only now and then.
@@ -85,13 +109,99 @@ class TriggerRules:
             after = [h for h in right if h.first >= obj[0].last]
             subject = self._nearest(after, prop.domain, trig, limit=MAX_GAP + 6)
             placement, factor = "subject after a fronted clause", 0.6
+        if subject is not None and obj is None and not passive and "quoted" in self.rules:
+            quoted = self._quoted_object(trig, prop, subject, hits)
+            if quoted is not None:
+                obj, placement, factor = quoted, "what the quotation before the speaker names", 0.7
+        if subject is not None and obj is None and not passive and prop.name == "initiated" and "verb-events" in self.rules:
+            found = self._event_of_verb(trig, subject, right, sentence)
+            if found:
+                return found
         if subject is not None and obj is None and "implicit-objects" in self.rules:
             return self._implicit_object(trig, prop, subject, sentence)
         if subject is None or obj is None:
             return []
         subjects = [subject] + self._coordinated_with(subject[0], hits, tokens, prop.domain)
         objects = [obj] + self._coordinated_with(obj[0], hits, tokens, prop.range)
-        return self._pairs(trig, prop, subjects, objects, hits, tokens, sentence, placement, factor)
+        out = self._pairs(trig, prop, subjects, objects, hits, tokens, sentence, placement, factor)
+        if prop.name in GATHERINGS and "co-objects" in self.rules:
+            # "Blinken met with Bayramov and Mirzoyan": the two he met with met each other at the same meeting.
+            # Persons only: "met with Armenian and Azerbaijani officials" says nothing of the two states meeting.
+            members = [(h, e) for h, e0 in objects for e in self._members(h, e0, prop.range) if self.gazetteer.entities[e].type == "Person"]
+            for k, (a_hit, a) in enumerate(members):
+                for b_hit, b in members[k + 1 :]:
+                    if a != b:
+                        pair = self._pairs(
+                            trig,
+                            prop,
+                            [(a_hit, a)],
+                            [(b_hit, b)],
+                            hits,
+                            tokens,
+                            sentence,
+                            "both after the trigger, met together",
+                            factor * 0.9,
+                        )
+                        out += pair
+        return out
+
+    def _event_of_verb(self, trig: Trigger, subject: tuple[Hit, str], right: list[Hit], sentence) -> list[Candidate]:
+        """ "Russia invaded Ukraine in February 2022": an event named only by its verb is the one known event the graph
+        says the subject launched against the place named after the verb (and, when the sentence gives a year, of that
+        year); the subject initiated it and it was directed against the place. None found, or two: nothing."""
+        target = self._nearest(right, frozenset({self.schema.classes["Place"]}), trig, PREPOSITION_GAP[1])
+        if target is None or "Place" not in self.schema.classes:
+            return []
+        against = ("directedAgainst", "affectedPlace", "location")
+        years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", sentence.text)}
+        known = self.knowledge
+        events = {
+            e for (s_, r, e) in known.triples if s_ == subject[1] and r == "initiated"
+            and any((e, a, target[1]) in known.triples for a in against)
+            and (not years or years & (known.years.get(e, set()) | known.fact_years.get(e, set())))
+        }  # fmt: skip
+        if len(events) != 1 or "directedAgainst" not in self.schema.relations:
+            return []
+        (event,) = events
+        reason = f"'{trig.phrase}' names no event; {event} is the one the graph says {subject[1]} launched against {target[1]}"
+        confidence = subject[0].mention.score / 100 * 0.75
+        span = (trig.start, trig.end)
+        return [
+            self._candidate(subject[1], "initiated", event, [subject[0]], span, confidence, reason, sentence),
+            self._candidate(event, "directedAgainst", target[1], [target[0]], span, confidence, reason, sentence),
+        ]
+
+    def _head_before_between(self, trig: Trigger, hits: list[Hit], tokens) -> Hit | None:
+        """The name or description just before "between" when only its sides stand between it and the trigger."""
+        k = trig.first - 1
+        covered = {i for h in hits for i in range(h.first, h.last)}
+        while k >= 0 and (k in covered or tokens[k].lower_ in COORDINATORS or tokens[k].lower_ == "the"):
+            k -= 1
+        if k < 1 or tokens[k].lower_ != "between" or k == trig.first - 1:
+            return None
+        return next((h for h in hits if h.last == k), None)
+
+    def _quoted_object(self, trig: Trigger, prop: Property, subject: tuple[Hit, str], hits: list[Hit]) -> tuple[Hit, str] | None:
+        """'"... a durable peace agreement," Blinken stated': a verb of saying right after a quotation and its speaker
+        speaks of what the quotation names; the event, agreement or issue named last in it."""
+        tokens = self._tokens
+        if trig.phrase not in SAYING or subject[0].last > trig.first or trig.first - subject[0].last > 1:
+            return None
+        closing = subject[0].first - 1
+        while closing >= 0 and tokens[closing].text in (",", "'s"):
+            closing -= 1
+        if closing < 0 or tokens[closing].text not in QUOTE_MARKS:
+            return None
+        opening = next((t.i for t in reversed(tokens[max(0, closing - 120) : closing]) if t.text in QUOTE_MARKS), None)
+        if opening is None:
+            return None
+        topics = frozenset(self.schema.classes[c] for c in ("Event", "Agreement", "NegotiationIssue") if c in self.schema.classes)
+        inside = [h for h in hits if opening < h.first and h.last <= closing and h.mention.how != "group"]
+        for hit in reversed(inside):
+            entity = self._pick(hit, prop.range)
+            if entity and self._fits(entity, topics) and entity != subject[1]:
+                return hit, entity
+        return None
 
     def _within_group(self, trig: Trigger, prop: Property, group: Hit, sentence) -> list[Candidate]:
         members = [e for e in group.mention.entities if self._fits(e, prop.domain)]
@@ -146,7 +256,10 @@ class TriggerRules:
                     for o_member in self._members(o_hit, o_id, prop.range):
                         if s_member == o_member:
                             continue
-                        gap = max(s_hit.last, o_hit.last, trig.last) - min(s_hit.first, o_hit.first, trig.first)
+                        # A list is one phrase: its later names are as near the trigger as its first ("neighbouring
+                        # countries such as Iran and Russia").
+                        s_head, o_head = subjects[0][0], objects[0][0]
+                        gap = max(s_head.last, o_head.last, trig.last) - min(s_head.first, o_head.first, trig.first)
                         confidence = (
                             (s_hit.mention.score + o_hit.mention.score)
                             / 200
@@ -176,10 +289,16 @@ class TriggerRules:
             return None
         holder = left[0] if left[0].last == trig.first and left[0].mention.text.lower() not in POSSESSIVE_PRONOUNS else None
         candidates = left[1:] if holder is not None else left
+        if holder is None and "references" in self.rules:
+            # "the country's autocratic leader, Ilham Aliyev": the holder named in apposition after the role noun.
+            holder = next(
+                (h for h in self._all_hits if h.first == trig.last + 1 and tokens[trig.last].text == "," and h.mention.how in NAME_HOWS),
+                None,
+            )
         if not candidates:
             return None
         near = candidates[0]
-        end = holder.first if holder is not None else trig.first
+        end = holder.first if holder is not None and holder.first < trig.first else trig.first
         between = tokens[near.last : end]
         possessive = near.mention.text.lower() in POSSESSIVE_PRONOUNS or (between and between[0].text in ("'s", "'"))
         words = [t for t in between if t.text not in ("'s", "'")]
@@ -195,6 +314,11 @@ class TriggerRules:
         second = next(((h, e) for h in rest[:2] if _coordinated(tokens, first[0], h) and (e := self._pick(h, prop.range))), None)
         if second is None or second[1] == first[1]:
             return []
+        if prop.name in GATHERINGS and trig.phrase in self.describer.heads and "event-nouns" in self.rules:
+            # "the talks between Armenia and Azerbaijan" names an event whose sides the naming rules give (partyTo,
+            # participantIn); its states did not "meet". Persons and officials named as talking did.
+            if all(self.gazetteer.entities[e].type == "State" and h.mention.how in NAME_HOWS for h, e in (first, second)):
+                return []
         hits_pair = [first[0], second[0]]
         gap = second[0].last - trig.first
         confidence = sum(h.mention.score for h in hits_pair) / 200 * self.lexicon.specificity(trig.phrase) / (1 + max(0, gap - 6) / 12)
@@ -211,6 +335,8 @@ class TriggerRules:
                 return None
             if not after_between and hit.first >= trig.last and "between" in [t.lower_ for t in tokens[trig.last : hit.first]]:
                 return None  # "welcomed the meeting between A and B": A is a side of the meeting, not what was welcomed
+            if hit.first >= trig.last and "(" in [t.text for t in tokens[trig.last : hit.first]]:
+                return None  # "... their meeting (Source: Armenian government)": an aside holds no object of the verb
             if _adjective(hit, tokens):
                 continue  # "Armenian officials": the officials act, not Armenia
             entity = self._pick(hit, allowed)
@@ -219,6 +345,10 @@ class TriggerRules:
             if entity:
                 return hit, entity
         return None
+
+    def _is_post(self, hit: Hit) -> bool:
+        entity = self.gazetteer.entities.get(hit.mention.entity)
+        return entity is not None and entity.type == "Post"
 
     def _city_reading(self, hit: Hit, entity: str) -> bool:
         """True if the name can mean a city other than ``entity`` ("Washington": the city, or the U.S. government)."""
@@ -242,16 +372,32 @@ class TriggerRules:
                 if not _coordinated(tokens, first, second) or other.mention.text.lower() in POSSESSIVE_PRONOUNS:
                     break  # "Bayramov and his counterpart": "his" is the counterpart's owner, not a second name in the list
                 entity = self._pick(other, allowed)
+                titled = next((h for h in ordered if h.first == other.last and h.first > other.first), None) if direction > 0 else None
+                if entity is None and titled is not None and self._is_post(other) and (entity := self._pick(titled, allowed)):
+                    other = titled  # "Bayramov and Armenia's Foreign Minister Ararat Mirzoyan": the titled person is listed
                 if entity is None:
                     break
                 out.append((other, entity))
                 current = other
         return out
 
+    def _not_yet(self, trig: Trigger, sentence) -> bool:
+        """True if the trigger's clause says it has not happened: a NOT_YET word among the six words before it (back to
+        the last comma or semicolon), or the verb's base form ("to sign", "will ratify")."""
+        first = max(bisect.bisect_left(self._starts, sentence.start), trig.first - 6)
+        words = [t.lower_ for t in self._tokens[first : trig.first]]
+        for mark in (",", ";", ":"):
+            if mark in words:
+                words = words[len(words) - words[::-1].index(mark) :]
+        return any(w in NOT_YET for w in words) or (words[-1:] == ["to"] and not trig.phrase.endswith(("ed", "ing")))
+
     def _status(self, trig: Trigger, concept: str, hits: list[Hit], sentence) -> list[Candidate]:
         prop = self.schema.relations.get("status")
         if prop is None:
             return []
+        said = concept
+        if concept in CONCLUDED_STATUSES and "not-yet" in self.rules and self._not_yet(trig, sentence):
+            concept = "status-under-negotiation"  # "did not end with a signed agreement", "if he signs the deal"
 
         def distance(hit: Hit) -> int:
             # Content words between ("signed in the 2020 ceasefire agreement": one, 'ceasefire').
@@ -267,6 +413,8 @@ class TriggerRules:
             if entity:
                 confidence = hit.mention.score / 100 * self.lexicon.specificity(trig.phrase) / (1 + distance_ / 8)
                 reason = f"agreement status trigger '{trig.phrase}' next to the agreement"
+                if said != concept:
+                    reason += f" in a clause that says it has not happened yet: not {said}"
                 return [self._candidate(entity, "status", concept, [hit], (trig.start, trig.end), confidence, reason, sentence)]
         return []
 
@@ -296,4 +444,6 @@ def in_compound_adjective(tokens, i: int) -> bool:
 def _coordinated(tokens, first: Hit, second: Hit) -> bool:
     """True if only list words ("and", ",", "or") stand between two mentions."""
     between = [t.lower_ for t in tokens[first.last : second.first]]
-    return bool(between) and len(between) <= 3 and all(w in COORDINATORS or w in ("as", "well") for w in between)
+    if "as" in between and "well" not in between:
+        return False  # "Russia, as it is ...": a conjunction, not "as well as"
+    return bool(between) and len(between) <= 4 and all(w in COORDINATORS or w in ("as", "well") for w in between)

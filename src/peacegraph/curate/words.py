@@ -42,3 +42,16 @@ LOCATIVE = {"in", "at", "near", "inside", "outside"}
 #: Role nouns among the triggers ("supplier", "mediator", "partner"): after a possessive, the possessor is the object.
 ROLE_NOUN_ENDINGS = ("er", "or", "ers", "ors")
 ROLE_NOUNS = {"ally", "allies", "backer", "backers", "partner", "partners"}
+#: Words before a verb that say it has not happened (yet): "has not signed", "if he signs", "would ratify",
+#: "unable to reach", "without a signed agreement". A completed agreement status said so is still under negotiation.
+NOT_YET = {
+    "not", "n't", "never", "no", "without", "unable", "if", "unless", "would", "could", "should", "will", "may", "might",
+    "yet", "whether", "possible", "potential", "prospect", "prospects", "hope", "hopes", "toward", "towards", "before",
+    "until", "once", "weighing", "ready", "aim", "aims", "seek", "seeks", "sought", "expected",
+}  # fmt: skip
+#: Statuses an agreement has only once it was concluded; said of an agreement not concluded yet, it is under negotiation.
+CONCLUDED_STATUSES = {"status-signed", "status-ratified", "status-in-force", "status-reached-in-principle"}
+#: Relations that say an agreement was concluded: said of one not concluded yet, they are no fact.
+CONCLUDING_RELATIONS = {"signatoryOf", "ratified"}
+#: Quotation marks, straight and curly.
+QUOTE_MARKS = {'"', "\u201c", "\u201d", "''", "``"}
