@@ -47,12 +47,40 @@ def test_no_triples():
     assert turtle_body_of_ntriples(None) == turtle_body([]) == b""
 
 
-def test_the_file_goes_with_the_object():
+def test_the_file_goes_with_the_object(monkeypatch):
     import gc
 
+    import peacegraph.load.triples as module
+
+    monkeypatch.setattr(module, "_unnamed_scratch", lambda: None)  # where O_TMPFILE is missing: a named file
     kept = SortedTriples.of([ox.Triple(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x"))])
     path = kept.path
-    assert path.exists()
+    assert path.exists() and path.name.startswith("peacegraph-data-")
     del kept
     gc.collect()
     assert not path.exists()
+
+
+def test_a_killed_build_leaves_no_scratch_file(tmp_path):
+    """SIGKILL runs no finalizer: on Linux the sorted data has no name, so nothing is left in the temporary folder."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    if not hasattr(os, "O_TMPFILE"):
+        import pytest
+
+        pytest.skip("no O_TMPFILE on this system: the named file is removed when the object goes, not on SIGKILL")
+    code = (
+        "import os, signal, pyoxigraph as ox\n"
+        "from peacegraph.load.triples import SortedTriples\n"
+        "kept = SortedTriples.of([ox.Triple(ox.NamedNode('http://e/a'), ox.NamedNode('http://e/p'), ox.Literal('x'))])\n"
+        "assert kept.read().startswith(b'<http://e/a>')\n"
+        "print(kept.path, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert done.stdout.startswith("/proc/self/fd/")
+    assert list(tmp_path.iterdir()) == []
