@@ -93,7 +93,7 @@ CURATION_BLOCK = next(b for b in re.findall(r"```sh\n(.*?)```", TEXT, re.S) if "
 
 @pytest.mark.parametrize(
     "command",
-    [c for c in RUNNABLE if c.split()[1] not in ("serve", "publish", *CURATION) and "--seeds seeds" not in c],
+    [c for c in RUNNABLE if c.split()[1] not in ("serve", "publish", *CURATION) and "--seeds" not in c],
 )
 def test_readme_command_runs(command, built_dir, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -195,25 +195,28 @@ def test_exports_without_o_write_nothing(built_dir, tmp_path, monkeypatch):
 
 
 def test_readme_curation_workflow(tmp_path):
-    """The README's curation block, as written, in one shell started at the root of the repository.
+    """The README's curation block, as written, each line in a shell of its own started at the root of the repository.
 
     Reported: 'peacegraph draft d005' failed for a newcomer, because the block added a saved-page.html that
     nobody has. The block now works on a copy; the copy's place is moved into the temporary folder.
+    Reported again: typed line by line, 'peacegraph draft d005' failed, because the block relied on a 'cd'
+    that a line of its own does not keep; every line now names the copy's paths.
     """
     scratch = re.search(r"mkdir (\S+)", CURATION_BLOCK).group(1)
     lines = [line.split("  #")[0].strip() for line in CURATION_BLOCK.splitlines()]
     lines = [line.replace(scratch, str(tmp_path / "try")) for line in lines if line and not line.startswith("$EDITOR")]
     assert [line.split()[1] for line in lines if line.startswith("peacegraph ")] == [*CURATION, "coverage"]
-    script = "".join(f'{line}\necho "__exit $? {i}"\n' for i, line in enumerate(lines))
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    done = subprocess.run(["bash", "-c", script], cwd=paths.ROOT, env=env, capture_output=True, text=True, timeout=600)
-    codes = [int(code) for code, _ in re.findall(r"^__exit (\d+) (\d+)$", done.stdout, re.M)]
+    runs = [subprocess.run(["bash", "-c", line], cwd=paths.ROOT, env=env, capture_output=True, text=True, timeout=600) for line in lines]
+    codes = [run.returncode for run in runs]
+    stdout = "".join(f"{r.stdout}__exit {r.returncode}\n" for r in runs)
+    stderr = "".join(r.stderr for r in runs)
     # The README says coverage exits 1 until every sentence of the new article is covered or justified.
     expected = [1 if line.startswith("peacegraph coverage") else 0 for line in lines]
-    assert codes == expected, f"{done.stdout}\n{done.stderr}"
+    assert codes == expected, f"{stdout}\n{stderr}"
     seeds = tmp_path / "try" / "seeds"
     assert (seeds / "facts" / "d005.yaml").is_file() and not (seeds / "drafts" / "d005.yaml").exists()
-    assert "d005" in done.stdout.split("__exit")[-2]
+    assert "d005" in stdout.split("__exit")[-2]
     assert subprocess.run(["git", "status", "--porcelain", "seeds"], cwd=paths.ROOT, capture_output=True, text=True).stdout == ""
 
 
