@@ -14,6 +14,8 @@ from peacegraph.cli import main
 from peacegraph.load.documents import load_documents
 
 FIXTURES = Path(__file__).parent / "curate"
+#: The saved web page the README's example adds: the tests add the same page a newcomer does.
+SAMPLE_PAGE = Path(__file__).parent.parent / "docs" / "examples" / "sample-article.html"
 
 
 @pytest.fixture
@@ -56,7 +58,7 @@ def test_plain_text_is_written_byte_for_byte_and_appended(tree):
 def test_saved_page_gives_the_article_and_its_metadata(tree):
     source = tree / "inbox" / "page.html"
     source.parent.mkdir()
-    shutil.copy(FIXTURES / "page.html", source)
+    shutil.copy(SAMPLE_PAGE, source)
     result = add(tree, source)
     assert result.exit_code == 0, result.output
     documents, problems = load_documents(tree / "seeds" / "documents" / "documents.yaml")
@@ -78,7 +80,7 @@ def test_saved_page_gives_the_article_and_its_metadata(tree):
 
 def test_options_win_over_the_page(tree):
     source = tree / "page.html"
-    shutil.copy(FIXTURES / "page.html", source)
+    shutil.copy(SAMPLE_PAGE, source)
     result = add(
         tree, source, "--title", "My title", "--published", "2025-09", "--author", "jayaditya-sinha", "--url", "https://example.net/x"
     )
