@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from peacegraph.load.triples import SortedTriples
-from peacegraph.write.turtle import sorted_triples, turtle_body, turtle_body_of_ntriples
+from peacegraph.write.turtle import sorted_triples, turtle_body
 
 _IRIS = st.sampled_from(["http://e/a", "http://e/a/b", "http://e/ab", "http://e/a b".replace(" ", "%20"), "http://e/\u00e9"])
 _TEXT = st.text(alphabet=st.sampled_from('ab "\\\n\t\r\u00e9\u0001\u2028<>'), max_size=4)
@@ -28,7 +28,7 @@ def test_lines_sorted_as_bytes_are_the_triples_sorted_by_their_ntriples_form(tri
     expected = sorted_triples(triples)
     assert list(kept) == expected
     assert len(kept) == len(expected) == len(set(triples))
-    assert turtle_body_of_ntriples(kept.path) == turtle_body(expected)
+    assert turtle_body(kept) == turtle_body(expected)
     assert kept.read() == b"".join(f"{t} .\n".encode() for t in expected)
 
 
@@ -44,7 +44,7 @@ def test_batches_are_merged_into_one_order(monkeypatch):
 def test_no_triples():
     kept = SortedTriples.of([])
     assert (kept.read(), len(kept), list(kept)) == (b"", 0, [])
-    assert turtle_body_of_ntriples(None) == turtle_body([]) == b""
+    assert turtle_body(kept) == turtle_body([]) == b""
 
 
 def test_the_file_goes_with_the_object(monkeypatch):

@@ -32,7 +32,6 @@ from peacegraph.write.turtle import (
     ntriples_bytes,
     sorted_triples,
     turtle_body,
-    turtle_body_of_ntriples,
     turtle_bytes,
     turtle_chunks,
 )
@@ -179,8 +178,7 @@ def check(
         data = data_triples(curation)
         store = ox.Store()
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for part in (ontology, vocabulary) for t in part)
-        if data.size:
-            store.load(path=str(data.path), format=ox.RdfFormat.N_TRIPLES)  # measured: faster than bulk_load here, and a lower peak
+        store.load(path=str(data.path), format=ox.RdfFormat.N_TRIPLES)  # measured: faster than bulk_load here, and a lower peak
     where = curation.where()
     with _timed(timings, "shacl"):
         if validator == "pyshacl":
@@ -252,7 +250,7 @@ def output_files(report: Report) -> dict[str, Content | None]:
     data with old inferences.
     """
     sections = [sorted_triples(part) for part in (report.ontology, report.vocabulary)]
-    bodies = [turtle_body(section) for section in sections] + [turtle_body_of_ntriples(report.data.path if report.data.size else None)]
+    bodies = [turtle_body(section) for section in (*sections, report.data)]  # the data is sorted already
     inferred = None
     if report.reasoning.inferred is not None:
         inferred = turtle_bytes(mark_inferred(report.reasoning.inferred), header=HEADERS[paths.INFERRED_FILE_NAME])

@@ -194,9 +194,8 @@ class SortedTriples:
     anything that can continue a term), which is the order graph/ is written in.
     """
 
-    def __init__(self, fd: int, path: Path, named: bool, count: int, size: int) -> None:
+    def __init__(self, fd: int, path: Path, named: bool, count: int) -> None:
         self.path = path
-        self.size = size  # bytes
         self._count = count
         self._remove = weakref.finalize(self, _release, fd, path if named else None)
 
@@ -213,7 +212,7 @@ class SortedTriples:
             runs.append(_sorted_run(batch))
         del batch
         fd, path, named = _scratch_file()
-        count = size = 0
+        count = 0
         try:
             with os.fdopen(fd, "wb", closefd=False) as out:
                 previous = None
@@ -223,20 +222,20 @@ class SortedTriples:
                         pending.append(line)
                         previous = line
                         if len(pending) >= 65536:
-                            count, size = count + len(pending), size + out.write(b"".join(pending))
+                            out.write(b"".join(pending))
+                            count += len(pending)
                             pending.clear()
-                count, size = count + len(pending), size + out.write(b"".join(pending))
+                out.write(b"".join(pending))
+                count += len(pending)
         except BaseException:
             _release(fd, path if named else None)
             raise
-        return cls(fd, path, named, count, size)
+        return cls(fd, path, named, count)
 
     def __len__(self) -> int:
         return self._count
 
     def __iter__(self) -> Iterator[ox.Triple]:
-        if not self.size:
-            return iter(())
         # lenient: the file is pyoxigraph's own output; checking every IRI again doubled the parse time.
         return (quad.triple for quad in ox.parse(path=str(self.path), format=ox.RdfFormat.N_TRIPLES, lenient=True))
 

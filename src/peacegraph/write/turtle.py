@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -71,14 +70,6 @@ def turtle_body(sorted_section: Iterable[ox.Triple]) -> bytes:
     del text
     body = spaced[start:] if start else b"\n" + spaced
     return body if body.endswith(b"\n") else body + b"\n"
-
-
-def turtle_body_of_ntriples(path: Path | None) -> bytes:
-    """``turtle_body`` for triples given as a sorted N-Triples file (``load.triples.SortedTriples``): the same bytes."""
-    if path is None:
-        return b""
-    # lenient: the file is this program's own serializer output, checked when it was made; validating it again doubled the time.
-    return turtle_body(ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES, lenient=True))
 
 
 def comment(header: str) -> bytes:
