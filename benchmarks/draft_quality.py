@@ -47,6 +47,11 @@ def main() -> None:
         cands = sum(s.candidates for s in group)
         correct = sum(s.correct for s in group)
         verbatim = sum(s.verbatim for s in group)
+
+        def pair(attr):
+            hits, total = sum(getattr(s, attr)[0] for s in group), sum(getattr(s, attr)[1] for s in group)
+            return percent([True] * hits + [False] * (total - hits))
+
         aliases = (sum(s.new_aliases[0] for s in group), sum(s.new_aliases[1] for s in group))
         entities = (sum(s.new_entities[0] for s in group), sum(s.new_entities[1] for s in group))
         return [
@@ -57,6 +62,10 @@ def main() -> None:
             percent(cat("facts_known")),
             percent(cat("facts_named")),
             percent([True] * correct + [False] * (cands - correct)),
+            percent(cat("facts_reachable")),
+            pair("triples"),
+            pair("triple_precision"),
+            pair("ceiling"),
             percent(cat("dates")),
             f"{verbatim}/{cands}",
             f"{aliases[0]}/{aliases[1]}",
@@ -72,6 +81,10 @@ def main() -> None:
         "fact recall (both known)",
         "fact recall (both named)",
         "precision",
+        "ceiling (both found)",
+        "triple recall",
+        "triple precision",
+        "triple ceiling",
         "dates agree",
         "quotes verbatim+unique",
         "aliases found",
@@ -88,6 +101,10 @@ def main() -> None:
     for r in [header, *rows]:
         print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)))
     print("targets: mention recall >= 95%, fact recall >= 50%, precision >= 50%, every quote verbatim and unique")
+    print(
+        "fact recall and precision count a fact per sentence it is quoted from; the triple columns count distinct triples"
+        " (quoted anywhere); the ceilings are the facts (triples) whose two ends the draft finds in one sentence"
+    )
     if args.show:
         facts = {(f.subject, f.relation.name, f.object) for f in curation.facts}
         for s in scores:

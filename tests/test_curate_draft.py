@@ -296,3 +296,22 @@ def test_knowledge_leaves_out_one_source_and_reads_years_from_names(curation):
     assert "prime-minister-of-armenia" in known.posts["nikol-pashinyan"]
     # Armenia is linked to nearly everything, a corridor to little: the neighbours say who is whose.
     assert "lachin-corridor" in known.neighbours["armenia"]
+
+
+def test_a_curation_without_a_document_holds_nothing_only_it_gave(curation):
+    """The learnt-model experiment drafts the other documents with this: nothing of the held-out one may remain."""
+    from peacegraph.curate.gazetteer import Gazetteer
+    from peacegraph.curate.leave_one_out import dropped, without_document
+
+    gone_entities, gone_aliases = dropped(curation, "d001")
+    assert gone_entities and gone_aliases  # d001 introduces some of each, or the test checks nothing
+    reduced = without_document(curation, "d001")
+    assert "d001" not in reduced.documents and set(reduced.documents) == set(curation.documents) - {"d001"}
+    assert not [f for f in reduced.facts if f.source == "d001"]
+    assert len(reduced.facts) == len([f for f in curation.facts if f.source != "d001"])
+    assert not gone_entities & set(reduced.entities)
+    left = {(e.id, a.label) for e in reduced.entities.values() for a in e.aliases}
+    assert not gone_aliases & left
+    # The original is untouched, and the reduced one still drafts.
+    assert "d001" in curation.documents and gone_entities <= set(curation.entities)
+    Gazetteer.from_curation(reduced)

@@ -17,6 +17,15 @@ already knows. The draft of D is then compared with D's curated facts:
   over those whose subject and object are both named in the sentence;
 - precision: candidates that match a curated fact of D (same triple, quote
   in the sentences of that fact's quote);
+- the same two over distinct triples, as the issue words them ("curated
+  triples among the candidates"): a triple the article gives in three
+  sentences counts once, and is found if any candidate proposes it, with a
+  quote anywhere in the document; a candidate triple is right if the
+  curators took it from the document at all;
+- the co-mention ceilings: the known facts whose subject and object the draft
+  finds in the fact's sentences, and the curated triples (both known) whose
+  two ends it finds together in some sentence: the most that pairing what
+  one sentence names can reach, whichever relation it picks;
 - date agreement: of the matched candidates whose curated fact has a date,
   those whose date equals it (``date``, ``start`` or ``end``);
 - quotes: candidates whose quote occurs verbatim and once in D.
@@ -46,6 +55,7 @@ class Score:
     mentions_named: list[bool] = field(default_factory=list)
     facts_known: list[bool] = field(default_factory=list)
     facts_named: list[bool] = field(default_factory=list)
+    facts_reachable: list[bool] = field(default_factory=list)  # of facts_known: both ends found in the fact's sentences
     candidates: int = 0
     correct: int = 0
     dates: list[bool] = field(default_factory=list)
@@ -53,6 +63,9 @@ class Score:
     seconds: float = 0.0
     new_aliases: tuple[int, int] = (0, 0)  # (proposed among the dropped ones the text uses, dropped ones the text uses)
     new_entities: tuple[int, int] = (0, 0)
+    triples: tuple[int, int] = (0, 0)  # (distinct curated triples, both known, that a candidate proposes; all of them)
+    triple_precision: tuple[int, int] = (0, 0)  # (distinct candidate triples the curators took from the document; all of them)
+    ceiling: tuple[int, int] = (0, 0)  # (distinct curated triples, both known, whose two ends one sentence names; all of them)
     draft: Draft | None = None
 
 
@@ -85,6 +98,45 @@ def dropped(curation: Curation, doc_id: str) -> tuple[frozenset[str], frozenset[
                 if where == {doc_id}:
                     aliases.add((entity.id, alias.label))
     return frozenset(entities), frozenset(aliases)
+
+
+def without_document(curation: Curation, doc_id: str) -> Curation:
+    """The curation as if ``doc_id`` had never been added: its document, its facts, the entities and aliases only it
+    introduces are gone (for drafting the other documents with nothing of it, as a model trained on them must be)."""
+    from dataclasses import replace
+
+    gone_entities, gone_aliases = dropped(curation, doc_id)
+    entities = {
+        e.id: replace(e, aliases=[a for a in e.aliases if (e.id, a.label) not in gone_aliases])
+        for e in curation.entities.values()
+        if e.id not in gone_entities
+    }
+    return replace(
+        curation,
+        documents={k: v for k, v in curation.documents.items() if k != doc_id},
+        entities=entities,
+        facts=[f for f in curation.facts if f.source != doc_id],
+    )
+
+
+def canonical(triple: tuple[str, str, str]) -> tuple[str, str, str]:
+    """A symmetric relation's triple one way round, so "A metWith B" and "B metWith A" are one triple."""
+    subject, relation, obj = triple
+    return (min(subject, obj), relation, max(subject, obj)) if relation in SYMMETRIC else triple
+
+
+def triple_scores(curated_known: set, curated_all: set, proposed: set) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(recall, precision) over distinct triples: curated triples (both ends known) among the proposed ones, and
+    proposed triples among all curated ones; each as (hits, total).
+
+    >>> triple_scores({("a", "metWith", "b"), ("a", "partyTo", "x")}, {("a", "metWith", "b"), ("a", "partyTo", "x"), ("n", "partyTo", "x")},
+    ...               {("b", "metWith", "a"), ("n", "partyTo", "x"), ("a", "borders", "b")})
+    ((1, 2), (2, 3))
+    """
+    known = {canonical(t) for t in curated_known}
+    every = {canonical(t) for t in curated_all}
+    proposed = {canonical(t) for t in proposed}
+    return (len(known & proposed), len(known)), (len(proposed & every), len(proposed))
 
 
 def _names_in(curation: Curation, entity_id: str, text: str) -> bool:
@@ -146,10 +198,26 @@ def score_document(curation: Curation, doc_id: str, min_confidence: float | None
             continue
         hit = any(_matches(fact, c.subject, c.relation, c.object) and c.start < hi and lo < c.end for c in draft.candidates)
         score.facts_known.append(hit)
+        found = set().union(*(found_at.get(s.start, set()) for s in where)) | set(curation.schema.concepts)
+        score.facts_reachable.append(fact.subject in found and fact.object in found)
         text = doc.text[lo:hi]
         named = all(r in curation.schema.concepts or _names_in(curation, r, text) for r in (fact.subject, fact.object))
         if named:
             score.facts_named.append(hit)
+    known_triples = {
+        (f.subject, f.relation.name, f.object)
+        for f in facts
+        if all(r in gazetteer.entities or r in curation.schema.concepts for r in (f.subject, f.object))
+    }
+    score.triples, score.triple_precision = triple_scores(
+        known_triples, {(f.subject, f.relation.name, f.object) for f in facts}, {c.triple for c in draft.candidates}
+    )
+    together: set[tuple[str, str]] = set()
+    for s in sentences:
+        named = {e for m in draft.mentions if s.start <= m.start < s.end for e in m.entities}
+        together |= {(a, b) for a in named for b in named}
+    reachable = {t for t in known_triples if (t[0], t[0] if t[2] in curation.schema.concepts else t[2]) in together}
+    score.ceiling = (len({canonical(t) for t in reachable}), len({canonical(t) for t in known_triples}))
     score.candidates = len(draft.candidates)
     for cand in draft.candidates:
         matched = [
