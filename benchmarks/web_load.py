@@ -200,9 +200,11 @@ def main() -> None:
     command = [sys.executable, "-m", "peacegraph", "serve", "--port", str(web_port)]
     if args.graph_dir:
         command += ["--graph-dir", str(args.graph_dir)]
-    web = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-    store = Path(tempfile.mkdtemp(prefix="peacegraph-bench-"))
+    # The store is removed with its folder, after the server that reads it has stopped (finally below).
+    folder = tempfile.TemporaryDirectory(prefix="peacegraph-bench-")
+    store = Path(folder.name)
     load_store(store, [graph])
+    web = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     oxigraph = subprocess.Popen(
         [oxigraph_binary(), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{oxi_port}"],
         stdout=subprocess.DEVNULL,
@@ -281,6 +283,8 @@ def main() -> None:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
+        folder.cleanup()
     print("\n".join(lines))
 
 

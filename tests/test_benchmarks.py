@@ -35,3 +35,18 @@ def test_suggestions_over_many_ids_are_difflibs_own():
     for typo in ["d012-ceasfire-summit-c7", "d100-meeting-aliev-c20", "d999-corridor-border-c299x", "zzzz"]:
         close = difflib.get_close_matches(typo, ids, n=1)
         assert suggest(typo, ids) == (f" (did you mean '{close[0]}'?)" if close else "")
+
+
+def test_web_load_removes_its_oxigraph_store(tmp_path):
+    # Seven peacegraph-bench-* stores were found in /tmp after a day of runs: the benchmark never removed them.
+    import os
+    import subprocess
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, str(paths.ROOT / "benchmarks" / "web_load.py"), "--clients", "2", "--seconds", "0.3"],
+        env=env, capture_output=True, text=True, timeout=600, cwd=paths.ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "targets: entity page p95" in done.stdout
+    assert not list(tmp_path.glob("peacegraph-bench-*"))
