@@ -9,7 +9,8 @@ that point back (``references``) and the ontology's trigger words
 - candidate facts: around a trigger word, subject and object placed by the
   relation's domain and range and the sentence's order and voice
   (``trigger_rules``); without one, read off how things are named: offices,
-  titles, sides, owners (``naming_rules``); each with the shortest verbatim
+  titles, sides, owners (``naming_rules``), or off where an actor stands in a
+  clause about a known event (``clause_rules``); each with the shortest verbatim
   quote that occurs once in the document (``quoting``), a date (the
   sentence's, else the paragraph's, else the publication date, said in
   ``date_note``) and a confidence;
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peacegraph.curate.candidates import SYMMETRIC, Candidate, Draft, Hit, NewAlias, NewEntity, Trigger
+from peacegraph.curate.clause_rules import ClauseRules
 from peacegraph.curate.coverage import Sentence, split_sentences
 from peacegraph.curate.dating import DocumentDates, FoundDate, find_anchored
 from peacegraph.curate.gazetteer import Gazetteer, Mention
@@ -68,17 +70,19 @@ RELATIONS_PER_PAIR = 2
 #: preposition attaches to the conflict), reordered-names ("U.S. State Department" for "United States Department of State"),
 #: preposition-objects ("control of X": the object follows the preposition closely), event-nouns ("the talks between
 #: Armenia and Azerbaijan": sides of the talks, not states meeting), verb-events ("Russia invaded Ukraine": the one known
-#: invasion of Ukraine by Russia).
+#: invasion of Ukraine by Russia), fronted-events ("In the 2020 war, Baku retook ...": the main clause's subject took part in
+#: the event the opening phrase is set in), event-complements ("Armenia made headway on the talks", "Armenia's defeats in
+#: the war": an actor beginning a clause, or owning its noun, took part in the event after "in", "on", "at", "during").
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
-        "reordered-names", "preposition-objects", "event-nouns", "verb-events",
+        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "fronted-events", "event-complements",
     }
 )  # fmt: skip
 
 
-class Drafter(TriggerRules, NamingRules, NewNames):
+class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
     """Drafts documents against one gazetteer and schema (built once, reused for every document)."""
 
     def __init__(self, gazetteer: Gazetteer, schema: Schema, knowledge: Knowledge | None = None, rules: frozenset[str] = RULES):
@@ -171,6 +175,7 @@ class Drafter(TriggerRules, NamingRules, NewNames):
             trig_s = [t for t in triggers if sentence.start <= t.start and t.end <= sentence.end]
             nested_s = [h for h in nested_hits if sentence.start <= h.mention.start and h.mention.end <= sentence.end]
             self._nested_s = nested_s
+            self._trig_s = trig_s
             found = self._sentence_candidates(text, tokens, sentence, in_s, trig_s, nested_s)
             found = _best_per_pair(found, self.schema)
             dates = doc_dates.between(sentence.start, sentence.end)
@@ -276,6 +281,7 @@ class Drafter(TriggerRules, NamingRules, NewNames):
                     out += self._around(trig, prop, hits, tokens, sentence)
         out += self._structural(hits, nested, tokens, sentence)
         out += self._compound(hits, nested, sentence)
+        out += self._clause_sides(hits, tokens, sentence)
         for outer in hits:
             inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]
             out += self._issue_named_with(outer, inside, sentence) if inside else []

@@ -1,0 +1,118 @@
+"""Candidates read off where an actor stands in a clause about a known event: its subject, or who owns the noun.
+
+"In the war, Baku retook the region" and "Armenia and Azerbaijan made progress in the talks": no trigger word says
+how the actor and the event are related, but the clause does; an actor taking part in what the clause is set in is a
+side of it (partyTo) or a participant (participantIn), by the event's class (``NamingRules._side_relation``).
+
+A mixin of ``Drafter``, like ``TriggerRules`` and ``NamingRules``.
+"""
+
+from __future__ import annotations
+
+from peacegraph.curate.candidates import Candidate, Hit
+from peacegraph.curate.words import POSSESSIVE_PRONOUNS, PREPOSITIONS
+
+#: Prepositions that set a clause in an event: "in the war", "at the summit", "during the talks", "on the talks".
+SETTING = {"in", "at", "during", "on", "throughout"}
+#: Words after which a clause (and its subject) begins.
+CLAUSE_OPENERS = {",", ";", ":", "and", "but", "as", "while", "when", "since", "because", "though", "although", "after", "before", "so"}
+#: Classes of fighting, whose sides are states and armed groups, not persons.
+ARMED = ("Conflict", "War", "Clash", "MilitaryOffensive")
+#: At most this many words between the actor and the preposition ("has been dragging its feet in").
+VERB_GAP = 6
+#: At most this many words between the preposition and the event ("in a 2020 war", "on these peace talks").
+NOUN_GAP = 3
+
+
+class ClauseRules:
+    """An actor and the event its clause is set in: "Armenia made headway on the talks", "In the war, Baku ..."."""
+
+    def _clause_sides(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        prop = self.schema.relations.get("partyTo")
+        if prop is None:
+            return []
+        ordered = sorted(hits, key=lambda h: h.first)
+        out: list[Candidate] = []
+        if "fronted-events" in self.rules:
+            out += self._fronted_event(ordered, tokens, sentence, prop)
+        if "event-complements" in self.rules:
+            out += self._event_complement(ordered, tokens, sentence, prop)
+        return out
+
+    def _fronted_event(self, ordered: list[Hit], tokens, sentence, prop) -> list[Candidate]:
+        """ "In a war in 2020, Baku reclaimed much of its territory", "During the talks, Armenia agreed ...": a sentence
+        opening with a phrase set in a known event, then a comma; the actor right after the comma (the main clause's
+        subject) took part in it."""
+        first = self._sentence_first(sentence)
+        if first >= len(tokens) or tokens[first].lower_ not in SETTING:
+            return []
+        comma = next((t.i for t in tokens[first : first + 12] if t.text == ","), None)
+        if comma is None:
+            return []
+        events = [h for h in ordered if first < h.first and h.last <= comma and self._pick(h, prop.range)]
+        subject = next((h for h in ordered if h.first in (comma + 1, comma + 2)), None)
+        if not events or subject is None or (subject.first == comma + 2 and tokens[comma + 1].lower_ != "the"):
+            return []
+        event = events[0]
+        if tokens[first].i + 1 + NOUN_GAP < event.first or any(t.text[:1].isupper() for t in tokens[first + 1 : event.first]):
+            return []  # the event is what the opening phrase is set in, not something named later in it
+        return self._sides_of(subject, event, ordered, tokens, sentence, prop, "the subject after an opening phrase set in", 0.75)
+
+    def _event_complement(self, ordered: list[Hit], tokens, sentence, prop) -> list[Candidate]:
+        """ "as Armenia and Azerbaijan make headway on these peace talks", "Armenia's defeats in a 2020 war": an actor
+        that begins a clause (or owns the noun) and a known event after "in", "on", "at" or "during" a few words later,
+        with no other name and no trigger word between (a trigger says the relation itself)."""
+        out: list[Candidate] = []
+        start = self._sentence_first(sentence)
+        for index, actor in enumerate(ordered):
+            if actor.mention.text.lower() in POSSESSIVE_PRONOUNS or actor.mention.how == "relative":
+                continue
+            possessive = actor.last < len(tokens) and tokens[actor.last].text in ("'s", "'")
+            opens = actor.first == start or (actor.first > 0 and tokens[actor.first - 1].lower_ in CLAUSE_OPENERS)
+            listed = [actor] + [h for h, _ in self._coordinated_with(actor, ordered, tokens, prop.domain)]
+            head = min(listed, key=lambda h: h.first)
+            opens = opens or head.first == start or (head.first > 0 and tokens[head.first - 1].lower_ in CLAUSE_OPENERS)
+            if not (possessive or opens) or actor is not max(listed, key=lambda h: h.first):
+                continue  # the last of a list reads on; its first begins the clause
+            gap_start = actor.last + (1 if possessive else 0)
+            event = next((h for h in ordered[index + 1 :] if h.first > gap_start), None)
+            if event is None or not self._pick(event, prop.range):
+                continue
+            words = tokens[gap_start : event.first]
+            preposition = next((k for k in range(len(words) - 1, -1, -1) if words[k].lower_ in SETTING), None)
+            if preposition is None or preposition > VERB_GAP or len(words) - preposition - 1 > NOUN_GAP:
+                continue
+            if not all(t.is_alpha and not t.text[:1].isupper() or t.like_num for t in words):
+                continue  # a comma, a quotation or a name between: another clause or another actor
+            if any(
+                h.first < event.first and h.last > gap_start for h in ordered if h is not event and h.mention.entity != actor.mention.entity
+            ):
+                continue
+            if any(t.first < event.first and t.last > actor.first and t.phrase not in PREPOSITIONS for t in self._trig_s):
+                continue  # "Russia mediated in the talks": the trigger's relation, not a side
+            reason = "owner of a noun set in" if possessive else "the subject of a clause set in"
+            out += self._sides_of(actor, event, ordered, tokens, sentence, prop, reason, 0.7)
+        return out
+
+    def _sides_of(self, subject: Hit, event: Hit, ordered, tokens, sentence, prop, how: str, factor: float) -> list[Candidate]:
+        whole = self._pick(event, prop.range)
+        first = self._pick(subject, prop.domain)
+        if not whole or not first:
+            return []
+        relation = self._side_relation(whole)
+        armed = frozenset(self.schema.classes[c] for c in ARMED if c in self.schema.classes)
+        listed = [(subject, first)] + self._coordinated_with(subject, ordered, tokens, prop.domain)
+        out = []
+        for hit, entity in listed:
+            for member in self._members(hit, entity, prop.domain):
+                if member == whole or (self.gazetteer.entities[member].type == "Person" and self._fits(whole, armed)):
+                    continue  # a person is no side of a war ("Blinken's outlook on the conflict")
+                confidence = (hit.mention.score + event.mention.score) / 200 * factor
+                reason = f"'{hit.mention.text}' is {how} '{event.mention.text}'; {relation} by the kind of {whole}"
+                out.append(self._candidate(member, relation, whole, [hit, event], None, confidence, reason, sentence))
+        return out
+
+    def _sentence_first(self, sentence) -> int:
+        import bisect
+
+        return bisect.bisect_left(self._starts, sentence.start)
