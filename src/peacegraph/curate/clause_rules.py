@@ -2,7 +2,8 @@
 
 "In the war, Baku retook the region" and "Armenia and Azerbaijan made progress in the talks": no trigger word says
 how the actor and the event are related, but the clause does; an actor taking part in what the clause is set in is a
-side of it (partyTo) or a participant (participantIn), by the event's class (``NamingRules._side_relation``).
+side of it (partyTo) or a participant (participantIn), by the event's class (``NamingRules._side_relation``); one
+acting on another actor in it ("its backing of Baku in the conflict") has some role in it (involvedIn).
 
 A mixin of ``Drafter``, like ``TriggerRules`` and ``NamingRules``.
 """
@@ -65,50 +66,75 @@ class ClauseRules:
         out: list[Candidate] = []
         start = self._sentence_first(sentence)
         for index, actor in enumerate(ordered):
-            if actor.mention.text.lower() in POSSESSIVE_PRONOUNS or actor.mention.how == "relative":
+            pronoun = actor.mention.text.lower() in POSSESSIVE_PRONOUNS
+            if actor.mention.how == "relative" or (pronoun and "acting-in-events" not in self.rules):
                 continue
-            possessive = actor.last < len(tokens) and tokens[actor.last].text in ("'s", "'")
+            possessive = pronoun or (actor.last < len(tokens) and tokens[actor.last].text in ("'s", "'"))
             opens = actor.first == start or (actor.first > 0 and tokens[actor.first - 1].lower_ in CLAUSE_OPENERS)
-            listed = [actor] + [h for h, _ in self._coordinated_with(actor, ordered, tokens, prop.domain)]
+            listed = [actor] + ([] if pronoun else [h for h, _ in self._coordinated_with(actor, ordered, tokens, prop.domain)])
             head = min(listed, key=lambda h: h.first)
             opens = opens or head.first == start or (head.first > 0 and tokens[head.first - 1].lower_ in CLAUSE_OPENERS)
             if not (possessive or opens) or actor is not max(listed, key=lambda h: h.first):
                 continue  # the last of a list reads on; its first begins the clause
-            gap_start = actor.last + (1 if possessive else 0)
-            event = next((h for h in ordered[index + 1 :] if h.first > gap_start), None)
-            if event is None or not self._pick(event, prop.range):
+            gap_start = actor.last + (1 if possessive and not pronoun else 0)
+            later = [h for h in ordered[index + 1 :] if h.first > gap_start]
+            event = next((h for h in later[:2] if self._pick(h, prop.range)), None)
+            if event is None:
                 continue
             words = tokens[gap_start : event.first]
             preposition = next((k for k in range(len(words) - 1, -1, -1) if words[k].lower_ in SETTING), None)
             if preposition is None or preposition > VERB_GAP or len(words) - preposition - 1 > NOUN_GAP:
                 continue
-            if not all(t.is_alpha and not t.text[:1].isupper() or t.like_num for t in words):
-                continue  # a comma, a quotation or a name between: another clause or another actor
-            if any(
-                h.first < event.first and h.last > gap_start for h in ordered if h is not event and h.mention.entity != actor.mention.entity
-            ):
-                continue
-            if any(t.first < event.first and t.last > actor.first and t.phrase not in PREPOSITIONS for t in self._trig_s):
-                continue  # "Russia mediated in the talks": the trigger's relation, not a side
+            others = [h for h in ordered if h.first < event.first and h.last > gap_start and h is not event]
+            named = {i for h in others for i in range(h.first, h.last)}
+            if not all(t.is_alpha and not t.text[:1].isupper() or t.like_num or t.i in named for t in words):
+                continue  # a comma, a quotation or a capitalised word between: another clause or an unknown name
+            others = [h for h in others if h.mention.entity != actor.mention.entity]
+            triggers = [t for t in self._trig_s if t.first < event.first and t.last > actor.first and t.phrase not in PREPOSITIONS]
+            acting = None
+            if others or triggers:
+                # "its backing of Baku in the conflict": the actor acts on another in the event, in some role (involvedIn),
+                # unless a trigger between could itself relate it to the event ("Russia mediated in the talks").
+                if "acting-in-events" not in self.rules or not others or len(others) > 1:
+                    continue
+                if any(self._takes_events(t) for t in triggers) or tokens[others[0].first - 1].lower_ not in ("of", "to", "with", "for"):
+                    continue
+                acting = "involvedIn"
             reason = "owner of a noun set in" if possessive else "the subject of a clause set in"
-            out += self._sides_of(actor, event, ordered, tokens, sentence, prop, reason, 0.7)
+            if acting:
+                reason = f"acting on '{others[0].mention.text}' ({reason})"
+            out += self._sides_of(actor, event, ordered, tokens, sentence, prop, reason, 0.7, acting)
         return out
 
-    def _sides_of(self, subject: Hit, event: Hit, ordered, tokens, sentence, prop, how: str, factor: float) -> list[Candidate]:
+    def _takes_events(self, trig) -> bool:
+        """True if one of the trigger's relations may take an event or agreement as its object."""
+        events = frozenset(self.schema.classes[c] for c in ("Event", "Agreement") if c in self.schema.classes)
+        for name in self.lexicon.phrases[trig.phrase]:
+            prop = self.schema.relations.get(name)
+            if prop is not None and prop.is_object and (self.schema.fits(events, prop.range) or self.schema.fits(prop.range, events)):
+                return True
+        return False
+
+    def _sides_of(
+        self, subject: Hit, event: Hit, ordered, tokens, sentence, prop, how: str, factor: float, relation: str | None = None
+    ) -> list[Candidate]:
         whole = self._pick(event, prop.range)
         first = self._pick(subject, prop.domain)
         if not whole or not first:
             return []
-        relation = self._side_relation(whole)
+        relation = relation or self._side_relation(whole)
         armed = frozenset(self.schema.classes[c] for c in ARMED if c in self.schema.classes)
-        listed = [(subject, first)] + self._coordinated_with(subject, ordered, tokens, prop.domain)
+        listed = [(subject, first)]
+        if subject.mention.text.lower() not in POSSESSIVE_PRONOUNS:  # "Azerbaijan and its backing": "its" lists no one
+            listed += self._coordinated_with(subject, ordered, tokens, prop.domain)
         out = []
         for hit, entity in listed:
             for member in self._members(hit, entity, prop.domain):
                 if member == whole or (self.gazetteer.entities[member].type == "Person" and self._fits(whole, armed)):
                     continue  # a person is no side of a war ("Blinken's outlook on the conflict")
                 confidence = (hit.mention.score + event.mention.score) / 200 * factor
-                reason = f"'{hit.mention.text}' is {how} '{event.mention.text}'; {relation} by the kind of {whole}"
+                why = "by the kind of" if relation == self._side_relation(whole) else "a role in"
+                reason = f"'{hit.mention.text}' is {how} '{event.mention.text}'; {relation}: {why} {whole}"
                 out.append(self._candidate(member, relation, whole, [hit, event], None, confidence, reason, sentence))
         return out
 
