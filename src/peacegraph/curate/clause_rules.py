@@ -19,6 +19,8 @@ SETTING = {"in", "at", "during", "on", "throughout"}
 CLAUSE_OPENERS = {",", ";", ":", "and", "but", "as", "while", "when", "since", "because", "though", "although", "after", "before", "so"}
 #: Classes of fighting, whose sides are states and armed groups, not persons.
 ARMED = ("Conflict", "War", "Clash", "MilitaryOffensive")
+#: Endings of nouns made from verbs ("handling", "mediation", "management", "approval", "acceptance"): they have agents.
+ACTION_NOUNS = ("ing", "ion", "ment", "al", "ance", "ence")
 #: At most this many words between the actor and the preposition ("has been dragging its feet in").
 VERB_GAP = 6
 #: At most this many words between the preposition and the event ("in a 2020 war", "on these peace talks").
@@ -38,6 +40,31 @@ class ClauseRules:
             out += self._fronted_event(ordered, tokens, sentence, prop)
         if "event-complements" in self.rules:
             out += self._event_complement(ordered, tokens, sentence, prop)
+        if "event-agents" in self.rules:
+            out += self._event_agent(ordered, tokens, sentence, prop)
+        return out
+
+    def _event_agent(self, ordered: list[Hit], tokens, sentence, prop) -> list[Candidate]:
+        """ "the handling of the crisis by Russia": the agent after "by" of a noun whose object is a known event acted in
+        it, in some role (involvedIn); a trigger noun ("the violation of the ceasefire by ...") says which itself."""
+        out: list[Candidate] = []
+        for index, event in enumerate(ordered):
+            if not self._pick(event, prop.range) or event.last + 1 >= len(tokens) or tokens[event.last].lower_ != "by":
+                continue
+            k = event.first - 1
+            while k > 0 and tokens[k].lower_ in ("the", "this", "that", "its", "their"):
+                k -= 1
+            noun = tokens[k - 1] if k >= 1 else None
+            if noun is None or tokens[k].lower_ != "of" or not (noun.is_alpha and noun.is_lower and noun.lower_.endswith(ACTION_NOUNS)):
+                continue  # an action ("the handling of"), whose agent "by" names; not "the end of the war by ..."
+            if any(
+                t.first < event.last and t.last > k - 1 and t.phrase not in PREPOSITIONS and self._takes_events(t) for t in self._trig_s
+            ):
+                continue
+            agent = next((h for h in ordered[index + 1 :] if h.first in (event.last + 1, event.last + 2)), None)
+            if agent is None or (agent.first == event.last + 2 and tokens[event.last + 1].lower_ != "the"):
+                continue
+            out += self._sides_of(agent, event, ordered, tokens, sentence, prop, "the agent after 'by' of a noun of", 0.65, "involvedIn")
         return out
 
     def _fronted_event(self, ordered: list[Hit], tokens, sentence, prop) -> list[Candidate]:
