@@ -71,20 +71,37 @@ class ClauseRules:
         """ "In a war in 2020, Baku reclaimed much of its territory", "During the talks, Armenia agreed ...": a sentence
         opening with a phrase set in a known event, then a comma; the actor right after the comma (the main clause's
         subject) took part in it."""
+        out = self._relative_setting(ordered, tokens, sentence, prop)
         first = self._sentence_first(sentence)
         if first >= len(tokens) or tokens[first].lower_ not in SETTING:
-            return []
+            return out
         comma = next((t.i for t in tokens[first : first + 12] if t.text == ","), None)
         if comma is None:
-            return []
+            return out
         events = [h for h in ordered if first < h.first and h.last <= comma and self._pick(h, prop.range)]
         subject = next((h for h in ordered if h.first in (comma + 1, comma + 2)), None)
         if not events or subject is None or (subject.first == comma + 2 and tokens[comma + 1].lower_ != "the"):
-            return []
+            return out
         event = events[0]
         if tokens[first].i + 1 + NOUN_GAP < event.first or any(t.text[:1].isupper() for t in tokens[first + 1 : event.first]):
-            return []  # the event is what the opening phrase is set in, not something named later in it
-        return self._sides_of(subject, event, ordered, tokens, sentence, prop, "the subject after an opening phrase set in", 0.75)
+            return out  # the event is what the opening phrase is set in, not something named later in it
+        return out + self._sides_of(subject, event, ordered, tokens, sentence, prop, "the subject after an opening phrase set in", 0.75)
+
+    def _relative_setting(self, ordered: list[Hit], tokens, sentence, prop) -> list[Candidate]:
+        """ "the 2020 war, in which Azerbaijan retook ...", "the talks, during which Armenia agreed ...": the subject of a
+        relative clause set in a known event took part in it."""
+        out: list[Candidate] = []
+        for index, event in enumerate(ordered):
+            k = event.last + (1 if tokens[event.last : event.last + 1].text == "," else 0)
+            if k + 2 >= len(tokens) or tokens[k].lower_ not in SETTING or tokens[k + 1].lower_ != "which":
+                continue
+            if not self._pick(event, prop.range):
+                continue
+            subject = next((h for h in ordered[index + 1 :] if h.first in (k + 2, k + 3)), None)
+            if subject is None or (subject.first == k + 3 and tokens[k + 2].lower_ != "the"):
+                continue
+            out += self._sides_of(subject, event, ordered, tokens, sentence, prop, "the subject of a relative clause set in", 0.75)
+        return out
 
     def _event_complement(self, ordered: list[Hit], tokens, sentence, prop) -> list[Candidate]:
         """ "as Armenia and Azerbaijan make headway on these peace talks", "Armenia's defeats in a 2020 war": an actor
@@ -112,6 +129,8 @@ class ClauseRules:
             preposition = next((k for k in range(len(words) - 1, -1, -1) if words[k].lower_ in SETTING), None)
             if preposition is None or preposition > VERB_GAP or len(words) - preposition - 1 > NOUN_GAP:
                 continue
+            if words[preposition].lower_ == "on" and self._fits(event.mention.entity, self._armed()):
+                continue  # "an outlook on the conflict", "a statement on the war": what is said is about it
             others = [h for h in ordered if h.first < event.first and h.last > gap_start and h is not event]
             named = {i for h in others for i in range(h.first, h.last)}
             if not all(t.is_alpha and not t.text[:1].isupper() or t.like_num or t.i in named for t in words):
@@ -133,6 +152,9 @@ class ClauseRules:
             out += self._sides_of(actor, event, ordered, tokens, sentence, prop, reason, 0.7, acting)
         return out
 
+    def _armed(self) -> frozenset:
+        return frozenset(self.schema.classes[c] for c in ARMED if c in self.schema.classes)
+
     def _takes_events(self, trig) -> bool:
         """True if one of the trigger's relations may take an event or agreement as its object."""
         events = frozenset(self.schema.classes[c] for c in ("Event", "Agreement") if c in self.schema.classes)
@@ -150,7 +172,7 @@ class ClauseRules:
         if not whole or not first:
             return []
         relation = relation or self._side_relation(whole)
-        armed = frozenset(self.schema.classes[c] for c in ARMED if c in self.schema.classes)
+        armed = self._armed()
         listed = [(subject, first)]
         if subject.mention.text.lower() not in POSSESSIVE_PRONOUNS:  # "Azerbaijan and its backing": "its" lists no one
             listed += self._coordinated_with(subject, ordered, tokens, prop.domain)
@@ -162,6 +184,11 @@ class ClauseRules:
                 confidence = (hit.mention.score + event.mention.score) / 200 * factor
                 why = "by the kind of" if relation == self._side_relation(whole) else "a role in"
                 reason = f"'{hit.mention.text}' is {how} '{event.mention.text}'; {relation}: {why} {whole}"
+                known = {s_ for (s_, r, o) in self.knowledge.triples if o == whole and r == "partyTo"}
+                if relation == "partyTo" and self._fits(whole, armed) and len(known) >= 2 and member not in known:
+                    # A war's sides are few and the graph knows them: "Georgia stayed neutral in the war" names a bystander.
+                    confidence *= 0.6
+                    reason += f"; not one of the sides the graph knows ({', '.join(sorted(known))})"
                 out.append(self._candidate(member, relation, whole, [hit, event], None, confidence, reason, sentence))
         return out
 

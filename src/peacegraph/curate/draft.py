@@ -70,8 +70,8 @@ RELATIONS_PER_PAIR = 2
 #: preposition attaches to the conflict), reordered-names ("U.S. State Department" for "United States Department of State"),
 #: preposition-objects ("control of X": the object follows the preposition closely), event-nouns ("the talks between
 #: Armenia and Azerbaijan": sides of the talks, not states meeting), verb-events ("Russia invaded Ukraine": the one known
-#: invasion of Ukraine by Russia), fronted-events ("In the 2020 war, Baku retook ...": the main clause's subject took part in
-#: the event the opening phrase is set in), event-complements ("Armenia made headway on the talks", "Armenia's defeats in
+#: invasion of Ukraine by Russia), fronted-events ("In the 2020 war, Baku retook ...", "the war, in which Baku retook": the
+#: subject after a phrase set in an event took part in it), event-complements ("Armenia made headway on the talks", "Armenia's defeats in
 #: the war": an actor beginning a clause, or owning its noun, took part in the event after "in", "on", "at", "during"),
 #: acting-in-events ("its backing of Baku in the conflict": an actor acting on another in an event has a role in it),
 #: event-agents ("the handling of the crisis by Russia": the agent of a noun whose object is an event has a role in it).
