@@ -10,6 +10,8 @@ A mixin of ``Drafter``, like ``TriggerRules`` and ``NamingRules``.
 
 from __future__ import annotations
 
+import bisect
+
 from peacegraph.curate.candidates import Candidate, Hit
 from peacegraph.curate.words import POSSESSIVE_PRONOUNS, PREPOSITIONS
 
@@ -42,7 +44,37 @@ class ClauseRules:
             out += self._event_complement(ordered, tokens, sentence, prop)
         if "event-agents" in self.rules:
             out += self._event_agent(ordered, tokens, sentence, prop)
+        if "unnamed-sides" in self.rules:
+            out += self._unnamed_sides(ordered, tokens, sentence, prop)
         return out
+
+    def _unnamed_sides(self, ordered: list[Hit], tokens, sentence, prop) -> list[Candidate]:
+        """ "the two sides have resumed talks and sketched out a peace deal" with no two names before it to point back
+        to: the sides are those of the one agreement or sided event the sentence names, as far as the graph knows them
+        (the noun "sides" says they are parties to something; the sentence says to what)."""
+        first, last = self._sentence_first(sentence), bisect.bisect_left(self._starts, sentence.end)
+        covered = {i for h in ordered for i in range(h.first, h.last)}
+        # "sides", "parties": the nouns among partyTo's own trigger words.
+        nouns = [t for t in tokens[first + 1 : last] if t.lower_ in ("sides", "parties") and t.i not in covered]
+        nouns = [t for t in nouns if tokens[t.i - 1].lower_ in ("both", "two")]
+        if not nouns:
+            return []
+        events = {}
+        for hit in ordered:
+            whole = self._pick(hit, prop.range)
+            if whole and self._side_relation(whole) == "partyTo" and hit.first > nouns[0].i:
+                events.setdefault(whole, hit)
+        if len(events) != 1:
+            return []
+        ((whole, hit),) = events.items()
+        sides = sorted({s_ for (s_, r, o) in self.knowledge.triples if o == whole and r == "partyTo"})
+        if len(sides) != 2:
+            return []  # "the two sides" of an event the graph gives two sides
+        noun = nouns[0]
+        span = (tokens[noun.i - 1].idx, noun.idx + len(noun.text))
+        confidence = hit.mention.score / 100 * 0.7
+        reason = f"'{tokens[noun.i - 1].text} {noun.text}' points back to no names; the two sides the graph knows of {whole}"
+        return [self._candidate(side, "partyTo", whole, [hit], span, confidence, reason, sentence) for side in sides]
 
     def _event_agent(self, ordered: list[Hit], tokens, sentence, prop) -> list[Candidate]:
         """ "the handling of the crisis by Russia": the agent after "by" of a noun whose object is a known event acted in
@@ -193,6 +225,4 @@ class ClauseRules:
         return out
 
     def _sentence_first(self, sentence) -> int:
-        import bisect
-
         return bisect.bisect_left(self._starts, sentence.start)
