@@ -146,10 +146,10 @@ class ClauseRules:
             if actor.mention.how == "relative" or (pronoun and "acting-in-events" not in self.rules):
                 continue
             possessive = pronoun or (actor.last < len(tokens) and tokens[actor.last].text in ("'s", "'"))
-            opens = actor.first == start or (actor.first > 0 and tokens[actor.first - 1].lower_ in CLAUSE_OPENERS)
             listed = [actor] + ([] if pronoun else [h for h, _ in self._coordinated_with(actor, ordered, tokens, prop.domain)])
             head = min(listed, key=lambda h: h.first)
-            opens = opens or head.first == start or (head.first > 0 and tokens[head.first - 1].lower_ in CLAUSE_OPENERS)
+            # The list's first name begins the clause ("between Armenia and Azerbaijan in the war": "and" begins none).
+            opens = head.first == start or (head.first > 0 and tokens[head.first - 1].lower_ in CLAUSE_OPENERS)
             if not (possessive or opens) or actor is not max(listed, key=lambda h: h.first):
                 continue  # the last of a list reads on; its first begins the clause
             gap_start = actor.last + (1 if possessive and not pronoun else 0)
