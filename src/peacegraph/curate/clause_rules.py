@@ -154,6 +154,9 @@ class ClauseRules:
                 continue  # the last of a list reads on; its first begins the clause
             gap_start = actor.last + (1 if possessive and not pronoun else 0)
             later = [h for h in ordered[index + 1 :] if h.first > gap_start]
+            if "bare-talks" in self.rules:
+                found = self._bare_process(tokens, sentence, ordered, self._pick(actor, prop.domain))
+                later = sorted(later + [h for h in found if h.first > gap_start], key=lambda h: h.first)
             event = next((h for h in later[:2] if self._pick(h, prop.range)), None)
             if event is None:
                 continue
@@ -182,6 +185,34 @@ class ClauseRules:
             if acting:
                 reason = f"acting on '{others[0].mention.text}' ({reason})"
             out += self._sides_of(actor, event, ordered, tokens, sentence, prop, reason, 0.7, acting)
+        return out
+
+    def _bare_process(self, tokens, sentence, ordered: list[Hit], actor: str | None) -> list[Hit]:
+        """ "Azerbaijan has been dragging its feet in peace talks": a bare plural ("in talks", "in peace negotiations", no
+        determiner) speaks of the talks going on, the peace process, not of one round: the one process of the head's
+        kinds the graph knows the actor takes part in."""
+        from peacegraph.curate.gazetteer import Mention
+
+        process = self.schema.classes.get("PeaceProcess")
+        if actor is None or process is None:
+            return []
+        first, last = self._sentence_first(sentence), bisect.bisect_left(self._starts, sentence.end)
+        covered = {i for h in ordered for i in range(h.first, h.last)}
+        out = []
+        for match_id, s, e in self.describer._matcher(tokens[first:last]):
+            phrase = self.gazetteer.nlp.vocab.strings[match_id]
+            if s == 0 or tokens[s - 1].lower_ not in SETTING or not phrase.endswith("s") or any(i in covered for i in range(s, e)):
+                continue
+            members = {m for c in self.describer.heads[phrase] for m in self.describer._members.get(c, [])}
+            taking = {
+                m for m in members if self._fits(m, frozenset({process}))
+                and any((actor, r, m) in self.knowledge.triples for r in ("partyTo", "participantIn", "involvedIn"))
+            }  # fmt: skip
+            if len(taking) != 1:
+                continue
+            (entity,) = taking
+            start, end = tokens[s].idx, tokens[e - 1].idx + len(tokens[e - 1].text)
+            out.append(Hit(Mention(start, end, tokens[s:e].text, (entity,), f"bare '{phrase}'", "bare", 70.0), s, e))
         return out
 
     def _armed(self) -> frozenset:

@@ -75,12 +75,13 @@ RELATIONS_PER_PAIR = 2
 #: the war": an actor beginning a clause, or owning its noun, took part in the event after "in", "on", "at", "during"),
 #: acting-in-events ("its backing of Baku in the conflict": an actor acting on another in an event has a role in it),
 #: event-agents ("the handling of the crisis by Russia": the agent of a noun whose object is an event has a role in it),
-#: unnamed-sides ("the two sides ... a peace deal", no names to point back to: the deal's two sides the graph knows).
+#: unnamed-sides ("the two sides ... a peace deal", no names to point back to: the deal's two sides the graph knows),
+#: bare-talks ("dragging its feet in peace talks": a bare plural is the peace process the graph knows the subject in).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
-        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "fronted-events", "event-complements", "acting-in-events", "event-agents", "unnamed-sides",
+        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "fronted-events", "event-complements", "acting-in-events", "event-agents", "unnamed-sides", "bare-talks",
     }
 )  # fmt: skip
 
