@@ -3,7 +3,11 @@
 "In the war, Baku retook the region" and "Armenia and Azerbaijan made progress in the talks": no trigger word says
 how the actor and the event are related, but the clause does; an actor taking part in what the clause is set in is a
 side of it (partyTo) or a participant (participantIn), by the event's class (``NamingRules._side_relation``); one
-acting on another actor in it ("its backing of Baku in the conflict") has some role in it (involvedIn).
+acting on another actor in it ("its backing of Baku in the conflict"), or the agent of an action on it ("the handling
+of the crisis by Russia"), has some role in it (involvedIn). "The two sides" with no names to point back to are the
+sides the graph knows of the agreement the sentence names; a bare plural ("in peace talks") is the peace process.
+Each is a rule of ``draft.RULES``: fronted-events, event-complements, acting-in-events, event-agents, unnamed-sides,
+bare-talks.
 
 A mixin of ``Drafter``, like ``TriggerRules`` and ``NamingRules``.
 """
