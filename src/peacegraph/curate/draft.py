@@ -68,12 +68,14 @@ RELATIONS_PER_PAIR = 2
 #: preposition attaches to the conflict), reordered-names ("U.S. State Department" for "United States Department of State"),
 #: preposition-objects ("control of X": the object follows the preposition closely), event-nouns ("the talks between
 #: Armenia and Azerbaijan": sides of the talks, not states meeting), verb-events ("Russia invaded Ukraine": the one known
-#: invasion of Ukraine by Russia).
+#: invasion of Ukraine by Russia), described-objects ("Azerbaijan demands unimpeded access": an issue said in its label's
+#: words right after the verb is its object).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
         "reordered-names", "preposition-objects", "event-nouns", "verb-events",
+        "described-objects",
     }
 )  # fmt: skip
 
@@ -144,6 +146,8 @@ class Drafter(TriggerRules, NamingRules, NewNames):
             for m in sorted(named + linked, key=lambda m: m.start)
         ]
         self._all_hits = hits
+        # Events and issues said in their label's words but not linked: a verb's direct object may still be one.
+        self._described_hits = [Hit(d, bisect.bisect_left(starts, d.start), bisect.bisect_left(starts, d.end)) for d in described]
         triggers = []
         for match_id, s, e in self._trigger_matcher(tokens):
             start, end = tokens[s].idx, tokens[e - 1].idx + len(tokens[e - 1].text)

@@ -109,6 +109,10 @@ class TriggerRules:
             after = [h for h in right if h.first >= obj[0].last]
             subject = self._nearest(after, prop.domain, trig, limit=MAX_GAP + 6)
             placement, factor = "subject after a fronted clause", 0.6
+        if subject is not None and not passive and "described-objects" in self.rules:
+            described = self._described_object(trig, prop)
+            if described is not None and (obj is None or described[0].first < obj[0].first):
+                obj, placement, factor = described, "an event or issue said in its label's words right after the trigger", 0.9
         if subject is not None and obj is None and not passive and "quoted" in self.rules:
             quoted = self._quoted_object(trig, prop, subject, hits)
             if quoted is not None:
@@ -122,7 +126,7 @@ class TriggerRules:
         if subject is None or obj is None:
             return []
         subjects = [subject] + self._coordinated_with(subject[0], hits, tokens, prop.domain)
-        objects = [obj] + self._coordinated_with(obj[0], hits, tokens, prop.range)
+        objects = [obj] + (self._coordinated_with(obj[0], hits, tokens, prop.range) if obj[0] in hits else [])
         out = self._pairs(trig, prop, subjects, objects, hits, tokens, sentence, placement, factor)
         if prop.name in GATHERINGS and "co-objects" in self.rules:
             # "Blinken met with Bayramov and Mirzoyan": the two he met with met each other at the same meeting.
@@ -144,6 +148,23 @@ class TriggerRules:
                         )
                         out += pair
         return out
+
+    def _described_object(self, trig: Trigger, prop: Property) -> tuple[Hit, str] | None:
+        """ "demands unimpeded access to ...": an event, agreement or issue the drafter found only by its label's words
+        is the trigger's direct object when it follows the trigger with at most two lower-case words (determiners,
+        adjectives) between them."""
+        tokens = self._tokens
+        topics = frozenset(self.schema.classes[c] for c in ("Event", "Agreement", "NegotiationIssue") if c in self.schema.classes)
+        for hit in self._described_hits:
+            between = tokens[trig.last : hit.first]
+            if hit.first < trig.last or len(between) > 2:
+                continue
+            if not all(t.is_alpha and t.is_lower for t in between):
+                continue
+            entity = self._pick(hit, prop.range)
+            if entity and self._fits(entity, topics):
+                return hit, entity
+        return None
 
     def _event_of_verb(self, trig: Trigger, subject: tuple[Hit, str], right: list[Hit], sentence) -> list[Candidate]:
         """ "Russia invaded Ukraine in February 2022": an event named only by its verb is the one known event the graph
