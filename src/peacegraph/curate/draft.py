@@ -69,13 +69,13 @@ RELATIONS_PER_PAIR = 2
 #: preposition-objects ("control of X": the object follows the preposition closely), event-nouns ("the talks between
 #: Armenia and Azerbaijan": sides of the talks, not states meeting), verb-events ("Russia invaded Ukraine": the one known
 #: invasion of Ukraine by Russia), described-objects ("Azerbaijan demands unimpeded access": an issue said in its label's
-#: words right after the verb is its object).
+#: words right after the verb is its object), held-events ("Blinken held talks with A and B": he hosted them).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
         "reordered-names", "preposition-objects", "event-nouns", "verb-events",
-        "described-objects",
+        "described-objects", "held-events",
     }
 )  # fmt: skip
 
@@ -279,6 +279,8 @@ class Drafter(TriggerRules, NamingRules, NewNames):
                 if prop.is_object:
                     out += self._around(trig, prop, hits, tokens, sentence)
         out += self._structural(hits, nested, tokens, sentence)
+        if "held-events" in self.rules:
+            out += self._held_events(hits, tokens, sentence)
         out += self._compound(hits, nested, sentence)
         for outer in hits:
             inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]

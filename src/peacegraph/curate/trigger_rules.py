@@ -14,6 +14,7 @@ from peacegraph.curate.words import (
     CONCLUDING_RELATIONS,
     COORDINATORS,
     FRONTING,
+    HOLDING,
     LOCATIVE,
     NOT_YET,
     POSSESSIVE_PRONOUNS,
@@ -147,6 +148,52 @@ class TriggerRules:
                             factor * 0.9,
                         )
                         out += pair
+        return out
+
+    def _held_events(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "Blinken held peace talks with the Armenian and Azerbaijani ministers": who holds (convenes, chairs) an
+        event with two or more others, named right before the verb, is its host; not when the graph has the holder
+        as a side of the event. Events said in their label's words count."""
+        prop = self.schema.relations.get("hostOf")
+        if prop is None:
+            return []
+        first = bisect.bisect_left(self._starts, sentence.start)
+        last = bisect.bisect_left(self._starts, sentence.end)
+        events = sorted(
+            [h for h in hits + self._described_hits if sentence.start <= h.mention.start and h.mention.end <= sentence.end],
+            key=lambda h: (h.first, -h.last),  # the longest of those starting together: "peace talks", not "peace"
+        )
+        out = []
+        for k in range(first, last):
+            if tokens[k].lower_ not in HOLDING:
+                continue
+            event = next((h for h in events if 0 <= h.first - (k + 1) <= 2), None)
+            if event is None or not all(t.is_alpha and t.is_lower for t in tokens[k + 1 : event.first]):
+                continue
+            if event.last >= len(tokens) or tokens[event.last].lower_ != "with":
+                continue
+            entity = self._pick(event, prop.range)
+            host = next((h for h in hits if h.last in (k, k - 1) and (k == h.last or tokens[k - 1].lower_ in ("has", "had", "have"))), None)
+            if entity is None or host is None or (subject := self._pick(host, prop.domain)) is None:
+                continue
+            # The others: a group ("the two ministers") or two names listed together right after "with".
+            after = [h for h in hits if h.first == event.last + 1 or (h.first == event.last + 2 and tokens[event.last + 1].lower_ == "the")]
+            if not after:
+                continue
+            others = set(after[0].mention.entities) if after[0].mention.how == "group" else {after[0].mention.entity}
+            if after[0].mention.how != "group":
+                others |= {e for _, e in self._coordinated_with(after[0], hits, tokens, prop.domain)}
+            if len(others - {subject}) < 2:
+                continue
+            if any(self.knowledge.has(subject, r, entity) for r in ("participantIn", "partyTo")):
+                continue
+            confidence = (host.mention.score + event.mention.score) / 200 * 0.8
+            reason = f"'{host.mention.text}' {tokens[k].text} '{event.mention.text}' with two or more others: the host"
+            out.append(
+                self._candidate(
+                    subject, "hostOf", entity, [host, event], (tokens[k].idx, tokens[k].idx + len(tokens[k])), confidence, reason, sentence
+                )
+            )
         return out
 
     def _described_object(self, trig: Trigger, prop: Property) -> tuple[Hit, str] | None:

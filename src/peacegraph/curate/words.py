@@ -55,3 +55,5 @@ CONCLUDED_STATUSES = {"status-signed", "status-ratified", "status-in-force", "st
 CONCLUDING_RELATIONS = {"signatoryOf", "ratified"}
 #: Quotation marks, straight and curly.
 QUOTE_MARKS = {'"', "\u201c", "\u201d", "''", "``"}
+#: Verbs of holding a meeting: "X held talks with A and B" makes X the host, a third party bringing two together.
+HOLDING = {"held", "holds", "hold", "holding", "convened", "convenes", "convene", "convening", "chaired", "chairs"}
