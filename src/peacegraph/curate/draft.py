@@ -69,13 +69,14 @@ RELATIONS_PER_PAIR = 2
 #: preposition-objects ("control of X": the object follows the preposition closely), event-nouns ("the talks between
 #: Armenia and Azerbaijan": sides of the talks, not states meeting), verb-events ("Russia invaded Ukraine": the one known
 #: invasion of Ukraine by Russia), described-objects ("Azerbaijan demands unimpeded access": an issue said in its label's
-#: words right after the verb is its object), held-events ("Blinken held talks with A and B": he hosted them).
+#: words right after the verb is its object), held-events ("Blinken held talks with A and B": he hosted them),
+#: clause-objects ("the mediator has been interrupted by the war": no name after a verb is a role noun's object).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
         "reordered-names", "preposition-objects", "event-nouns", "verb-events",
-        "described-objects", "held-events",
+        "described-objects", "held-events", "clause-objects",
     }
 )  # fmt: skip
 

@@ -10,6 +10,7 @@ import re
 
 from peacegraph.curate.candidates import NAME_HOWS, SYMMETRIC, Candidate, Hit, Trigger
 from peacegraph.curate.words import (
+    AUXILIARIES,
     CONCLUDED_STATUSES,
     CONCLUDING_RELATIONS,
     COORDINATORS,
@@ -84,6 +85,11 @@ class TriggerRules:
             if head is not None and (entity := self._pick(head, prop.domain)):
                 subject = (head, entity)
         obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
+        if obj is not None and not passive and "clause-objects" in self.rules and _role_noun(trig.phrase):
+            # "Russia's role as a mediator has been interrupted by its war": a verb after the role noun starts the
+            # clause's predicate; what follows it is not what the noun is a role in.
+            if obj[0].first >= trig.last and any(t.lower_ in AUXILIARIES for t in tokens[trig.last : obj[0].first]):
+                obj = None
         placement = "passive voice ('... by')" if passive else "active voice"
         # "said that X ...": X is what the reported clause is about only now and then.
         factor = 0.7 if following == "that" else 1.0
@@ -485,6 +491,11 @@ class TriggerRules:
                     reason += f" in a clause that says it has not happened yet: not {said}"
                 return [self._candidate(entity, "status", concept, [hit], (trig.start, trig.end), confidence, reason, sentence)]
         return []
+
+
+def _role_noun(phrase: str) -> bool:
+    last_word = phrase.split()[-1]
+    return last_word.endswith(ROLE_NOUN_ENDINGS) or last_word in ROLE_NOUNS
 
 
 def _adjective(hit: Hit, tokens) -> bool:

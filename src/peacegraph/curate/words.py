@@ -57,3 +57,5 @@ CONCLUDING_RELATIONS = {"signatoryOf", "ratified"}
 QUOTE_MARKS = {'"', "\u201c", "\u201d", "''", "``"}
 #: Verbs of holding a meeting: "X held talks with A and B" makes X the host, a third party bringing two together.
 HOLDING = {"held", "holds", "hold", "holding", "convened", "convenes", "convene", "convening", "chaired", "chairs"}
+#: Auxiliary verbs: one between a noun and a name after it opens a new clause ("the mediator has been ...").
+AUXILIARIES = {"is", "are", "was", "were", "has", "have", "had", "been", "be", "will", "would", "can", "could", "must", "should"}
