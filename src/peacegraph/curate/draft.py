@@ -70,13 +70,15 @@ RELATIONS_PER_PAIR = 2
 #: Armenia and Azerbaijan": sides of the talks, not states meeting), verb-events ("Russia invaded Ukraine": the one known
 #: invasion of Ukraine by Russia), described-objects ("Azerbaijan demands unimpeded access": an issue said in its label's
 #: words right after the verb is its object), held-events ("Blinken held talks with A and B": he hosted them),
-#: clause-objects ("the mediator has been interrupted by the war": no name after a verb is a role noun's object).
+#: clause-objects ("the mediator has been interrupted by the war": no name after a verb is a role noun's object),
+#: between-sides ("restart the talks and mediate between both states": the verb is about the talks), along-with ("the EU,
+#: along with the United States, helped": both did).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
         "reordered-names", "preposition-objects", "event-nouns", "verb-events",
-        "described-objects", "held-events", "clause-objects",
+        "described-objects", "held-events", "clause-objects", "between-sides", "along-with",
     }
 )  # fmt: skip
 

@@ -51,7 +51,10 @@ class TriggerRules:
             passive = self._nearest(left, prop.domain, trig) is None and self._nearest(right, prop.domain, trig) is not None
         if following == "between" or (prop.name in SYMMETRIC and following in ("of", "among")):
             # "the meeting between A and B": both sides follow the trigger; whoever stands before it is not one of them.
-            return self._between(trig, prop, right, hits, tokens, sentence)
+            found = self._between(trig, prop, right, hits, tokens, sentence)
+            if not found and "between-sides" in self.rules and not trig.phrase.endswith(ROLE_NOUN_ENDINGS):
+                found = self._between_sides(trig, prop, left, hits, tokens, sentence)
+            return found
         subject_side, object_side = (right, left) if passive else (left, right)
         preposition = trig.phrase in PREPOSITIONS
         left_gap, right_gap = PREPOSITION_GAP if preposition else (MAX_GAP, MAX_GAP)
@@ -155,6 +158,21 @@ class TriggerRules:
                         )
                         out += pair
         return out
+
+    def _between_sides(self, trig: Trigger, prop: Property, left: list[Hit], hits, tokens, sentence) -> list[Candidate]:
+        """ "helped restart the peace talks and mediate between both states": a verb whose object is an event or
+        agreement, followed by the sides rather than by one, is about the event the sentence names before it, else
+        about what the article is about (as a role noun with no object is)."""
+        subject = self._nearest(left, prop.domain, trig)
+        if subject is None:
+            return []
+        event = next((h for h in left if self._pick(h, prop.range) and not self._pick(h, prop.domain)), None)
+        if event is None or event.last <= subject[0].first or trig.first - event.last > MAX_GAP:
+            # Nothing named between the subject and the verb: the article's topic, if "implicit-objects" may say it.
+            return self._implicit_object(trig, prop, subject, sentence, verb=True) if "implicit-objects" in self.rules else []
+        subjects = [subject] + self._coordinated_with(subject[0], hits, tokens, prop.domain)
+        placement = "the event named before a verb followed by the sides"
+        return self._pairs(trig, prop, subjects, [(event, self._pick(event, prop.range))], hits, tokens, sentence, placement, 0.8)
 
     def _held_events(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
         """ "Blinken held peace talks with the Armenian and Azerbaijani ministers": who holds (convenes, chairs) an
@@ -287,15 +305,16 @@ class TriggerRules:
             for b in members[k + 1 :]
         ]
 
-    def _implicit_object(self, trig: Trigger, prop: Property, subject: tuple[Hit, str], sentence) -> list[Candidate]:
+    def _implicit_object(self, trig: Trigger, prop: Property, subject: tuple[Hit, str], sentence, verb: bool = False) -> list[Candidate]:
         """ "Russia's role as a regional mediator": a role noun with no object in its sentence is a role in what the
-        article is about, the event or agreement it has named most often so far (at least twice)."""
+        article is about, the event or agreement it has named most often so far (at least twice). With ``verb``, a verb
+        whose sides follow it ("mediate between them") is taken the same way."""
         last_word = trig.phrase.split()[-1]
-        if not (last_word.endswith(ROLE_NOUN_ENDINGS) or last_word in ROLE_NOUNS or last_word.endswith("ion")):
+        if not (verb or last_word.endswith(ROLE_NOUN_ENDINGS) or last_word in ROLE_NOUNS or last_word.endswith("ion")):
             return []
         if prop.role is None or prop.name in ("partyTo", "participantIn", "involvedIn", "signatoryOf"):
             return []  # only a third party's role (mediator, broker, guarantor, host, witness) goes without saying in what
-        if trig.first > 0 and self._tokens[trig.first - 1].lower_ == "to":
+        if trig.first > 0 and self._tokens[trig.first - 1].lower_ == "to" and not verb:
             return []  # "to broker": a verb, whose object the sentence would give
         happening = frozenset(self.schema.classes[c] for c in ("Event", "Agreement") if c in self.schema.classes)
         counts: dict[str, int] = {}
@@ -443,7 +462,8 @@ class TriggerRules:
                 if not tokens[first.last : second.first]:
                     current = other  # a title next to its name ("Azerbaijani President Ilham Aliyev"): one name, go on
                     continue
-                if not _coordinated(tokens, first, second) or other.mention.text.lower() in POSSESSIVE_PRONOUNS:
+                along = "along-with" in self.rules and _accompanied(tokens, first, second)
+                if not (_coordinated(tokens, first, second) or along) or other.mention.text.lower() in POSSESSIVE_PRONOUNS:
                     break  # "Bayramov and his counterpart": "his" is the counterpart's owner, not a second name in the list
                 entity = self._pick(other, allowed)
                 titled = next((h for h in ordered if h.first == other.last and h.first > other.first), None) if direction > 0 else None
@@ -491,6 +511,15 @@ class TriggerRules:
                     reason += f" in a clause that says it has not happened yet: not {said}"
                 return [self._candidate(entity, "status", concept, [hit], (trig.start, trig.end), confidence, reason, sentence)]
         return []
+
+
+def _accompanied(tokens, first: Hit, second: Hit) -> bool:
+    """ "The European Union, along with the United States, ...": a name set off after "along with" or "together with"
+    shares what the first one does."""
+    between = [t.lower_ for t in tokens[first.last : second.first]]
+    if between[:1] == [","]:
+        between = between[1:]
+    return between in (["along", "with"], ["together", "with"], ["along", "with", "the"], ["together", "with", "the"])
 
 
 def _role_noun(phrase: str) -> bool:
