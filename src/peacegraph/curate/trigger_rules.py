@@ -174,6 +174,36 @@ class TriggerRules:
         placement = "the event named before a verb followed by the sides"
         return self._pairs(trig, prop, subjects, [(event, self._pick(event, prop.range))], hits, tokens, sentence, placement, 0.8)
 
+    def _said_aside(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "If a peace agreement is not reached, he added, Armenia ...": a speaker and a verb of saying set off by
+        commas (or closing the sentence) say the rest of the sentence; the speaker comments on the event, agreement
+        or issue it names, the nearest before the aside, else after it."""
+        prop = self.schema.relations.get("commentsOn")
+        if prop is None:
+            return []
+        topics = frozenset(self.schema.classes[c] for c in ("Event", "Agreement", "NegotiationIssue") if c in self.schema.classes)
+        out = []
+        for speaker in hits:
+            k = speaker.last
+            if k + 1 >= len(tokens) or tokens[k].lower_ not in SAYING or speaker.first == 0:
+                continue
+            if tokens[speaker.first - 1].text != "," or tokens[k + 1].text not in (",", "."):
+                continue
+            subject = self._pick(speaker, prop.domain)
+            if subject is None or speaker.mention.how == "group":
+                continue
+            inside = [h for h in hits if h is not speaker and h.mention.how != "group" and self._fits(h.mention.entity, topics)]
+            before = [h for h in inside if h.last < speaker.first][::-1]
+            after = [h for h in inside if h.first > k + 1]
+            topic = next(((h, e) for h in before + after if (e := self._pick(h, prop.range)) and self._fits(e, topics)), None)
+            if topic is None or topic[1] == subject:
+                continue
+            confidence = (speaker.mention.score + topic[0].mention.score) / 200 * 0.75
+            reason = f"'{speaker.mention.text} {tokens[k].text}' set off by commas: the rest of the sentence is what was said"
+            span = (tokens[k].idx, tokens[k].idx + len(tokens[k]))
+            out.append(self._candidate(subject, "commentsOn", topic[1], [speaker, topic[0]], span, confidence, reason, sentence))
+        return out
+
     def _held_events(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
         """ "Blinken held peace talks with the Armenian and Azerbaijani ministers": who holds (convenes, chairs) an
         event with two or more others, named right before the verb, is its host; not when the graph has the holder
