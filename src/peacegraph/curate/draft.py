@@ -73,13 +73,13 @@ RELATIONS_PER_PAIR = 2
 #: clause-objects ("the mediator has been interrupted by the war": no name after a verb is a role noun's object),
 #: between-sides ("restart the talks and mediate between both states": the verb is about the talks), along-with ("the EU,
 #: along with the United States, helped": both did), said-aside ("If a deal is not reached, he added, ...": the speaker
-#: comments on what the sentence names).
+#: comments on what the sentence names), demonym-bodies ("the Russian peace keeping force": a body of Russia).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
         "reordered-names", "preposition-objects", "event-nouns", "verb-events",
-        "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside",
+        "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies",
     }
 )  # fmt: skip
 
@@ -285,6 +285,8 @@ class Drafter(TriggerRules, NamingRules, NewNames):
         out += self._structural(hits, nested, tokens, sentence)
         if "held-events" in self.rules:
             out += self._held_events(hits, tokens, sentence)
+        if "demonym-bodies" in self.rules:
+            out += self._demonym_bodies(hits, sentence)
         if "said-aside" in self.rules:
             out += self._said_aside(hits, tokens, sentence)
         out += self._compound(hits, nested, sentence)
