@@ -73,13 +73,14 @@ RELATIONS_PER_PAIR = 2
 #: clause-objects ("the mediator has been interrupted by the war": no name after a verb is a role noun's object),
 #: between-sides ("restart the talks and mediate between both states": the verb is about the talks), along-with ("the EU,
 #: along with the United States, helped": both did), said-aside ("If a deal is not reached, he added, ...": the speaker
-#: comments on what the sentence names), demonym-bodies ("the Russian peace keeping force": a body of Russia).
+#: comments on what the sentence names), demonym-bodies ("the Russian peace keeping force": a body of Russia),
+#: event-objects ("Azerbaijan launched a military operation" in 2020: the one event the graph says it launched then).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
         "reordered-names", "preposition-objects", "event-nouns", "verb-events",
-        "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies",
+        "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects",
     }
 )  # fmt: skip
 
@@ -127,6 +128,7 @@ class Drafter(TriggerRules, NamingRules, NewNames):
         mentions, nested = self.gazetteer.find(text)
         sentences = split_sentences(text)
         doc_dates = DocumentDates(text, doc.published, doc.not_after)
+        self._doc_dates, self._text = doc_dates, text
         # Label words of events and issues are listed for the curator (a described entity the tool could not link).
         described = self.gazetteer.find_described(text, [(s.start, s.end) for s in sentences], mentions + nested, self._describable)
         if "reordered-names" in self.rules:
@@ -250,6 +252,14 @@ class Drafter(TriggerRules, NamingRules, NewNames):
             mentions = sorted([m for m in mentions if m is not before] + [whole], key=lambda m: m.start)
             nested = nested + [before]
         return mentions, nested, kept
+
+    def _years_of(self, sentence: Sentence) -> set[int]:
+        """The years the sentence's dates give, else the year of the last date earlier in its paragraph."""
+        found = self._doc_dates.between(sentence.start, sentence.end)
+        if not found:
+            earlier = _paragraph_date(self._text, sentence, self._doc_dates)
+            found = [earlier] if earlier else []
+        return {int(d.value[:4]) for d in found if d.value[:4].isdigit()}
 
     def _fits(self, entity_id: str, allowed) -> bool:
         entity = self.gazetteer.entities.get(entity_id)

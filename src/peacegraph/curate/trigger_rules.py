@@ -129,6 +129,8 @@ class TriggerRules:
                 obj, placement, factor = quoted, "what the quotation before the speaker names", 0.7
         if subject is not None and obj is None and not passive and prop.name == "initiated" and "verb-events" in self.rules:
             found = self._event_of_verb(trig, subject, right, sentence)
+            if not found and "event-objects" in self.rules:
+                found = self._known_event_object(trig, subject, right, sentence)
             if found:
                 return found
         if subject is not None and obj is None and "implicit-objects" in self.rules:
@@ -291,6 +293,46 @@ class TriggerRules:
         return [
             self._candidate(subject[1], "initiated", event, [subject[0]], span, confidence, reason, sentence),
             self._candidate(event, "directedAgainst", target[1], [target[0]], span, confidence, reason, sentence),
+        ]
+
+    def _known_event_object(self, trig: Trigger, subject: tuple[Hit, str], right: list[Hit], sentence) -> list[Candidate]:
+        """ "In September 2020, Azerbaijan initiated an armed campaign": an event named by a common noun ("campaign",
+        "operation", the last words of the describer's event heads) right after the verb is the one event the graph
+        says the subject launched in the year the sentence (else its paragraph) gives; against the place named after
+        "against", if one is. None found, or two: nothing."""
+        tokens = self._tokens
+        event = frozenset({self.schema.classes["Event"]}) if "Event" in self.schema.classes else frozenset()
+        nouns = {
+            phrase.split()[-1] for phrase, classes in self.describer.heads.items()
+            if any(self.schema.fits(frozenset({self.schema.classes[c]}), event) for c in classes)
+        }  # fmt: skip
+        k = trig.last
+        while k < min(len(tokens), trig.last + 4) and tokens[k].is_alpha and tokens[k].is_lower and tokens[k].lower_ not in nouns:
+            k += 1
+        if k >= len(tokens) or tokens[k].lower_ not in nouns or any(h.first <= k < h.last for h in self._all_hits):
+            return []
+        years = self._years_of(sentence)
+        if not years:
+            return []
+        target = None
+        if k + 2 < len(tokens) and tokens[k + 1].lower_ == "against":
+            target = next((h for h in right if h.first == k + 2), None)
+        known = self.knowledge
+        against = ("directedAgainst", "affectedPlace", "location")
+        events = {
+            e for (s_, r, e) in known.triples if s_ == subject[1] and r == "initiated"
+            and years & (known.years.get(e, set()) | known.fact_years.get(e, set()))
+            and (target is None or any((e, a, t) in known.triples for a in against for t in target.mention.entities))
+        }  # fmt: skip
+        if len(events) != 1:
+            return []
+        (event,) = events
+        reason = f"'{trig.phrase} ... {tokens[k].text}' names no event; {event} is the one the graph says {subject[1]} launched in {sorted(years)}"
+        confidence = subject[0].mention.score / 100 * 0.7
+        return [
+            self._candidate(
+                subject[1], "initiated", event, [subject[0]], (trig.start, tokens[k].idx + len(tokens[k])), confidence, reason, sentence
+            )
         ]
 
     def _head_before_between(self, trig: Trigger, hits: list[Hit], tokens) -> Hit | None:
