@@ -74,13 +74,14 @@ RELATIONS_PER_PAIR = 2
 #: between-sides ("restart the talks and mediate between both states": the verb is about the talks), along-with ("the EU,
 #: along with the United States, helped": both did), said-aside ("If a deal is not reached, he added, ...": the speaker
 #: comments on what the sentence names), demonym-bodies ("the Russian peace keeping force": a body of Russia),
-#: event-objects ("Azerbaijan launched a military operation" in 2020: the one event the graph says it launched then).
+#: event-objects ("Azerbaijan launched a military operation" in 2020: the one event the graph says it launched then),
+#: interest-in ("Washington's interest in the region": a stance on the region).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
         "reordered-names", "preposition-objects", "event-nouns", "verb-events",
-        "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects",
+        "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in",
     }
 )  # fmt: skip
 
@@ -297,6 +298,8 @@ class Drafter(TriggerRules, NamingRules, NewNames):
             out += self._held_events(hits, tokens, sentence)
         if "demonym-bodies" in self.rules:
             out += self._demonym_bodies(hits, sentence)
+        if "interest-in" in self.rules:
+            out += self._interest_in(hits, tokens, sentence)
         if "said-aside" in self.rules:
             out += self._said_aside(hits, tokens, sentence)
         out += self._compound(hits, nested, sentence)

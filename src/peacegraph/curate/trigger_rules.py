@@ -206,6 +206,41 @@ class TriggerRules:
             out.append(self._candidate(subject, "commentsOn", topic[1], [speaker, topic[0]], span, confidence, reason, sentence))
         return out
 
+    def _interest_in(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "Washington's growing interest in the region": whose interest (the possessor, with at most two lower-case
+        words before the noun) it is has a stance on what follows "in" (the ontology's own example of a stance)."""
+        prop = self.schema.relations.get("hasStanceOn")
+        if prop is None:
+            return []
+        first = bisect.bisect_left(self._starts, sentence.start)
+        last = bisect.bisect_left(self._starts, sentence.end)
+        out = []
+        for k in range(first, last - 1):
+            if tokens[k].lower_ not in ("interest", "interests") or tokens[k + 1].lower_ != "in":
+                continue
+            owner = None
+            for h in hits:
+                between = tokens[h.last : k]
+                pronoun = h.mention.text.lower() in POSSESSIVE_PRONOUNS
+                marked = pronoun or (between and between[0].text in ("'s", "'"))
+                words = between if pronoun else between[1:]
+                if marked and len(words) <= 2 and all(t.is_alpha and t.is_lower for t in words):
+                    owner = h
+            obj = next((h for h in hits if 0 <= h.first - (k + 2) <= 1 and h.first > k), None)
+            if owner is None or obj is None:
+                continue
+            subject, thing = self._pick(owner, prop.domain), self._pick(obj, prop.range)
+            if subject is None or thing is None or subject == thing:
+                continue
+            confidence = (owner.mention.score + obj.mention.score) / 200 * 0.75
+            reason = f"'{owner.mention.text}' has an interest in '{obj.mention.text}': a stance on it"
+            span = (tokens[k].idx, tokens[k + 1].idx + 2)
+            out += [
+                self._candidate(s_id, "hasStanceOn", thing, [owner, obj], span, confidence, reason, sentence)
+                for s_id in self._members(owner, subject, prop.domain)
+            ]
+        return out
+
     def _held_events(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
         """ "Blinken held peace talks with the Armenian and Azerbaijani ministers": who holds (convenes, chairs) an
         event with two or more others, named right before the verb, is its host; not when the graph has the holder
