@@ -75,13 +75,14 @@ RELATIONS_PER_PAIR = 2
 #: along with the United States, helped": both did), said-aside ("If a deal is not reached, he added, ...": the speaker
 #: comments on what the sentence names), demonym-bodies ("the Russian peace keeping force": a body of Russia),
 #: event-objects ("Azerbaijan launched a military operation" in 2020: the one event the graph says it launched then),
-#: interest-in ("Washington's interest in the region": a stance on the region).
+#: interest-in ("Washington's interest in the region": a stance on the region), passive-agent ("A has been accused of ...
+#: by B": B accused A; a passive with no "by" names no subject).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
         "reordered-names", "preposition-objects", "event-nouns", "verb-events",
-        "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in",
+        "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent",
     }
 )  # fmt: skip
 

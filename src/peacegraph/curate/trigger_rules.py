@@ -11,6 +11,7 @@ import re
 from peacegraph.curate.candidates import NAME_HOWS, SYMMETRIC, Candidate, Hit, Trigger
 from peacegraph.curate.words import (
     AUXILIARIES,
+    BE_FORMS,
     CONCLUDED_STATUSES,
     CONCLUDING_RELATIONS,
     COORDINATORS,
@@ -55,6 +56,27 @@ class TriggerRules:
             if not found and "between-sides" in self.rules and not trig.phrase.endswith(ROLE_NOUN_ENDINGS):
                 found = self._between_sides(trig, prop, left, hits, tokens, sentence)
             return found
+        if not passive and "passive-agent" in self.rules and self._passive_participle(trig):
+            # "Azerbaijan has been accused of using drones ... by the Armenian government": the agent follows a later
+            # "by"; the name before the verb is what was done to. Without a "by", no one is said to have done it.
+            agent = self._later_by(trig, sentence)
+            if agent is None:
+                return []
+            if agent > trig.last:
+                by = Trigger(trig.phrase, agent, agent + 1, trig.start, trig.end)  # distances counted from the "by"
+                subject = self._nearest([h for h in right if h.first > agent], prop.domain, by, PREPOSITION_GAP[1])
+                obj = self._nearest(left, prop.range, trig, PREPOSITION_GAP[0] + 1)
+                if subject is None or obj is None:
+                    return []
+                # Scored as if the agent stood right after the verb: the words between are the verb's own complement.
+                confidence = (subject[0].mention.score + obj[0].mention.score) / 200 * self.lexicon.specificity(trig.phrase) * 0.8
+                reason = f"trigger '{trig.phrase}' (passive voice, the agent after a later 'by'); {prop.name}: {self._describe(prop)}"
+                return [
+                    self._candidate(s_id, prop.name, o_id, [subject[0], obj[0]], (trig.start, trig.end), confidence, reason, sentence)
+                    for s_id in self._members(subject[0], subject[1], prop.domain)
+                    for o_id in self._members(obj[0], obj[1], prop.range)
+                    if s_id != o_id
+                ]
         subject_side, object_side = (right, left) if passive else (left, right)
         preposition = trig.phrase in PREPOSITIONS
         left_gap, right_gap = PREPOSITION_GAP if preposition else (MAX_GAP, MAX_GAP)
@@ -240,6 +262,21 @@ class TriggerRules:
                 for s_id in self._members(owner, subject, prop.domain)
             ]
         return out
+
+    def _passive_participle(self, trig: Trigger) -> bool:
+        """A trigger in "-ed" right after a form of "be" ("has been accused", "was mediated")."""
+        return trig.phrase.endswith("ed") and " " not in trig.phrase and trig.first > 0 and self._tokens[trig.first - 1].lower_ in BE_FORMS
+
+    def _later_by(self, trig: Trigger, sentence) -> int | None:
+        """The index of the first "by" after the trigger in its clause (up to a semicolon or the sentence's end)."""
+        end = min(bisect.bisect_left(self._starts, sentence.end), trig.last + 2 * MAX_GAP)
+        for k in range(trig.last, end):
+            word = self._tokens[k].lower_
+            if word in (";", ":"):
+                return None
+            if word == "by":
+                return k
+        return None
 
     def _held_events(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
         """ "Blinken held peace talks with the Armenian and Azerbaijani ministers": who holds (convenes, chairs) an

@@ -59,3 +59,5 @@ QUOTE_MARKS = {'"', "\u201c", "\u201d", "''", "``"}
 HOLDING = {"held", "holds", "hold", "holding", "convened", "convenes", "convene", "convening", "chaired", "chairs"}
 #: Auxiliary verbs: one between a noun and a name after it opens a new clause ("the mediator has been ...").
 AUXILIARIES = {"is", "are", "was", "were", "has", "have", "had", "been", "be", "will", "would", "can", "could", "must", "should"}
+#: Forms of "be" that make a participle after them passive ("was signed", "has been accused").
+BE_FORMS = {"is", "are", "was", "were", "been", "being", "be"}
