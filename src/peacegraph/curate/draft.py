@@ -76,13 +76,14 @@ RELATIONS_PER_PAIR = 2
 #: comments on what the sentence names), demonym-bodies ("the Russian peace keeping force": a body of Russia),
 #: event-objects ("Azerbaijan launched a military operation" in 2020: the one event the graph says it launched then),
 #: interest-in ("Washington's interest in the region": a stance on the region), passive-agent ("A has been accused of ...
-#: by B": B accused A; a passive with no "by" names no subject).
+#: by B": B accused A; a passive with no "by" names no subject), state-titles ("the Russian Federation" is Russia's name),
+#: infinitive-triggers ("offered to assist": the offer, not assistance).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
         "reordered-names", "preposition-objects", "event-nouns", "verb-events",
-        "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent",
+        "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers",
     }
 )  # fmt: skip
 
@@ -135,6 +136,8 @@ class Drafter(TriggerRules, NamingRules, NewNames):
         described = self.gazetteer.find_described(text, [(s.start, s.end) for s in sentences], mentions + nested, self._describable)
         if "reordered-names" in self.rules:
             mentions, nested, described = self._reordered_names(text, tokens, mentions, nested, described)
+        if "state-titles" in self.rules:
+            mentions = [_state_title(text, m, self.gazetteer) for m in mentions]
         covered = [(m.start, m.end) for m in mentions]
         linked: list[Mention] = []
         if "descriptions" in self.rules:
@@ -170,7 +173,11 @@ class Drafter(TriggerRules, NamingRules, NewNames):
             for t in triggers
             if not any(
                 o is not t and o.first <= t.first and t.last <= o.last and (o.last - o.first) > (t.last - t.first)
-                and set(phrases[t.phrase]) <= set(phrases[o.phrase])
+                and (
+                    set(phrases[t.phrase]) <= set(phrases[o.phrase])
+                    # "offered to assist": the infinitive is what was offered, not done.
+                    or ("infinitive-triggers" in self.rules and o.first < t.first and tokens[t.first - 1].lower_ == "to")
+                )
                 for o in triggers
             )
         ]  # fmt: skip
@@ -325,6 +332,23 @@ class Drafter(TriggerRules, NamingRules, NewNames):
 
     def _describe(self, prop: Property) -> str:
         return f"{self.schema.describe(prop.domain)} -> {self.schema.describe(prop.range)}"
+
+
+#: Words that make a state's demonym its formal name ("the Russian Federation", "the Azerbaijani Republic").
+STATE_TITLES = ("Federation", "Republic")
+
+
+def _state_title(text: str, mention: Mention, gazetteer: Gazetteer) -> Mention:
+    """ "the Russian Federation": a state's demonym followed by "Federation" or "Republic" is the state's name."""
+    if mention.how != "demonym" or mention.text.endswith("s"):
+        return mention
+    rest = text[mention.end : mention.end + 12]
+    word = next((w for w in STATE_TITLES if rest.startswith(" " + w) and not rest[len(w) + 1 : len(w) + 2].isalpha()), None)
+    entity = gazetteer.entities.get(mention.entity)
+    if word is None or entity is None or entity.type != "State":
+        return mention
+    end = mention.end + 1 + len(word)
+    return Mention(mention.start, end, text[mention.start : end], mention.entities, mention.name, "extended", 90.0)
 
 
 def _people(hit: Hit, tokens) -> bool:
