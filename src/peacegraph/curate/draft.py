@@ -77,13 +77,14 @@ RELATIONS_PER_PAIR = 2
 #: event-objects ("Azerbaijan launched a military operation" in 2020: the one event the graph says it launched then),
 #: interest-in ("Washington's interest in the region": a stance on the region), passive-agent ("A has been accused of ...
 #: by B": B accused A; a passive with no "by" names no subject), state-titles ("the Russian Federation" is Russia's name),
-#: infinitive-triggers ("offered to assist": the offer, not assistance).
+#: infinitive-triggers ("offered to assist": the offer, not assistance), hope-for ("both countries hope for a peace deal":
+#: a stance on the deal).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
         "reordered-names", "preposition-objects", "event-nouns", "verb-events",
-        "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers",
+        "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
     }
 )  # fmt: skip
 
@@ -308,6 +309,8 @@ class Drafter(TriggerRules, NamingRules, NewNames):
             out += self._demonym_bodies(hits, sentence)
         if "interest-in" in self.rules:
             out += self._interest_in(hits, tokens, sentence)
+        if "hope-for" in self.rules:
+            out += self._hope_for(hits, tokens, sentence)
         if "said-aside" in self.rules:
             out += self._said_aside(hits, tokens, sentence)
         out += self._compound(hits, nested, sentence)

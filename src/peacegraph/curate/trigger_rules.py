@@ -17,6 +17,7 @@ from peacegraph.curate.words import (
     COORDINATORS,
     FRONTING,
     HOLDING,
+    HOPING,
     LOCATIVE,
     NOT_YET,
     POSSESSIVE_PRONOUNS,
@@ -226,6 +227,34 @@ class TriggerRules:
             reason = f"'{speaker.mention.text} {tokens[k].text}' set off by commas: the rest of the sentence is what was said"
             span = (tokens[k].idx, tokens[k].idx + len(tokens[k]))
             out.append(self._candidate(subject, "commentsOn", topic[1], [speaker, topic[0]], span, confidence, reason, sentence))
+        return out
+
+    def _hope_for(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "both countries hope for a peace deal": who hopes (wishes) for something, named right before the verb, has a
+        stance on what is named right after "for" (an article, adjectives between at most)."""
+        prop = self.schema.relations.get("hasStanceOn")
+        if prop is None:
+            return []
+        first = bisect.bisect_left(self._starts, sentence.start)
+        last = bisect.bisect_left(self._starts, sentence.end)
+        out = []
+        for k in range(first + 1, last - 1):
+            if tokens[k].lower_ not in HOPING or tokens[k + 1].lower_ != "for":
+                continue
+            owner = next((h for h in hits if h.last == k), None)
+            obj = next((h for h in hits if h.first >= k + 2 and h.first - (k + 2) <= 3), None)
+            if owner is None or obj is None or not all(t.is_alpha and t.is_lower for t in tokens[k + 2 : obj.first]):
+                continue
+            subject, thing = self._pick(owner, prop.domain), self._pick(obj, prop.range)
+            if subject is None or thing is None or subject == thing:
+                continue
+            confidence = (owner.mention.score + obj.mention.score) / 200 * 0.75
+            reason = f"'{owner.mention.text}' {tokens[k].text} for '{obj.mention.text}': a stance on it"
+            span = (tokens[k].idx, tokens[k + 1].idx + 3)
+            out += [
+                self._candidate(s_id, "hasStanceOn", thing, [owner, obj], span, confidence, reason, sentence)
+                for s_id in self._members(owner, subject, prop.domain)
+            ]
         return out
 
     def _interest_in(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:

@@ -61,3 +61,5 @@ HOLDING = {"held", "holds", "hold", "holding", "convened", "convenes", "convene"
 AUXILIARIES = {"is", "are", "was", "were", "has", "have", "had", "been", "be", "will", "would", "can", "could", "must", "should"}
 #: Forms of "be" that make a participle after them passive ("was signed", "has been accused").
 BE_FORMS = {"is", "are", "was", "were", "been", "being", "be"}
+#: Verbs of hoping, with "for" a stance on what is hoped for ("both sides hope for a deal").
+HOPING = {"hope", "hopes", "hoped", "hoping", "wish", "wishes", "wished", "wishing"}
