@@ -150,8 +150,8 @@ class TriggerRules:
             quoted = self._quoted_object(trig, prop, subject, hits)
             if quoted is not None:
                 obj, placement, factor = quoted, "what the quotation before the speaker names", 0.7
-        if subject is not None and obj is None and not passive and prop.name == "initiated" and "verb-events" in self.rules:
-            found = self._event_of_verb(trig, subject, right, sentence)
+        if subject is not None and obj is None and not passive and prop.name == "initiated":
+            found = self._event_of_verb(trig, subject, right, sentence) if "verb-events" in self.rules else []
             if not found and "event-objects" in self.rules:
                 found = self._known_event_object(trig, subject, right, sentence)
             if found:
