@@ -76,12 +76,24 @@ RELATIONS_PER_PAIR = 2
 #: acting-in-events ("its backing of Baku in the conflict": an actor acting on another in an event has a role in it),
 #: event-agents ("the handling of the crisis by Russia": the agent of a noun whose object is an event has a role in it),
 #: unnamed-sides ("the two sides ... a peace deal", no names to point back to: the deal's two sides the graph knows),
-#: bare-talks ("dragging its feet in peace talks": a bare plural is the peace process the graph knows the subject in).
+#: bare-talks ("dragging its feet in peace talks": a bare plural is the peace process the graph knows the subject in),
+#: described-objects ("Azerbaijan demands unimpeded access": an issue said in its label's
+#: words right after the verb is its object), held-events ("Blinken held talks with A and B": he hosted them),
+#: clause-objects ("the mediator has been interrupted by the war": no name after a verb is a role noun's object),
+#: between-sides ("restart the talks and mediate between both states": the verb is about the talks), along-with ("the EU,
+#: along with the United States, helped": both did), said-aside ("If a deal is not reached, he added, ...": the speaker
+#: comments on what the sentence names), demonym-bodies ("the Russian peace keeping force": a body of Russia),
+#: event-objects ("Azerbaijan launched a military operation" in 2020: the one event the graph says it launched then),
+#: interest-in ("Washington's interest in the region": a stance on the region), passive-agent ("A has been accused of ...
+#: by B": B accused A; a passive with no "by" names no subject), state-titles ("the Russian Federation" is Russia's name),
+#: infinitive-triggers ("offered to assist": the offer, not assistance), hope-for ("both countries hope for a peace deal":
+#: a stance on the deal).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
         "reordered-names", "preposition-objects", "event-nouns", "verb-events", "fronted-events", "event-complements", "acting-in-events", "event-agents", "unnamed-sides", "bare-talks",
+        "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
     }
 )  # fmt: skip
 
@@ -129,10 +141,13 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
         mentions, nested = self.gazetteer.find(text)
         sentences = split_sentences(text)
         doc_dates = DocumentDates(text, doc.published, doc.not_after)
+        self._doc_dates, self._text = doc_dates, text
         # Label words of events and issues are listed for the curator (a described entity the tool could not link).
         described = self.gazetteer.find_described(text, [(s.start, s.end) for s in sentences], mentions + nested, self._describable)
         if "reordered-names" in self.rules:
             mentions, nested, described = self._reordered_names(text, tokens, mentions, nested, described)
+        if "state-titles" in self.rules:
+            mentions = [_state_title(text, m, self.gazetteer) for m in mentions]
         covered = [(m.start, m.end) for m in mentions]
         linked: list[Mention] = []
         if "descriptions" in self.rules:
@@ -152,6 +167,8 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             for m in sorted(named + linked, key=lambda m: m.start)
         ]
         self._all_hits = hits
+        # Events and issues said in their label's words but not linked: a verb's direct object may still be one.
+        self._described_hits = [Hit(d, bisect.bisect_left(starts, d.start), bisect.bisect_left(starts, d.end)) for d in described]
         triggers = []
         for match_id, s, e in self._trigger_matcher(tokens):
             start, end = tokens[s].idx, tokens[e - 1].idx + len(tokens[e - 1].text)
@@ -166,7 +183,11 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             for t in triggers
             if not any(
                 o is not t and o.first <= t.first and t.last <= o.last and (o.last - o.first) > (t.last - t.first)
-                and set(phrases[t.phrase]) <= set(phrases[o.phrase])
+                and (
+                    set(phrases[t.phrase]) <= set(phrases[o.phrase])
+                    # "offered to assist": the infinitive is what was offered, not done.
+                    or ("infinitive-triggers" in self.rules and o.first < t.first and tokens[t.first - 1].lower_ == "to")
+                )
                 for o in triggers
             )
         ]  # fmt: skip
@@ -252,6 +273,14 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             nested = nested + [before]
         return mentions, nested, kept
 
+    def _years_of(self, sentence: Sentence) -> set[int]:
+        """The years the sentence's dates give, else the year of the last date earlier in its paragraph."""
+        found = self._doc_dates.between(sentence.start, sentence.end)
+        if not found:
+            earlier = _paragraph_date(self._text, sentence, self._doc_dates)
+            found = [earlier] if earlier else []
+        return {int(d.value[:4]) for d in found if d.value[:4].isdigit()}
+
     def _fits(self, entity_id: str, allowed) -> bool:
         entity = self.gazetteer.entities.get(entity_id)
         return entity is not None and self.schema.fits(frozenset({entity.type_iri}), allowed)
@@ -284,6 +313,16 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
                 if prop.is_object:
                     out += self._around(trig, prop, hits, tokens, sentence)
         out += self._structural(hits, nested, tokens, sentence)
+        if "held-events" in self.rules:
+            out += self._held_events(hits, tokens, sentence)
+        if "demonym-bodies" in self.rules:
+            out += self._demonym_bodies(hits, sentence)
+        if "interest-in" in self.rules:
+            out += self._interest_in(hits, tokens, sentence)
+        if "hope-for" in self.rules:
+            out += self._hope_for(hits, tokens, sentence)
+        if "said-aside" in self.rules:
+            out += self._said_aside(hits, tokens, sentence)
         out += self._compound(hits, nested, sentence)
         out += self._clause_sides(hits, tokens, sentence)
         for outer in hits:
@@ -307,6 +346,23 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
 
     def _describe(self, prop: Property) -> str:
         return f"{self.schema.describe(prop.domain)} -> {self.schema.describe(prop.range)}"
+
+
+#: Words that make a state's demonym its formal name ("the Russian Federation", "the Azerbaijani Republic").
+STATE_TITLES = ("Federation", "Republic")
+
+
+def _state_title(text: str, mention: Mention, gazetteer: Gazetteer) -> Mention:
+    """ "the Russian Federation": a state's demonym followed by "Federation" or "Republic" is the state's name."""
+    if mention.how != "demonym" or mention.text.endswith("s"):
+        return mention
+    rest = text[mention.end : mention.end + 12]
+    word = next((w for w in STATE_TITLES if rest.startswith(" " + w) and not rest[len(w) + 1 : len(w) + 2].isalpha()), None)
+    entity = gazetteer.entities.get(mention.entity)
+    if word is None or entity is None or entity.type != "State":
+        return mention
+    end = mention.end + 1 + len(word)
+    return Mention(mention.start, end, text[mention.start : end], mention.entities, mention.name, "extended", 90.0)
 
 
 def _people(hit: Hit, tokens) -> bool:

@@ -269,6 +269,37 @@ class NamingRules:
                     out.append(cand)
         return out
 
+    def _demonym_bodies(self, hits: list[Hit], sentence) -> list[Candidate]:
+        """ "the Russian peace keeping force", "the Azerbaijani Foreign Ministry": a body said in its label's words right
+        after a demonym is a body of that state (the demonym names whose it is, as "Russia's" would)."""
+        prop, body = self.schema.relations.get("subOrganisationOf"), self.schema.classes.get("Organisation")
+        if prop is None or body is None:
+            return []
+        out = []
+        for described in self._described_hits:
+            if not (sentence.start <= described.mention.start < sentence.end):
+                continue
+            demonym = next((h for h in hits if h.last == described.first and h.mention.how == "demonym"), None)
+            if demonym is None or demonym.mention.text.endswith("s"):
+                continue  # "Russians": people, not an adjective naming whose the body is
+            state = self._pick(demonym, prop.range)
+            if state is None:
+                continue
+
+            def parents(e: str) -> set[str]:
+                return {o for (s_, r, o) in self.knowledge.triples if s_ == e and r == "subOrganisationOf"}
+
+            # Of the bodies the words may describe ("Foreign Affairs Ministry": whose?), the one the graph has as the
+            # state's, else one it has as no one's; never one it has as another state's.
+            bodies = [e for e in described.mention.entities if self._fits(e, frozenset({body})) and e != state]
+            whole = next((e for e in bodies if state in parents(e)), None) or next((e for e in bodies if not parents(e)), None)
+            if whole is None:
+                continue
+            confidence = described.mention.score / 100 * 0.9
+            reason = f"the body '{described.mention.text}' is named right after the demonym '{demonym.mention.text}'"
+            out.append(self._candidate(whole, "subOrganisationOf", state, [described, demonym], None, confidence, reason, sentence))
+        return out
+
     def _issue_named_with(self, outer: Hit, inside: list[Hit], sentence) -> list[Candidate]:
         """ "Transit rights to Nakhichevan": a negotiation issue named with a place or actor concerns it."""
         prop, issue = self.schema.relations.get("concerns"), self.schema.classes.get("NegotiationIssue")

@@ -10,10 +10,14 @@ import re
 
 from peacegraph.curate.candidates import NAME_HOWS, SYMMETRIC, Candidate, Hit, Trigger
 from peacegraph.curate.words import (
+    AUXILIARIES,
+    BE_FORMS,
     CONCLUDED_STATUSES,
     CONCLUDING_RELATIONS,
     COORDINATORS,
     FRONTING,
+    HOLDING,
+    HOPING,
     LOCATIVE,
     NOT_YET,
     POSSESSIVE_PRONOUNS,
@@ -49,7 +53,31 @@ class TriggerRules:
             passive = self._nearest(left, prop.domain, trig) is None and self._nearest(right, prop.domain, trig) is not None
         if following == "between" or (prop.name in SYMMETRIC and following in ("of", "among")):
             # "the meeting between A and B": both sides follow the trigger; whoever stands before it is not one of them.
-            return self._between(trig, prop, right, hits, tokens, sentence)
+            found = self._between(trig, prop, right, hits, tokens, sentence)
+            if not found and "between-sides" in self.rules and not trig.phrase.endswith(ROLE_NOUN_ENDINGS):
+                found = self._between_sides(trig, prop, left, hits, tokens, sentence)
+            return found
+        if not passive and "passive-agent" in self.rules and self._passive_participle(trig):
+            # "Azerbaijan has been accused of using drones ... by the Armenian government": the agent follows a later
+            # "by"; the name before the verb is what was done to. Without a "by", no one is said to have done it.
+            agent = self._later_by(trig, sentence)
+            if agent is None:
+                return []
+            if agent > trig.last:
+                by = Trigger(trig.phrase, agent, agent + 1, trig.start, trig.end)  # distances counted from the "by"
+                subject = self._nearest([h for h in right if h.first > agent], prop.domain, by, PREPOSITION_GAP[1])
+                obj = self._nearest(left, prop.range, trig, PREPOSITION_GAP[0] + 1)
+                if subject is None or obj is None:
+                    return []
+                # Scored as if the agent stood right after the verb: the words between are the verb's own complement.
+                confidence = (subject[0].mention.score + obj[0].mention.score) / 200 * self.lexicon.specificity(trig.phrase) * 0.8
+                reason = f"trigger '{trig.phrase}' (passive voice, the agent after a later 'by'); {prop.name}: {self._describe(prop)}"
+                return [
+                    self._candidate(s_id, prop.name, o_id, [subject[0], obj[0]], (trig.start, trig.end), confidence, reason, sentence)
+                    for s_id in self._members(subject[0], subject[1], prop.domain)
+                    for o_id in self._members(obj[0], obj[1], prop.range)
+                    if s_id != o_id
+                ]
         subject_side, object_side = (right, left) if passive else (left, right)
         preposition = trig.phrase in PREPOSITIONS
         left_gap, right_gap = PREPOSITION_GAP if preposition else (MAX_GAP, MAX_GAP)
@@ -83,6 +111,11 @@ class TriggerRules:
             if head is not None and (entity := self._pick(head, prop.domain)):
                 subject = (head, entity)
         obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
+        if obj is not None and not passive and "clause-objects" in self.rules and _role_noun(trig.phrase):
+            # "Russia's role as a mediator has been interrupted by its war": a verb after the role noun starts the
+            # clause's predicate; what follows it is not what the noun is a role in.
+            if obj[0].first >= trig.last and any(t.lower_ in AUXILIARIES for t in tokens[trig.last : obj[0].first]):
+                obj = None
         placement = "passive voice ('... by')" if passive else "active voice"
         # "said that X ...": X is what the reported clause is about only now and then.
         factor = 0.7 if following == "that" else 1.0
@@ -109,12 +142,18 @@ class TriggerRules:
             after = [h for h in right if h.first >= obj[0].last]
             subject = self._nearest(after, prop.domain, trig, limit=MAX_GAP + 6)
             placement, factor = "subject after a fronted clause", 0.6
+        if subject is not None and not passive and "described-objects" in self.rules:
+            described = self._described_object(trig, prop)
+            if described is not None and (obj is None or described[0].first < obj[0].first):
+                obj, placement, factor = described, "an event or issue said in its label's words right after the trigger", 0.9
         if subject is not None and obj is None and not passive and "quoted" in self.rules:
             quoted = self._quoted_object(trig, prop, subject, hits)
             if quoted is not None:
                 obj, placement, factor = quoted, "what the quotation before the speaker names", 0.7
-        if subject is not None and obj is None and not passive and prop.name == "initiated" and "verb-events" in self.rules:
-            found = self._event_of_verb(trig, subject, right, sentence)
+        if subject is not None and obj is None and not passive and prop.name == "initiated":
+            found = self._event_of_verb(trig, subject, right, sentence) if "verb-events" in self.rules else []
+            if not found and "event-objects" in self.rules:
+                found = self._known_event_object(trig, subject, right, sentence)
             if found:
                 return found
         if subject is not None and obj is None and "implicit-objects" in self.rules:
@@ -122,7 +161,7 @@ class TriggerRules:
         if subject is None or obj is None:
             return []
         subjects = [subject] + self._coordinated_with(subject[0], hits, tokens, prop.domain)
-        objects = [obj] + self._coordinated_with(obj[0], hits, tokens, prop.range)
+        objects = [obj] + (self._coordinated_with(obj[0], hits, tokens, prop.range) if obj[0] in hits else [])
         out = self._pairs(trig, prop, subjects, objects, hits, tokens, sentence, placement, factor)
         if prop.name in GATHERINGS and "co-objects" in self.rules:
             # "Blinken met with Bayramov and Mirzoyan": the two he met with met each other at the same meeting.
@@ -144,6 +183,192 @@ class TriggerRules:
                         )
                         out += pair
         return out
+
+    def _between_sides(self, trig: Trigger, prop: Property, left: list[Hit], hits, tokens, sentence) -> list[Candidate]:
+        """ "helped restart the peace talks and mediate between both states": a verb whose object is an event or
+        agreement, followed by the sides rather than by one, is about the event the sentence names before it, else
+        about what the article is about (as a role noun with no object is)."""
+        subject = self._nearest(left, prop.domain, trig)
+        if subject is None:
+            return []
+        event = next((h for h in left if self._pick(h, prop.range) and not self._pick(h, prop.domain)), None)
+        if event is None or event.last <= subject[0].first or trig.first - event.last > MAX_GAP:
+            # Nothing named between the subject and the verb: the article's topic, if "implicit-objects" may say it.
+            return self._implicit_object(trig, prop, subject, sentence, verb=True) if "implicit-objects" in self.rules else []
+        subjects = [subject] + self._coordinated_with(subject[0], hits, tokens, prop.domain)
+        placement = "the event named before a verb followed by the sides"
+        return self._pairs(trig, prop, subjects, [(event, self._pick(event, prop.range))], hits, tokens, sentence, placement, 0.8)
+
+    def _said_aside(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "If a peace agreement is not reached, he added, Armenia ...": a speaker and a verb of saying set off by
+        commas (or closing the sentence) say the rest of the sentence; the speaker comments on the event, agreement
+        or issue it names, the nearest before the aside, else after it."""
+        prop = self.schema.relations.get("commentsOn")
+        if prop is None:
+            return []
+        topics = frozenset(self.schema.classes[c] for c in ("Event", "Agreement", "NegotiationIssue") if c in self.schema.classes)
+        out = []
+        for speaker in hits:
+            k = speaker.last
+            if k + 1 >= len(tokens) or tokens[k].lower_ not in SAYING or speaker.first == 0:
+                continue
+            if tokens[speaker.first - 1].text != "," or tokens[k + 1].text not in (",", "."):
+                continue
+            subject = self._pick(speaker, prop.domain)
+            if subject is None or speaker.mention.how == "group":
+                continue
+            inside = [h for h in hits if h is not speaker and h.mention.how != "group" and self._fits(h.mention.entity, topics)]
+            before = [h for h in inside if h.last < speaker.first][::-1]
+            after = [h for h in inside if h.first > k + 1]
+            topic = next(((h, e) for h in before + after if (e := self._pick(h, prop.range)) and self._fits(e, topics)), None)
+            if topic is None or topic[1] == subject:
+                continue
+            confidence = (speaker.mention.score + topic[0].mention.score) / 200 * 0.75
+            reason = f"'{speaker.mention.text} {tokens[k].text}' set off by commas: the rest of the sentence is what was said"
+            span = (tokens[k].idx, tokens[k].idx + len(tokens[k]))
+            out.append(self._candidate(subject, "commentsOn", topic[1], [speaker, topic[0]], span, confidence, reason, sentence))
+        return out
+
+    def _hope_for(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "both countries hope for a peace deal": who hopes (wishes) for something, named right before the verb, has a
+        stance on what is named right after "for" (an article, adjectives between at most)."""
+        prop = self.schema.relations.get("hasStanceOn")
+        if prop is None:
+            return []
+        first = bisect.bisect_left(self._starts, sentence.start)
+        last = bisect.bisect_left(self._starts, sentence.end)
+        out = []
+        for k in range(first + 1, last - 1):
+            if tokens[k].lower_ not in HOPING or tokens[k + 1].lower_ != "for":
+                continue
+            owner = next((h for h in hits if h.last == k), None)
+            obj = next((h for h in hits if h.first >= k + 2 and h.first - (k + 2) <= 3), None)
+            if owner is None or obj is None or not all(t.is_alpha and t.is_lower for t in tokens[k + 2 : obj.first]):
+                continue
+            subject, thing = self._pick(owner, prop.domain), self._pick(obj, prop.range)
+            if subject is None or thing is None or subject == thing:
+                continue
+            confidence = (owner.mention.score + obj.mention.score) / 200 * 0.75
+            reason = f"'{owner.mention.text}' {tokens[k].text} for '{obj.mention.text}': a stance on it"
+            span = (tokens[k].idx, tokens[k + 1].idx + 3)
+            out += [
+                self._candidate(s_id, "hasStanceOn", thing, [owner, obj], span, confidence, reason, sentence)
+                for s_id in self._members(owner, subject, prop.domain)
+            ]
+        return out
+
+    def _interest_in(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "Washington's growing interest in the region": whose interest (the possessor, with at most two lower-case
+        words before the noun) it is has a stance on what follows "in" (the ontology's own example of a stance)."""
+        prop = self.schema.relations.get("hasStanceOn")
+        if prop is None:
+            return []
+        first = bisect.bisect_left(self._starts, sentence.start)
+        last = bisect.bisect_left(self._starts, sentence.end)
+        out = []
+        for k in range(first, last - 1):
+            if tokens[k].lower_ not in ("interest", "interests") or tokens[k + 1].lower_ != "in":
+                continue
+            owner = None
+            for h in hits:
+                between = tokens[h.last : k]
+                pronoun = h.mention.text.lower() in POSSESSIVE_PRONOUNS
+                marked = pronoun or (between and between[0].text in ("'s", "'"))
+                words = between if pronoun else between[1:]
+                if marked and len(words) <= 2 and all(t.is_alpha and t.is_lower for t in words):
+                    owner = h
+            obj = next((h for h in hits if 0 <= h.first - (k + 2) <= 1 and h.first > k), None)
+            if owner is None or obj is None:
+                continue
+            subject, thing = self._pick(owner, prop.domain), self._pick(obj, prop.range)
+            if subject is None or thing is None or subject == thing:
+                continue
+            confidence = (owner.mention.score + obj.mention.score) / 200 * 0.75
+            reason = f"'{owner.mention.text}' has an interest in '{obj.mention.text}': a stance on it"
+            span = (tokens[k].idx, tokens[k + 1].idx + 2)
+            out += [
+                self._candidate(s_id, "hasStanceOn", thing, [owner, obj], span, confidence, reason, sentence)
+                for s_id in self._members(owner, subject, prop.domain)
+            ]
+        return out
+
+    def _passive_participle(self, trig: Trigger) -> bool:
+        """A trigger in "-ed" right after a form of "be" ("has been accused", "was mediated")."""
+        return trig.phrase.endswith("ed") and " " not in trig.phrase and trig.first > 0 and self._tokens[trig.first - 1].lower_ in BE_FORMS
+
+    def _later_by(self, trig: Trigger, sentence) -> int | None:
+        """The index of the first "by" after the trigger in its clause (up to a semicolon or the sentence's end)."""
+        end = min(bisect.bisect_left(self._starts, sentence.end), trig.last + 2 * MAX_GAP)
+        for k in range(trig.last, end):
+            word = self._tokens[k].lower_
+            if word in (";", ":"):
+                return None
+            if word == "by":
+                return k
+        return None
+
+    def _held_events(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "Blinken held peace talks with the Armenian and Azerbaijani ministers": who holds (convenes, chairs) an
+        event with two or more others, named right before the verb, is its host; not when the graph has the holder
+        as a side of the event. Events said in their label's words count."""
+        prop = self.schema.relations.get("hostOf")
+        if prop is None:
+            return []
+        first = bisect.bisect_left(self._starts, sentence.start)
+        last = bisect.bisect_left(self._starts, sentence.end)
+        events = sorted(
+            [h for h in hits + self._described_hits if sentence.start <= h.mention.start and h.mention.end <= sentence.end],
+            key=lambda h: (h.first, -h.last),  # the longest of those starting together: "peace talks", not "peace"
+        )
+        out = []
+        for k in range(first, last):
+            if tokens[k].lower_ not in HOLDING:
+                continue
+            event = next((h for h in events if 0 <= h.first - (k + 1) <= 2), None)
+            if event is None or not all(t.is_alpha and t.is_lower for t in tokens[k + 1 : event.first]):
+                continue
+            if event.last >= len(tokens) or tokens[event.last].lower_ != "with":
+                continue
+            entity = self._pick(event, prop.range)
+            host = next((h for h in hits if h.last in (k, k - 1) and (k == h.last or tokens[k - 1].lower_ in ("has", "had", "have"))), None)
+            if entity is None or host is None or (subject := self._pick(host, prop.domain)) is None:
+                continue
+            # The others: a group ("the two ministers") or two names listed together right after "with".
+            after = [h for h in hits if h.first == event.last + 1 or (h.first == event.last + 2 and tokens[event.last + 1].lower_ == "the")]
+            if not after:
+                continue
+            others = set(after[0].mention.entities) if after[0].mention.how == "group" else {after[0].mention.entity}
+            if after[0].mention.how != "group":
+                others |= {e for _, e in self._coordinated_with(after[0], hits, tokens, prop.domain)}
+            if len(others - {subject}) < 2:
+                continue
+            if any(self.knowledge.has(subject, r, entity) for r in ("participantIn", "partyTo")):
+                continue
+            confidence = (host.mention.score + event.mention.score) / 200 * 0.8
+            reason = f"'{host.mention.text}' {tokens[k].text} '{event.mention.text}' with two or more others: the host"
+            out.append(
+                self._candidate(
+                    subject, "hostOf", entity, [host, event], (tokens[k].idx, tokens[k].idx + len(tokens[k])), confidence, reason, sentence
+                )
+            )
+        return out
+
+    def _described_object(self, trig: Trigger, prop: Property) -> tuple[Hit, str] | None:
+        """ "demands unimpeded access to ...": an event, agreement or issue the drafter found only by its label's words
+        is the trigger's direct object when it follows the trigger with at most two lower-case words (determiners,
+        adjectives) between them."""
+        tokens = self._tokens
+        topics = frozenset(self.schema.classes[c] for c in ("Event", "Agreement", "NegotiationIssue") if c in self.schema.classes)
+        for hit in self._described_hits:
+            between = tokens[trig.last : hit.first]
+            if hit.first < trig.last or len(between) > 2:
+                continue
+            if not all(t.is_alpha and t.is_lower for t in between):
+                continue
+            entity = self._pick(hit, prop.range)
+            if entity and self._fits(entity, topics):
+                return hit, entity
+        return None
 
     def _event_of_verb(self, trig: Trigger, subject: tuple[Hit, str], right: list[Hit], sentence) -> list[Candidate]:
         """ "Russia invaded Ukraine in February 2022": an event named only by its verb is the one known event the graph
@@ -169,6 +394,46 @@ class TriggerRules:
         return [
             self._candidate(subject[1], "initiated", event, [subject[0]], span, confidence, reason, sentence),
             self._candidate(event, "directedAgainst", target[1], [target[0]], span, confidence, reason, sentence),
+        ]
+
+    def _known_event_object(self, trig: Trigger, subject: tuple[Hit, str], right: list[Hit], sentence) -> list[Candidate]:
+        """ "In September 2020, Azerbaijan initiated an armed campaign": an event named by a common noun ("campaign",
+        "operation", the last words of the describer's event heads) right after the verb is the one event the graph
+        says the subject launched in the year the sentence (else its paragraph) gives; against the place named after
+        "against", if one is. None found, or two: nothing."""
+        tokens = self._tokens
+        event = frozenset({self.schema.classes["Event"]}) if "Event" in self.schema.classes else frozenset()
+        nouns = {
+            phrase.split()[-1] for phrase, classes in self.describer.heads.items()
+            if any(self.schema.fits(frozenset({self.schema.classes[c]}), event) for c in classes)
+        }  # fmt: skip
+        k = trig.last
+        while k < min(len(tokens), trig.last + 4) and tokens[k].is_alpha and tokens[k].is_lower and tokens[k].lower_ not in nouns:
+            k += 1
+        if k >= len(tokens) or tokens[k].lower_ not in nouns or any(h.first <= k < h.last for h in self._all_hits):
+            return []
+        years = self._years_of(sentence)
+        if not years:
+            return []
+        target = None
+        if k + 2 < len(tokens) and tokens[k + 1].lower_ == "against":
+            target = next((h for h in right if h.first == k + 2), None)
+        known = self.knowledge
+        against = ("directedAgainst", "affectedPlace", "location")
+        events = {
+            e for (s_, r, e) in known.triples if s_ == subject[1] and r == "initiated"
+            and years & (known.years.get(e, set()) | known.fact_years.get(e, set()))
+            and (target is None or any((e, a, t) in known.triples for a in against for t in target.mention.entities))
+        }  # fmt: skip
+        if len(events) != 1:
+            return []
+        (event,) = events
+        reason = f"'{trig.phrase} ... {tokens[k].text}' names no event; {event} is the one the graph says {subject[1]} launched in {sorted(years)}"
+        confidence = subject[0].mention.score / 100 * 0.7
+        return [
+            self._candidate(
+                subject[1], "initiated", event, [subject[0]], (trig.start, tokens[k].idx + len(tokens[k])), confidence, reason, sentence
+            )
         ]
 
     def _head_before_between(self, trig: Trigger, hits: list[Hit], tokens) -> Hit | None:
@@ -213,15 +478,16 @@ class TriggerRules:
             for b in members[k + 1 :]
         ]
 
-    def _implicit_object(self, trig: Trigger, prop: Property, subject: tuple[Hit, str], sentence) -> list[Candidate]:
+    def _implicit_object(self, trig: Trigger, prop: Property, subject: tuple[Hit, str], sentence, verb: bool = False) -> list[Candidate]:
         """ "Russia's role as a regional mediator": a role noun with no object in its sentence is a role in what the
-        article is about, the event or agreement it has named most often so far (at least twice)."""
+        article is about, the event or agreement it has named most often so far (at least twice). With ``verb``, a verb
+        whose sides follow it ("mediate between them") is taken the same way."""
         last_word = trig.phrase.split()[-1]
-        if not (last_word.endswith(ROLE_NOUN_ENDINGS) or last_word in ROLE_NOUNS or last_word.endswith("ion")):
+        if not (verb or last_word.endswith(ROLE_NOUN_ENDINGS) or last_word in ROLE_NOUNS or last_word.endswith("ion")):
             return []
         if prop.role is None or prop.name in ("partyTo", "participantIn", "involvedIn", "signatoryOf"):
             return []  # only a third party's role (mediator, broker, guarantor, host, witness) goes without saying in what
-        if trig.first > 0 and self._tokens[trig.first - 1].lower_ == "to":
+        if trig.first > 0 and self._tokens[trig.first - 1].lower_ == "to" and not verb:
             return []  # "to broker": a verb, whose object the sentence would give
         happening = frozenset(self.schema.classes[c] for c in ("Event", "Agreement") if c in self.schema.classes)
         counts: dict[str, int] = {}
@@ -369,7 +635,8 @@ class TriggerRules:
                 if not tokens[first.last : second.first]:
                     current = other  # a title next to its name ("Azerbaijani President Ilham Aliyev"): one name, go on
                     continue
-                if not _coordinated(tokens, first, second) or other.mention.text.lower() in POSSESSIVE_PRONOUNS:
+                along = "along-with" in self.rules and _accompanied(tokens, first, second)
+                if not (_coordinated(tokens, first, second) or along) or other.mention.text.lower() in POSSESSIVE_PRONOUNS:
                     break  # "Bayramov and his counterpart": "his" is the counterpart's owner, not a second name in the list
                 entity = self._pick(other, allowed)
                 titled = next((h for h in ordered if h.first == other.last and h.first > other.first), None) if direction > 0 else None
@@ -417,6 +684,20 @@ class TriggerRules:
                     reason += f" in a clause that says it has not happened yet: not {said}"
                 return [self._candidate(entity, "status", concept, [hit], (trig.start, trig.end), confidence, reason, sentence)]
         return []
+
+
+def _accompanied(tokens, first: Hit, second: Hit) -> bool:
+    """ "The European Union, along with the United States, ...": a name set off after "along with" or "together with"
+    shares what the first one does."""
+    between = [t.lower_ for t in tokens[first.last : second.first]]
+    if between[:1] == [","]:
+        between = between[1:]
+    return between in (["along", "with"], ["together", "with"], ["along", "with", "the"], ["together", "with", "the"])
+
+
+def _role_noun(phrase: str) -> bool:
+    last_word = phrase.split()[-1]
+    return last_word.endswith(ROLE_NOUN_ENDINGS) or last_word in ROLE_NOUNS
 
 
 def _adjective(hit: Hit, tokens) -> bool:

@@ -55,3 +55,11 @@ CONCLUDED_STATUSES = {"status-signed", "status-ratified", "status-in-force", "st
 CONCLUDING_RELATIONS = {"signatoryOf", "ratified"}
 #: Quotation marks, straight and curly.
 QUOTE_MARKS = {'"', "\u201c", "\u201d", "''", "``"}
+#: Verbs of holding a meeting: "X held talks with A and B" makes X the host, a third party bringing two together.
+HOLDING = {"held", "holds", "hold", "holding", "convened", "convenes", "convene", "convening", "chaired", "chairs"}
+#: Auxiliary verbs: one between a noun and a name after it opens a new clause ("the mediator has been ...").
+AUXILIARIES = {"is", "are", "was", "were", "has", "have", "had", "been", "be", "will", "would", "can", "could", "must", "should"}
+#: Forms of "be" that make a participle after them passive ("was signed", "has been accused").
+BE_FORMS = {"is", "are", "was", "were", "been", "being", "be"}
+#: Verbs of hoping, with "for" a stance on what is hoped for ("both sides hope for a deal").
+HOPING = {"hope", "hopes", "hoped", "hoping", "wish", "wishes", "wished", "wishing"}
