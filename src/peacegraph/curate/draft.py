@@ -68,12 +68,12 @@ RELATIONS_PER_PAIR = 2
 #: preposition attaches to the conflict), reordered-names ("U.S. State Department" for "United States Department of State"),
 #: preposition-objects ("control of X": the object follows the preposition closely), event-nouns ("the talks between
 #: Armenia and Azerbaijan": sides of the talks, not states meeting), verb-events ("Russia invaded Ukraine": the one known
-#: invasion of Ukraine by Russia).
+#: invasion of Ukraine by Russia), trigger-heads ("an offensive against Armenia": the trigger's own noun is the event).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
-        "reordered-names", "preposition-objects", "event-nouns", "verb-events",
+        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads",
     }
 )  # fmt: skip
 

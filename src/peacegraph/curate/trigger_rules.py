@@ -82,8 +82,13 @@ class TriggerRules:
             head = self._head_before_between(trig, hits, tokens)
             if head is not None and (entity := self._pick(head, prop.domain)):
                 subject = (head, entity)
-        obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
         placement = "passive voice ('... by')" if passive else "active voice"
+        if subject is None and not passive and "trigger-heads" in self.rules:
+            # "an offensive against Armenia", "the attack on X": the trigger's own noun names the event it is said of.
+            head = next((h for h in hits if trig.first <= h.first and h.last < trig.last), None)
+            if head is not None and (entity := self._pick(head, prop.domain)):
+                subject, placement = (head, entity), "the trigger's own noun is the subject"
+        obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
         # "said that X ...": X is what the reported clause is about only now and then.
         factor = 0.7 if following == "that" else 1.0
         if prop.name in SYMMETRIC and subject and not obj:
