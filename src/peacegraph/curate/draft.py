@@ -68,12 +68,13 @@ RELATIONS_PER_PAIR = 2
 #: preposition attaches to the conflict), reordered-names ("U.S. State Department" for "United States Department of State"),
 #: preposition-objects ("control of X": the object follows the preposition closely), event-nouns ("the talks between
 #: Armenia and Azerbaijan": sides of the talks, not states meeting), verb-events ("Russia invaded Ukraine": the one known
-#: invasion of Ukraine by Russia), trigger-heads ("an offensive against Armenia": the trigger's own noun is the event).
+#: invasion of Ukraine by Russia), trigger-heads ("an offensive against Armenia": the trigger's own noun is the event), taken-places
+#: ("A launched an offensive ... A's forces took over X": the offensive's affected place).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
-        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads",
+        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places",
     }
 )  # fmt: skip
 
@@ -166,6 +167,7 @@ class Drafter(TriggerRules, NamingRules, NewNames):
         self._posts_placed: set[tuple[str, str]] = set()
         draft = Draft(doc, sorted(mentions + nested + described + linked, key=lambda m: (m.start, -m.end)), [], [], [], [])
         candidates: list[Candidate] = []
+        before: list[Candidate] = []  # the previous sentence's candidates
         for sentence in split_sentences(text):
             in_s = [h for h in hits if sentence.start <= h.mention.start and h.mention.end <= sentence.end]
             trig_s = [t for t in triggers if sentence.start <= t.start and t.end <= sentence.end]
@@ -173,6 +175,9 @@ class Drafter(TriggerRules, NamingRules, NewNames):
             self._nested_s = nested_s
             found = self._sentence_candidates(text, tokens, sentence, in_s, trig_s, nested_s)
             found = _best_per_pair(found, self.schema)
+            if "taken-places" in self.rules:
+                found += self._taken_places(before, found, sentence, min_confidence)
+            before = found
             dates = doc_dates.between(sentence.start, sentence.end)
             if "paragraph-dates" in self.rules:
                 # "Three years later": counted from the last date the text gave before the sentence.
@@ -242,6 +247,29 @@ class Drafter(TriggerRules, NamingRules, NewNames):
             mentions = sorted([m for m in mentions if m is not before] + [whole], key=lambda m: m.start)
             nested = nested + [before]
         return mentions, nested, kept
+
+    def _taken_places(self, before: list[Candidate], found: list[Candidate], sentence, min_confidence: float) -> list[Candidate]:
+        """ "Azerbaijan launched an offensive. Its forces took over Nagorno-Karabakh": a place an actor took in the
+        sentence of an event it launched, or the next one, is the event's affected place."""
+        prop = self.schema.relations.get("affectedPlace")
+        if prop is None:
+            return []
+        launched = [c for c in before + found if c.relation == "initiated" and c.confidence >= min_confidence]
+        taken = [c for c in found if c.relation == "controls" and c.confidence >= min_confidence]
+        out = []
+        for event in launched:
+            for place in taken:
+                if event.subject != place.subject or not (self._fits(event.object, prop.domain) and self._fits(place.object, prop.range)):
+                    continue
+                reason = f"{event.subject} launched {event.object} and took {place.object} in the same or the next sentence"
+                confidence = min(event.confidence, place.confidence) * 0.8
+                if known := self.knowledge.has(event.object, prop.name, place.object):
+                    confidence = min(1.0, confidence + 0.2)
+                    reason += f"; the graph already has it from {', '.join(known[:3])}"
+                confidence = round(confidence, 2)
+                start, end = (min(event.start, place.start), place.end) if event in found else (place.start, place.end)
+                out.append(Candidate(event.object, prop.name, place.object, start, end, "", confidence, reason, sentence))
+        return out
 
     def _fits(self, entity_id: str, allowed) -> bool:
         entity = self.gazetteer.entities.get(entity_id)
