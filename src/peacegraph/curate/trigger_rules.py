@@ -128,6 +128,8 @@ class TriggerRules:
             return []
         subjects = [subject] + self._coordinated_with(subject[0], hits, tokens, prop.domain)
         objects = [obj] + self._coordinated_with(obj[0], hits, tokens, prop.range)
+        if prop.name == "connects" and not passive and "connect-pairs" in self.rules:
+            objects += self._second_end(obj, hits, tokens, prop.range)
         out = self._pairs(trig, prop, subjects, objects, hits, tokens, sentence, placement, factor)
         if prop.name in GATHERINGS and "co-objects" in self.rules:
             # "Blinken met with Bayramov and Mirzoyan": the two he met with met each other at the same meeting.
@@ -175,6 +177,22 @@ class TriggerRules:
             self._candidate(subject[1], "initiated", event, [subject[0]], span, confidence, reason, sentence),
             self._candidate(event, "directedAgainst", target[1], [target[0]], span, confidence, reason, sentence),
         ]
+
+    def _second_end(self, obj: tuple[Hit, str], hits: list[Hit], tokens, allowed) -> list[tuple[Hit, str]]:
+        """ "to connect A with its exclave of B", "linking A to B": the place after "with" or "to" right after the
+        first end is the route's other end (a possessive pronoun on the way names the first end again)."""
+        first = obj[0]
+        if first.last >= len(tokens) or tokens[first.last].lower_ not in ("with", "to"):
+            return []
+        for hit in hits:
+            if hit.first <= first.last or hit.first - first.last > 5:
+                continue
+            if hit.mention.text.lower() in POSSESSIVE_PRONOUNS:
+                continue
+            entity = self._pick(hit, allowed)
+            if entity and entity != obj[1]:
+                return [(hit, entity)]
+        return []
 
     def _head_before_between(self, trig: Trigger, hits: list[Hit], tokens) -> Hit | None:
         """The name or description just before "between" when only its sides stand between it and the trigger."""
