@@ -70,12 +70,12 @@ RELATIONS_PER_PAIR = 2
 #: Armenia and Azerbaijan": sides of the talks, not states meeting), verb-events ("Russia invaded Ukraine": the one known
 #: invasion of Ukraine by Russia), trigger-heads ("an offensive against Armenia": the trigger's own noun is the event), taken-places
 #: ("A launched an offensive ... A's forces took over X": the offensive's affected place), connect-pairs ("to connect A with B":
-#: both ends of the route).
+#: both ends of the route), route-places ("routes in southern Armenia": passesThrough).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
-        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs",
+        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs", "route-places",
     }
 )  # fmt: skip
 

@@ -131,6 +131,15 @@ class TriggerRules:
         if prop.name == "connects" and not passive and "connect-pairs" in self.rules:
             objects += self._second_end(obj, hits, tokens, prop.range)
         out = self._pairs(trig, prop, subjects, objects, hits, tokens, sentence, placement, factor)
+        through = self.schema.relations.get("passesThrough")
+        if prop.name == "locatedIn" and through is not None and "route-places" in self.rules:
+            # "train routes in southern Armenia": a route lies in a place by passing through it (the ontology's own
+            # definition of a route); for a route, "in" means nothing else, so its ambiguity costs nothing.
+            routes = [(h, e) for h, e in subjects if self._fits(e, through.domain)]
+            if routes:
+                out = [c for c in out if not self._fits(c.subject, through.domain)]
+                factor *= 0.7 / self.lexicon.specificity(trig.phrase)
+                out += self._pairs(trig, through, routes, objects, hits, tokens, sentence, "a route in a place", factor)
         if prop.name in GATHERINGS and "co-objects" in self.rules:
             # "Blinken met with Bayramov and Mirzoyan": the two he met with met each other at the same meeting.
             # Persons only: "met with Armenian and Azerbaijani officials" says nothing of the two states meeting.
