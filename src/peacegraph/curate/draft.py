@@ -70,12 +70,13 @@ RELATIONS_PER_PAIR = 2
 #: Armenia and Azerbaijan": sides of the talks, not states meeting), verb-events ("Russia invaded Ukraine": the one known
 #: invasion of Ukraine by Russia), trigger-heads ("an offensive against Armenia": the trigger's own noun is the event), taken-places
 #: ("A launched an offensive ... A's forces took over X": the offensive's affected place), connect-pairs ("to connect A with B":
-#: both ends of the route), route-places ("routes in southern Armenia": passesThrough).
+#: both ends of the route), route-places ("routes in southern Armenia": passesThrough), that-events ("That led to the
+#: exodus": the event the sentence before named last).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
-        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs", "route-places",
+        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs", "route-places", "that-events",
     }
 )  # fmt: skip
 
@@ -122,6 +123,7 @@ class Drafter(TriggerRules, NamingRules, NewNames):
         self._starts = starts
         mentions, nested = self.gazetteer.find(text)
         sentences = split_sentences(text)
+        self._sentences = sentences
         doc_dates = DocumentDates(text, doc.published, doc.not_after)
         # Label words of events and issues are listed for the curator (a described entity the tool could not link).
         described = self.gazetteer.find_described(text, [(s.start, s.end) for s in sentences], mentions + nested, self._describable)

@@ -31,6 +31,8 @@ from peacegraph.load.schema import Property
 MAX_GAP = 14
 #: Relations that bring together everyone named with them: a meeting with A and B is a meeting of A with B as well.
 GATHERINGS = {"metWith"}
+#: Adverbs and auxiliaries that may stand between an opening "that" and its verb ("That also led to", "This in turn has").
+_LINKING = {"also", "then", "later", "soon", "in", "turn", "itself", "has", "have", "had", "will", "would", "may", "might"}
 
 
 class TriggerRules:
@@ -83,6 +85,10 @@ class TriggerRules:
             if head is not None and (entity := self._pick(head, prop.domain)):
                 subject = (head, entity)
         placement = "passive voice ('... by')" if passive else "active voice"
+        if subject is None and not passive and "that-events" in self.rules:
+            event = self._demonstrative_event(trig, prop, sentence)
+            if event is not None:
+                subject, placement = event, "'that' opening the sentence: the event the sentence before named last"
         if subject is None and not passive and "trigger-heads" in self.rules:
             # "an offensive against Armenia", "the attack on X": the trigger's own noun names the event it is said of.
             head = next((h for h in hits if trig.first <= h.first and h.last < trig.last), None)
@@ -126,7 +132,8 @@ class TriggerRules:
             return self._implicit_object(trig, prop, subject, sentence)
         if subject is None or obj is None:
             return []
-        subjects = [subject] + self._coordinated_with(subject[0], hits, tokens, prop.domain)
+        # (A subject from the sentence before, for "that-events", has no list in this one.)
+        subjects = [subject] + (self._coordinated_with(subject[0], hits, tokens, prop.domain) if subject[0] in hits else [])
         objects = [obj] + self._coordinated_with(obj[0], hits, tokens, prop.range)
         if prop.name == "connects" and not passive and "connect-pairs" in self.rules:
             objects += self._second_end(obj, hits, tokens, prop.range)
@@ -186,6 +193,29 @@ class TriggerRules:
             self._candidate(subject[1], "initiated", event, [subject[0]], span, confidence, reason, sentence),
             self._candidate(event, "directedAgainst", target[1], [target[0]], span, confidence, reason, sentence),
         ]
+
+    def _demonstrative_event(self, trig: Trigger, prop: Property, sentence) -> tuple[Hit, str] | None:
+        """ "That also led to the exodus": a "that" or "this" opening the sentence, alone before its verb (an adverb
+        apart), stands for the event the previous sentence named last."""
+        tokens = self._tokens
+        first = bisect.bisect_left(self._starts, sentence.start)
+        words = [t for t in tokens[first : trig.first] if not t.is_punct]
+        if (
+            not words
+            or words[0].lower_ not in ("that", "this")
+            or any(not (t.lower_.endswith("ly") or t.lower_ in _LINKING) for t in words[1:])
+        ):
+            return None
+        events = frozenset(self.schema.classes[c] for c in ("Event", "Agreement") if c in self.schema.classes)
+        before = [h for h in self._all_hits if h.mention.end <= sentence.start and h.last > first - 80]
+        previous = next((s for s in reversed(self._sentences) if s.end <= sentence.start), None)
+        for hit in reversed(before):
+            if previous is None or hit.mention.start < previous.start:
+                return None
+            entity = self._pick(hit, prop.domain)
+            if entity and self._fits(entity, events):
+                return hit, entity
+        return None
 
     def _second_end(self, obj: tuple[Hit, str], hits: list[Hit], tokens, allowed) -> list[tuple[Hit, str]]:
         """ "to connect A with its exclave of B", "linking A to B": the place after "with" or "to" right after the
