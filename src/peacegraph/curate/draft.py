@@ -71,12 +71,13 @@ RELATIONS_PER_PAIR = 2
 #: invasion of Ukraine by Russia), trigger-heads ("an offensive against Armenia": the trigger's own noun is the event), taken-places
 #: ("A launched an offensive ... A's forces took over X": the offensive's affected place), connect-pairs ("to connect A with B":
 #: both ends of the route), route-places ("routes in southern Armenia": passesThrough), that-events ("That led to the
-#: exodus": the event the sentence before named last).
+#: exodus": the event the sentence before named last), known-regions ("A and B ... in the Caucasus": locatedIn, when the
+#: graph already places them there).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
-        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs", "route-places", "that-events",
+        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs", "route-places", "that-events", "known-regions",
     }
 )  # fmt: skip
 

@@ -130,6 +130,8 @@ class TriggerRules:
                 return found
         if subject is not None and obj is None and "implicit-objects" in self.rules:
             return self._implicit_object(trig, prop, subject, sentence)
+        if subject is None and obj is not None and not passive and prop.name == "locatedIn" and "known-regions" in self.rules:
+            return self._known_region(trig, prop, obj, left, sentence)
         if subject is None or obj is None:
             return []
         # (A subject from the sentence before, for "that-events", has no list in this one.)
@@ -216,6 +218,26 @@ class TriggerRules:
             if entity and self._fits(entity, events):
                 return hit, entity
         return None
+
+    def _known_region(self, trig: Trigger, prop: Property, region: tuple[Hit, str], left: list[Hit], sentence) -> list[Candidate]:
+        """ "Armenia and Azerbaijan have avoided war in the Caucasus": a place named before "in X", too far back for the
+        preposition's own subject, lies in X when the graph already says so (a sentence that places a state in its
+        region restates where it is; one that does not, the graph cannot tell from "Russia's interests in X")."""
+        out = []
+        for hit in left:
+            entity = self._pick(hit, prop.domain)
+            if entity is None or entity == region[1] or _adjective(hit, self._tokens):
+                continue
+            if self.knowledge.has(entity, prop.name, region[1]):
+                for member in self._members(hit, entity, prop.domain):
+                    confidence = (hit.mention.score + region[0].mention.score) / 200 * 0.5
+                    reason = f"'{hit.mention.text}' named before '{trig.phrase} {region[0].mention.text}', where the graph places it"
+                    out.append(
+                        self._candidate(
+                            member, prop.name, region[1], [hit, region[0]], (trig.start, trig.end), confidence, reason, sentence
+                        )
+                    )
+        return out
 
     def _second_end(self, obj: tuple[Hit, str], hits: list[Hit], tokens, allowed) -> list[tuple[Hit, str]]:
         """ "to connect A with its exclave of B", "linking A to B": the place after "with" or "to" right after the
