@@ -72,12 +72,12 @@ RELATIONS_PER_PAIR = 2
 #: ("A launched an offensive ... A's forces took over X": the offensive's affected place), connect-pairs ("to connect A with B":
 #: both ends of the route), route-places ("routes in southern Armenia": passesThrough), that-events ("That led to the
 #: exodus": the event the sentence before named last), known-regions ("A and B ... in the Caucasus": locatedIn, when the
-#: graph already places them there).
+#: graph already places them there), capitals ("between Baku and Yerevan", "Washington's": capitalOf, once).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
-        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs", "route-places", "that-events", "known-regions",
+        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs", "route-places", "that-events", "known-regions", "capitals",
     }
 )  # fmt: skip
 
