@@ -16,6 +16,8 @@ POSSESSOR_ROLES = (
     ("MilitaryOffensive", "initiated"), ("War", "initiated"), ("Blockade", "initiated"), ("Deployment", "initiated"),
     ("Talks", "hostOf"), ("Conflict", "partyTo"), ("Agreement", "partyTo"),
 )  # fmt: skip
+#: Bodies whose seat is a state's capital: "the government in Yerevan".
+SEATED = {"government", "governments", "authorities", "leadership", "regime", "parliament"}
 #: Classes whose participants are its sides (partyTo: "one of the sides bound by an agreement or negotiating in talks");
 #: one takes part in other events (participantIn), such as a peace process.
 SIDED_CLASSES = ("Agreement", "Talks", "Conflict", "War", "Clash")
@@ -42,10 +44,12 @@ class NamingRules:
         for hit in standing:
             owner = hit.last < len(tokens) and tokens[hit.last].text in ("'s", "’s", "'")
             listed = any(o is not hit and _listed(tokens, hit, o) for o in standing)
-            if not (owner or listed):
+            # "the government in Yerevan": the seat of a state's government is its capital.
+            seat = hit.first >= 2 and tokens[hit.first - 1].lower_ == "in" and tokens[hit.first - 2].lower_ in SEATED
+            if not (owner or listed or seat):
                 continue
             for city, state in self._capital_pairs(hit):
-                how = "an owner" if owner else "listed with another capital"
+                how = "an owner" if owner else "listed with another capital" if listed else "the seat of its government"
                 reason = f"'{hit.mention.text}' names both the city {city} and the state {state} ({how})"
                 confidence = hit.mention.score / 100 * 0.6
                 cand = self._candidate(city, prop.name, state, [hit], None, confidence, reason, sentence, dated=False)
