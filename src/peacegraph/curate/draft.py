@@ -72,12 +72,13 @@ RELATIONS_PER_PAIR = 2
 #: ("A launched an offensive ... A's forces took over X": the offensive's affected place), connect-pairs ("to connect A with B":
 #: both ends of the route), route-places ("routes in southern Armenia": passesThrough), that-events ("That led to the
 #: exodus": the event the sentence before named last), known-regions ("A and B ... in the Caucasus": locatedIn, when the
-#: graph already places them there), capitals ("between Baku and Yerevan", "Washington's": capitalOf, once).
+#: graph already places them there), capitals ("between Baku and Yerevan", "Washington's": capitalOf, once), event-verbs
+#: ("peacekeepers deployed in X": the deployment the graph gives them was in X).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
-        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs", "route-places", "that-events", "known-regions", "capitals",
+        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs", "route-places", "that-events", "known-regions", "capitals", "event-verbs",
     }
 )  # fmt: skip
 
@@ -104,6 +105,7 @@ class Drafter(TriggerRules, NamingRules, NewNames):
             self.describer.place_nouns if "owned-places" in rules else frozenset(),
         )
         self.holders = Holders(gazetteer, self.knowledge)
+        self._event_verbs = _event_verb_forms(self.describer.heads, schema)
         self.rules = rules
         # Texts describe events, agreements, issues, offices and bodies in words ("the 2023 offensive", "Azerbaijan's
         # Foreign Ministry") as often as they name them.
@@ -275,6 +277,39 @@ class Drafter(TriggerRules, NamingRules, NewNames):
                 out.append(Candidate(event.object, prop.name, place.object, start, end, "", confidence, reason, sentence))
         return out
 
+    def _event_verb_places(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "Russian peacekeepers were deployed in the Lachin corridor": a verb made from an event class's noun
+        ("deployment": deploy) next to an actor names the one event of that class the graph says the actor took part in
+        or launched; the place after "in" or "to" is where it was (location)."""
+        prop = self.schema.relations.get("location")
+        if prop is None:
+            return []
+        first, last = bisect.bisect_left(self._starts, sentence.start), bisect.bisect_left(self._starts, sentence.end)
+        out = []
+        for i in range(first, last):
+            kind = self._event_verbs.get(tokens[i].lower_)
+            if kind is None:
+                continue
+            near = [h for h in hits if 0 <= i - h.last <= 2 and all(t.lower_ in _AUXILIARIES for t in tokens[h.last : i])]
+            near += [h for h in hits if h.first == i + 1]
+            events = {
+                e for h in near for (s_, r, e) in self.knowledge.triples
+                if s_ == h.mention.entity and r in ("participantIn", "initiated") and self._fits(e, frozenset({kind}))
+            }  # fmt: skip
+            if len(events) != 1:
+                continue
+            (event,) = events
+            actor = next(h for h in near if any(self.knowledge.has(h.mention.entity, r, event) for r in ("participantIn", "initiated")))
+            after = [h for h in hits if i < h.first <= i + 4 and h is not actor]
+            place = next((h for h in after if any(t.lower_ in ("in", "to", "into", "at") for t in tokens[i + 1 : h.first])), None)
+            entity = self._pick(place, prop.range) if place is not None else None
+            if entity is None:
+                continue
+            reason = f"'{tokens[i].text}' names {event}, the one such event the graph gives '{actor.mention.text}'; where it was"
+            confidence = actor.mention.score / 100 * 0.7
+            out.append(self._candidate(event, prop.name, entity, [actor, place], None, confidence, reason, sentence))
+        return out
+
     def _fits(self, entity_id: str, allowed) -> bool:
         entity = self.gazetteer.entities.get(entity_id)
         return entity is not None and self.schema.fits(frozenset({entity.type_iri}), allowed)
@@ -308,6 +343,8 @@ class Drafter(TriggerRules, NamingRules, NewNames):
                     out += self._around(trig, prop, hits, tokens, sentence)
         out += self._structural(hits, nested, tokens, sentence)
         out += self._compound(hits, nested, sentence)
+        if "event-verbs" in self.rules:
+            out += self._event_verb_places(hits, tokens, sentence)
         for outer in hits:
             inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]
             out += self._issue_named_with(outer, inside, sentence) if inside else []
@@ -329,6 +366,27 @@ class Drafter(TriggerRules, NamingRules, NewNames):
 
     def _describe(self, prop: Property) -> str:
         return f"{self.schema.describe(prop.domain)} -> {self.schema.describe(prop.range)}"
+
+
+#: Words between an actor and its verb: "peacekeepers were deployed", "forces being withdrawn".
+_AUXILIARIES = {"was", "were", "is", "are", "be", "been", "being", "would", "will", "to", "had", "have", "has"}
+
+
+def _event_verb_forms(heads: dict[str, list[str]], schema: Schema) -> dict[str, str]:
+    """Verb forms of event classes' one-word nouns ("deployment": deploy, deployed, deploying; "withdrawal": withdraw,
+    withdrawn): word -> class IRI."""
+    events = frozenset({schema.classes["Event"]}) if "Event" in schema.classes else frozenset()
+    forms: dict[str, str] = {}
+    for noun, classes in heads.items():
+        base = noun[:-4] if noun.endswith("ment") else noun[:-2] if noun.endswith("wal") else ""
+        if " " in noun or len(base) < 4:
+            continue
+        stem = base[:-1] if base.endswith("e") else base
+        for name in classes:
+            if schema.fits(frozenset({schema.classes[name]}), events):
+                for form in (base, base + "s", stem + "ed", stem + "ing") + ((base + "n",) if noun.endswith("wal") else ()):
+                    forms[form] = schema.classes[name]
+    return forms
 
 
 def _people(hit: Hit, tokens) -> bool:
