@@ -73,12 +73,13 @@ RELATIONS_PER_PAIR = 2
 #: both ends of the route), route-places ("routes in southern Armenia": passesThrough), that-events ("That led to the
 #: exodus": the event the sentence before named last), known-regions ("A and B ... in the Caucasus": locatedIn, when the
 #: graph already places them there), capitals ("between Baku and Yerevan", "Washington's": capitalOf, once), event-verbs
-#: ("peacekeepers deployed in X": the deployment the graph gives them was in X).
+#: ("peacekeepers deployed in X": the deployment the graph gives them was in X), neighbour-groups ("the neighbouring
+#: countries": the two states named before, which border each other).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
-        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs", "route-places", "that-events", "known-regions", "capitals", "event-verbs",
+        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs", "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups",
     }
 )  # fmt: skip
 
@@ -103,6 +104,7 @@ class Drafter(TriggerRules, NamingRules, NewNames):
             schema,
             frozenset(w.split()[-1] for w in self.describer.heads),
             self.describer.place_nouns if "owned-places" in rules else frozenset(),
+            "neighbour-groups" in rules,
         )
         self.holders = Holders(gazetteer, self.knowledge)
         self._event_verbs = _event_verb_forms(self.describer.heads, schema)

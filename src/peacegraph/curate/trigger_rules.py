@@ -41,6 +41,11 @@ class TriggerRules:
     def _around(self, trig: Trigger, prop: Property, hits: list[Hit], tokens, sentence) -> list[Candidate]:
         if prop.name in CONCLUDING_RELATIONS and "not-yet" in self.rules and self._not_yet(trig, sentence):
             return []  # "if he signs the deal": no one has signed it
+        if prop.name in SYMMETRIC and "neighbour-groups" in self.rules:
+            # "the neighbouring countries": a group whose own words are the trigger says it of its members.
+            group = next((h for h in hits if h.mention.how == "group" and h.first <= trig.first and trig.last <= h.last), None)
+            if group is not None:
+                return self._within_group(trig, prop, group, sentence)
         following = tokens[trig.last].lower_ if trig.last < len(tokens) else ""
         passive = following == "by"
         left = [h for h in hits if h.last <= trig.first][::-1]  # nearest first
