@@ -74,12 +74,13 @@ RELATIONS_PER_PAIR = 2
 #: exodus": the event the sentence before named last), known-regions ("A and B ... in the Caucasus": locatedIn, when the
 #: graph already places them there), capitals ("between Baku and Yerevan", "Washington's": capitalOf, once), event-verbs
 #: ("peacekeepers deployed in X": the deployment the graph gives them was in X), neighbour-groups ("the neighbouring
-#: countries": the two states named before, which border each other).
+#: countries": the two states named before, which border each other), where-clauses ("X is a region where A and B
+#: ...": A and B are located in X).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
-        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs", "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups",
+        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs", "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
     }
 )  # fmt: skip
 
@@ -279,6 +280,38 @@ class Drafter(TriggerRules, NamingRules, NewNames):
                 out.append(Candidate(event.object, prop.name, place.object, start, end, "", confidence, reason, sentence))
         return out
 
+    def _where_clauses(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "The South Caucasus is a mountainous region ... where Armenia and Azerbaijan have ...": the places a "where"
+        clause opens with lie in the place the sentence calls a region (or territory, enclave) before it."""
+        prop = self.schema.relations.get("locatedIn")
+        if prop is None:
+            return []
+        first, last = bisect.bisect_left(self._starts, sentence.start), bisect.bisect_left(self._starts, sentence.end)
+        out = []
+        for w in range(first + 1, last - 1):
+            if tokens[w].lower_ != "where":
+                continue
+            nouns = [k for k in range(max(first, w - 12), w) if tokens[k].lower_ in self.describer.place_nouns]
+            if not nouns:
+                continue
+            k = nouns[-1] - 1
+            while k > first and tokens[k].is_alpha and tokens[k].is_lower and tokens[k].lower_ not in ("a", "an"):
+                k -= 1  # adjectives: "a mountainous, landlocked region"
+            if tokens[k].lower_ not in ("a", "an") or k - 1 < first or tokens[k - 1].lower_ not in ("is", "was", ","):
+                continue
+            container = next((h for h in hits if h.last == k - 1), None)
+            opener = next((h for h in hits if h.first == w + 1), None)
+            region = self._pick(container, prop.range) if container is not None else None
+            if region is None or opener is None or self._pick(opener, prop.domain) is None:
+                continue
+            placed = [(opener, self._pick(opener, prop.domain))] + self._coordinated_with(opener, hits, tokens, prop.domain)
+            for hit, entity in placed:
+                if entity != region:
+                    confidence = (hit.mention.score + container.mention.score) / 200 * 0.7
+                    reason = f"'{hit.mention.text}' opens a 'where' clause about '{container.mention.text}', a {tokens[nouns[-1]].text}"
+                    out.append(self._candidate(entity, prop.name, region, [hit, container], None, confidence, reason, sentence))
+        return out
+
     def _event_verb_places(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
         """ "Russian peacekeepers were deployed in the Lachin corridor": a verb made from an event class's noun
         ("deployment": deploy) next to an actor names the one event of that class the graph says the actor took part in
@@ -347,6 +380,8 @@ class Drafter(TriggerRules, NamingRules, NewNames):
         out += self._compound(hits, nested, sentence)
         if "event-verbs" in self.rules:
             out += self._event_verb_places(hits, tokens, sentence)
+        if "where-clauses" in self.rules:
+            out += self._where_clauses(hits, tokens, sentence)
         for outer in hits:
             inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]
             out += self._issue_named_with(outer, inside, sentence) if inside else []
