@@ -68,19 +68,22 @@ RELATIONS_PER_PAIR = 2
 #: preposition attaches to the conflict), reordered-names ("U.S. State Department" for "United States Department of State"),
 #: preposition-objects ("control of X": the object follows the preposition closely), event-nouns ("the talks between
 #: Armenia and Azerbaijan": sides of the talks, not states meeting), verb-events ("Russia invaded Ukraine": the one known
-#: invasion of Ukraine by Russia), trigger-heads ("an offensive against Armenia": the trigger's own noun is the event), taken-places
-#: ("A launched an offensive ... A's forces took over X": the offensive's affected place), connect-pairs ("to connect A with B":
-#: both ends of the route), route-places ("routes in southern Armenia": passesThrough), that-events ("That led to the
-#: exodus": the event the sentence before named last), known-regions ("A and B ... in the Caucasus": locatedIn, when the
-#: graph already places them there), capitals ("between Baku and Yerevan", "Washington's": capitalOf, once), event-verbs
-#: ("peacekeepers deployed in X": the deployment the graph gives them was in X), neighbour-groups ("the neighbouring
-#: countries": the two states named before, which border each other), where-clauses ("X is a region where A and B
-#: ...": A and B are located in X).
+#: invasion of Ukraine by Russia), trigger-heads ("an offensive against Armenia": the trigger's own noun is the event),
+#: taken-places ("A launched an offensive ... A's forces took over X": the offensive's affected place), connect-pairs
+#: ("to connect A with B": both ends of the route), route-places ("routes in southern Armenia": passesThrough),
+#: that-events ("That led to the exodus": the event the sentence before named last), known-regions ("A and B ... in the
+#: Caucasus": locatedIn, when the graph already places them there), capitals ("between Baku and Yerevan", "Washington's",
+#: "the government in Yerevan": capitalOf, once), event-verbs ("peacekeepers deployed in X": the deployment the graph
+#: gives them was in X), neighbour-groups ("the neighbouring countries": the two states named before, which border each
+#: other), where-clauses ("X is a region where A and B ...": A and B lie in X), owner-objects ("the Armenian capital,
+#: Yerevan": the owner of the trigger noun is its object).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
-        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs", "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
+        "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs",
+        "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
+        "owner-objects",
     }
 )  # fmt: skip
 

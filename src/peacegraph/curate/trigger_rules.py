@@ -100,6 +100,14 @@ class TriggerRules:
             if head is not None and (entity := self._pick(head, prop.domain)):
                 subject, placement = (head, entity), "the trigger's own noun is the subject"
         obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
+        if (obj is None or subject is None) and not passive and "owner-objects" in self.rules:
+            owned = self._owner_object(trig, prop, hits, tokens)
+            if owned is not None:
+                obj, placement = owned, "the owner named before the trigger noun"
+                if subject is None or subject[0] is owned[0]:
+                    # "the Armenian capital, Yerevan": the name in apposition after the noun.
+                    after = next((h for h in right if h.first == trig.last + 1 and tokens[trig.last].text == ","), None)
+                    subject = (after, self._pick(after, prop.domain)) if after and self._pick(after, prop.domain) else None
         # "said that X ...": X is what the reported clause is about only now and then.
         factor = 0.7 if following == "that" else 1.0
         if prop.name in SYMMETRIC and subject and not obj:
@@ -243,6 +251,21 @@ class TriggerRules:
                         )
                     )
         return out
+
+    def _owner_object(self, trig: Trigger, prop: Property, hits: list[Hit], tokens) -> tuple[Hit, str] | None:
+        """ "Yerevan, the Armenian capital", "Azerbaijan's capital, Baku": a state named as the owner of a trigger noun
+        (a demonym or a possessive right before it) is its object, when it can only be the object (it fits the range and
+        not the domain: "the Russian mediator" is Russia mediating)."""
+        if trig.phrase.endswith(("ed", "ing")) or trig.phrase.split()[-1] in PREPOSITIONS:
+            return None  # a verb or a preposition has no owner
+        for hit in hits:
+            between = [t.text for t in tokens[hit.last : trig.first]]
+            if between not in ([], ["'s"], ["’s"]) or (not between and hit.mention.how != "demonym"):
+                continue
+            entity = self._pick(hit, prop.range)
+            if entity and not self._pick(hit, prop.domain):
+                return hit, entity
+        return None
 
     def _second_end(self, obj: tuple[Hit, str], hits: list[Hit], tokens, allowed) -> list[tuple[Hit, str]]:
         """ "to connect A with its exclave of B", "linking A to B": the place after "with" or "to" right after the
