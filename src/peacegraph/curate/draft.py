@@ -76,14 +76,15 @@ RELATIONS_PER_PAIR = 2
 #: "the government in Yerevan": capitalOf, once), event-verbs ("peacekeepers deployed in X": the deployment the graph
 #: gives them was in X), neighbour-groups ("the neighbouring countries": the two states named before, which border each
 #: other), where-clauses ("X is a region where A and B ...": A and B lie in X), owner-objects ("the Armenian capital,
-#: Yerevan": the owner of the trigger noun is its object).
+#: Yerevan": the owner of the trigger noun is its object), actor-against ("Azerbaijan moved against Nagorno-Karabakh
+#: last year": the one event the graph says it launched against the place that year).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
         "reordered-names", "preposition-objects", "event-nouns", "verb-events", "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects",
+        "owner-objects", "actor-against",
     }
 )  # fmt: skip
 
@@ -185,6 +186,8 @@ class Drafter(TriggerRules, NamingRules, NewNames):
             trig_s = [t for t in triggers if sentence.start <= t.start and t.end <= sentence.end]
             nested_s = [h for h in nested_hits if sentence.start <= h.mention.start and h.mention.end <= sentence.end]
             self._nested_s = nested_s
+            # Years the sentence gives, "last year" included: which of an actor's known events it speaks of.
+            self._sentence_years = {int(d.value[:4]) for d in doc_dates.between(sentence.start, sentence.end) if d.value[:4].isdigit()}
             found = self._sentence_candidates(text, tokens, sentence, in_s, trig_s, nested_s)
             found = _best_per_pair(found, self.schema)
             if "taken-places" in self.rules:

@@ -143,6 +143,12 @@ class TriggerRules:
                 return found
         if subject is not None and obj is None and "implicit-objects" in self.rules:
             return self._implicit_object(trig, prop, subject, sentence)
+        if subject is None and not passive and prop.name == "directedAgainst" and "actor-against" in self.rules:
+            # "Azerbaijan moved against the enclave of Nagorno-Karabakh": an actor, not an event, just before "against":
+            # the one event the graph says it launched against the place (of the sentence's year, if it gives one).
+            actor = self._nearest(left, frozenset({self.schema.classes["Actor"]}), trig, 2) if "Actor" in self.schema.classes else None
+            if actor is not None:
+                return self._event_of_verb(trig, actor, right, sentence, limit=PREPOSITION_GAP[1] + 4)
         if subject is None and obj is not None and not passive and prop.name == "locatedIn" and "known-regions" in self.rules:
             return self._known_region(trig, prop, obj, left, sentence)
         if subject is None or obj is None:
@@ -183,15 +189,17 @@ class TriggerRules:
                         out += pair
         return out
 
-    def _event_of_verb(self, trig: Trigger, subject: tuple[Hit, str], right: list[Hit], sentence) -> list[Candidate]:
+    def _event_of_verb(self, trig: Trigger, subject: tuple[Hit, str], right: list[Hit], sentence, limit: int = 0) -> list[Candidate]:
         """ "Russia invaded Ukraine in February 2022": an event named only by its verb is the one known event the graph
         says the subject launched against the place named after the verb (and, when the sentence gives a year, of that
         year); the subject initiated it and it was directed against the place. None found, or two: nothing."""
-        target = self._nearest(right, frozenset({self.schema.classes["Place"]}), trig, PREPOSITION_GAP[1])
+        target = self._nearest(right, frozenset({self.schema.classes["Place"]}), trig, limit or PREPOSITION_GAP[1])
         if target is None or "Place" not in self.schema.classes:
             return []
         against = ("directedAgainst", "affectedPlace", "location")
         years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", sentence.text)}
+        if "actor-against" in self.rules:
+            years |= getattr(self, "_sentence_years", set())  # "last year", worked out from the publication date
         known = self.knowledge
         events = {
             e for (s_, r, e) in known.triples if s_ == subject[1] and r == "initiated"
