@@ -87,13 +87,26 @@ RELATIONS_PER_PAIR = 2
 #: interest-in ("Washington's interest in the region": a stance on the region), passive-agent ("A has been accused of ...
 #: by B": B accused A; a passive with no "by" names no subject), state-titles ("the Russian Federation" is Russia's name),
 #: infinitive-triggers ("offered to assist": the offer, not assistance), hope-for ("both countries hope for a peace deal":
-#: a stance on the deal).
+#: a stance on the deal),
+#: trigger-heads ("an offensive against Armenia": the trigger's own noun is the event),
+#: taken-places ("A launched an offensive ... A's forces took over X": the offensive's affected place), connect-pairs
+#: ("to connect A with B": both ends of the route), route-places ("routes in southern Armenia": passesThrough),
+#: that-events ("That led to the exodus": the event the sentence before named last), known-regions ("A and B ... in the
+#: Caucasus": locatedIn, when the graph already places them there), capitals ("between Baku and Yerevan", "Washington's",
+#: "the government in Yerevan": capitalOf, once), event-verbs ("peacekeepers deployed in X": the deployment the graph
+#: gives them was in X), neighbour-groups ("the neighbouring countries": the two states named before, which border each
+#: other), where-clauses ("X is a region where A and B ...": A and B lie in X), owner-objects ("the Armenian capital,
+#: Yerevan": the owner of the trigger noun is its object), actor-against ("Azerbaijan moved against Nagorno-Karabakh
+#: last year": the one event the graph says it launched against the place that year).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
         "not-yet", "route-ends", "owned-places", "counterparts", "passive-by", "recency", "co-objects", "quoted", "between-head",
         "reordered-names", "preposition-objects", "event-nouns", "verb-events", "fronted-events", "event-complements", "acting-in-events", "event-agents", "unnamed-sides", "bare-talks",
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
+        "trigger-heads", "taken-places", "connect-pairs",
+        "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
+        "owner-objects", "actor-against",
     }
 )  # fmt: skip
 
@@ -118,8 +131,10 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             schema,
             frozenset(w.split()[-1] for w in self.describer.heads),
             self.describer.place_nouns if "owned-places" in rules else frozenset(),
+            "neighbour-groups" in rules,
         )
         self.holders = Holders(gazetteer, self.knowledge)
+        self._event_verbs = _event_verb_forms(self.describer.heads, schema)
         self.rules = rules
         # Texts describe events, agreements, issues, offices and bodies in words ("the 2023 offensive", "Azerbaijan's
         # Foreign Ministry") as often as they name them.
@@ -140,6 +155,7 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
         self._starts = starts
         mentions, nested = self.gazetteer.find(text)
         sentences = split_sentences(text)
+        self._sentences = sentences
         doc_dates = DocumentDates(text, doc.published, doc.not_after)
         self._doc_dates, self._text = doc_dates, text
         # Label words of events and issues are listed for the curator (a described entity the tool could not link).
@@ -195,14 +211,20 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
         self._posts_placed: set[tuple[str, str]] = set()
         draft = Draft(doc, sorted(mentions + nested + described + linked, key=lambda m: (m.start, -m.end)), [], [], [], [])
         candidates: list[Candidate] = []
+        before: list[Candidate] = []  # the previous sentence's candidates
         for sentence in split_sentences(text):
             in_s = [h for h in hits if sentence.start <= h.mention.start and h.mention.end <= sentence.end]
             trig_s = [t for t in triggers if sentence.start <= t.start and t.end <= sentence.end]
             nested_s = [h for h in nested_hits if sentence.start <= h.mention.start and h.mention.end <= sentence.end]
             self._nested_s = nested_s
             self._trig_s = trig_s
+            # Years the sentence gives, "last year" included: which of an actor's known events it speaks of.
+            self._sentence_years = {int(d.value[:4]) for d in doc_dates.between(sentence.start, sentence.end) if d.value[:4].isdigit()}
             found = self._sentence_candidates(text, tokens, sentence, in_s, trig_s, nested_s)
             found = _best_per_pair(found, self.schema)
+            if "taken-places" in self.rules:
+                found += self._taken_places(before, found, sentence, min_confidence)
+            before = found
             dates = doc_dates.between(sentence.start, sentence.end)
             if "paragraph-dates" in self.rules:
                 # "Three years later": counted from the last date the text gave before the sentence.
@@ -281,6 +303,94 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             found = [earlier] if earlier else []
         return {int(d.value[:4]) for d in found if d.value[:4].isdigit()}
 
+    def _taken_places(self, before: list[Candidate], found: list[Candidate], sentence, min_confidence: float) -> list[Candidate]:
+        """ "Azerbaijan launched an offensive. Its forces took over Nagorno-Karabakh": a place an actor took in the
+        sentence of an event it launched, or the next one, is the event's affected place."""
+        prop = self.schema.relations.get("affectedPlace")
+        if prop is None:
+            return []
+        launched = [c for c in before + found if c.relation == "initiated" and c.confidence >= min_confidence]
+        taken = [c for c in found if c.relation == "controls" and c.confidence >= min_confidence]
+        out = []
+        for event in launched:
+            for place in taken:
+                if event.subject != place.subject or not (self._fits(event.object, prop.domain) and self._fits(place.object, prop.range)):
+                    continue
+                reason = f"{event.subject} launched {event.object} and took {place.object} in the same or the next sentence"
+                confidence = min(event.confidence, place.confidence) * 0.8
+                if known := self.knowledge.has(event.object, prop.name, place.object):
+                    confidence = min(1.0, confidence + 0.2)
+                    reason += f"; the graph already has it from {', '.join(known[:3])}"
+                confidence = round(confidence, 2)
+                start, end = (min(event.start, place.start), place.end) if event in found else (place.start, place.end)
+                out.append(Candidate(event.object, prop.name, place.object, start, end, "", confidence, reason, sentence))
+        return out
+
+    def _where_clauses(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "The South Caucasus is a mountainous region ... where Armenia and Azerbaijan have ...": the places a "where"
+        clause opens with lie in the place the sentence calls a region (or territory, enclave) before it."""
+        prop = self.schema.relations.get("locatedIn")
+        if prop is None:
+            return []
+        first, last = bisect.bisect_left(self._starts, sentence.start), bisect.bisect_left(self._starts, sentence.end)
+        out = []
+        for w in range(first + 1, last - 1):
+            if tokens[w].lower_ != "where":
+                continue
+            nouns = [k for k in range(max(first, w - 12), w) if tokens[k].lower_ in self.describer.place_nouns]
+            if not nouns:
+                continue
+            k = nouns[-1] - 1
+            while k > first and tokens[k].is_alpha and tokens[k].is_lower and tokens[k].lower_ not in ("a", "an"):
+                k -= 1  # adjectives: "a mountainous, landlocked region"
+            if tokens[k].lower_ not in ("a", "an") or k - 1 < first or tokens[k - 1].lower_ not in ("is", "was", ","):
+                continue
+            container = next((h for h in hits if h.last == k - 1), None)
+            opener = next((h for h in hits if h.first == w + 1), None)
+            region = self._pick(container, prop.range) if container is not None else None
+            if region is None or opener is None or self._pick(opener, prop.domain) is None:
+                continue
+            placed = [(opener, self._pick(opener, prop.domain))] + self._coordinated_with(opener, hits, tokens, prop.domain)
+            for hit, entity in placed:
+                if entity != region:
+                    confidence = (hit.mention.score + container.mention.score) / 200 * 0.7
+                    reason = f"'{hit.mention.text}' opens a 'where' clause about '{container.mention.text}', a {tokens[nouns[-1]].text}"
+                    out.append(self._candidate(entity, prop.name, region, [hit, container], None, confidence, reason, sentence))
+        return out
+
+    def _event_verb_places(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "Russian peacekeepers were deployed in the Lachin corridor": a verb made from an event class's noun
+        ("deployment": deploy) next to an actor names the one event of that class the graph says the actor took part in
+        or launched; the place after "in" or "to" is where it was (location)."""
+        prop = self.schema.relations.get("location")
+        if prop is None:
+            return []
+        first, last = bisect.bisect_left(self._starts, sentence.start), bisect.bisect_left(self._starts, sentence.end)
+        out = []
+        for i in range(first, last):
+            kind = self._event_verbs.get(tokens[i].lower_)
+            if kind is None:
+                continue
+            near = [h for h in hits if 0 <= i - h.last <= 2 and all(t.lower_ in _AUXILIARIES for t in tokens[h.last : i])]
+            near += [h for h in hits if h.first == i + 1]
+            events = {
+                e for h in near for (s_, r, e) in self.knowledge.triples
+                if s_ == h.mention.entity and r in ("participantIn", "initiated") and self._fits(e, frozenset({kind}))
+            }  # fmt: skip
+            if len(events) != 1:
+                continue
+            (event,) = events
+            actor = next(h for h in near if any(self.knowledge.has(h.mention.entity, r, event) for r in ("participantIn", "initiated")))
+            after = [h for h in hits if i < h.first <= i + 4 and h is not actor]
+            place = next((h for h in after if any(t.lower_ in ("in", "to", "into", "at") for t in tokens[i + 1 : h.first])), None)
+            entity = self._pick(place, prop.range) if place is not None else None
+            if entity is None:
+                continue
+            reason = f"'{tokens[i].text}' names {event}, the one such event the graph gives '{actor.mention.text}'; where it was"
+            confidence = actor.mention.score / 100 * 0.7
+            out.append(self._candidate(event, prop.name, entity, [actor, place], None, confidence, reason, sentence))
+        return out
+
     def _fits(self, entity_id: str, allowed) -> bool:
         entity = self.gazetteer.entities.get(entity_id)
         return entity is not None and self.schema.fits(frozenset({entity.type_iri}), allowed)
@@ -325,6 +435,10 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             out += self._said_aside(hits, tokens, sentence)
         out += self._compound(hits, nested, sentence)
         out += self._clause_sides(hits, tokens, sentence)
+        if "event-verbs" in self.rules:
+            out += self._event_verb_places(hits, tokens, sentence)
+        if "where-clauses" in self.rules:
+            out += self._where_clauses(hits, tokens, sentence)
         for outer in hits:
             inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]
             out += self._issue_named_with(outer, inside, sentence) if inside else []
@@ -363,6 +477,27 @@ def _state_title(text: str, mention: Mention, gazetteer: Gazetteer) -> Mention:
         return mention
     end = mention.end + 1 + len(word)
     return Mention(mention.start, end, text[mention.start : end], mention.entities, mention.name, "extended", 90.0)
+
+
+#: Words between an actor and its verb: "peacekeepers were deployed", "forces being withdrawn".
+_AUXILIARIES = {"was", "were", "is", "are", "be", "been", "being", "would", "will", "to", "had", "have", "has"}
+
+
+def _event_verb_forms(heads: dict[str, list[str]], schema: Schema) -> dict[str, str]:
+    """Verb forms of event classes' one-word nouns ("deployment": deploy, deployed, deploying; "withdrawal": withdraw,
+    withdrawn): word -> class IRI."""
+    events = frozenset({schema.classes["Event"]}) if "Event" in schema.classes else frozenset()
+    forms: dict[str, str] = {}
+    for noun, classes in heads.items():
+        base = noun[:-4] if noun.endswith("ment") else noun[:-2] if noun.endswith("wal") else ""
+        if " " in noun or len(base) < 4:
+            continue
+        stem = base[:-1] if base.endswith("e") else base
+        for name in classes:
+            if schema.fits(frozenset({schema.classes[name]}), events):
+                for form in (base, base + "s", stem + "ed", stem + "ing") + ((base + "n",) if noun.endswith("wal") else ()):
+                    forms[form] = schema.classes[name]
+    return forms
 
 
 def _people(hit: Hit, tokens) -> bool:

@@ -16,6 +16,8 @@ POSSESSOR_ROLES = (
     ("MilitaryOffensive", "initiated"), ("War", "initiated"), ("Blockade", "initiated"), ("Deployment", "initiated"),
     ("Talks", "hostOf"), ("Conflict", "partyTo"), ("Agreement", "partyTo"),
 )  # fmt: skip
+#: Bodies whose seat is a state's capital: "the government in Yerevan".
+SEATED = {"government", "governments", "authorities", "leadership", "regime", "parliament"}
 #: Classes whose participants are its sides (partyTo: "one of the sides bound by an agreement or negotiating in talks");
 #: one takes part in other events (participantIn), such as a peace process.
 SIDED_CLASSES = ("Agreement", "Talks", "Conflict", "War", "Clash")
@@ -31,9 +33,42 @@ ROUTE_PHRASE = 14
 class NamingRules:
     """Offices, sides and owners read off names: "Prime Minister Nikol Pashinyan", "the deal between A and B", "Azerbaijan's offensive"."""
 
+    def _capitals(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "between Baku and Yerevan", "Washington's interest": a capital named for its state, as an owner or listed
+        with another capital, says which state's capital it is (capitalOf; proposed once per document)."""
+        prop = self.schema.relations.get("capitalOf")
+        if prop is None:
+            return []
+        standing = [h for h in hits if self._capital_pairs(h) and h.mention.how in NAME_HOWS]
+        out = []
+        for hit in standing:
+            owner = hit.last < len(tokens) and tokens[hit.last].text in ("'s", "’s", "'")
+            listed = any(o is not hit and _listed(tokens, hit, o) for o in standing)
+            # "the government in Yerevan": the seat of a state's government is its capital.
+            seat = hit.first >= 2 and tokens[hit.first - 1].lower_ == "in" and tokens[hit.first - 2].lower_ in SEATED
+            if not (owner or listed or seat):
+                continue
+            for city, state in self._capital_pairs(hit):
+                how = "an owner" if owner else "listed with another capital" if listed else "the seat of its government"
+                reason = f"'{hit.mention.text}' names both the city {city} and the state {state} ({how})"
+                confidence = hit.mention.score / 100 * 0.6
+                cand = self._candidate(city, prop.name, state, [hit], None, confidence, reason, sentence, dated=False)
+                cand.once = True
+                out.append(cand)
+        return out
+
+    def _capital_pairs(self, hit: Hit) -> list[tuple[str, str]]:
+        """(city, state) for a name that is both a city's and a state's: the graph's capital, or a city's name the graph
+        gives its state as an alias ("Baku" for Azerbaijan); a state is named by its capital's name, not another city's."""
+        entities = self.gazetteer.entities
+        kinds = {e: entities[e].type for e in hit.mention.entities if e in entities}
+        return [(c, s) for c, kind in kinds.items() if kind == "City" for s, other in kinds.items() if other == "State"]
+
     def _structural(self, hits: list[Hit], nested: list[Hit], tokens, sentence) -> list[Candidate]:
         """Offices: 'Prime Minister Nikol Pashinyan' (holdsPost) and 'Armenian Prime Minister' (postIn)."""
         out = []
+        if "capitals" in self.rules:
+            out += self._capitals(hits, tokens, sentence)
         holds = self.schema.relations.get("holdsPost")
         ordered = sorted(hits, key=lambda h: h.first)
         for first, second in zip(ordered, ordered[1:], strict=False):
@@ -398,3 +433,10 @@ def _describes(hit: Hit, tokens) -> bool:
 def text_of(tokens, first: int, last: int) -> str:
     """The text of tokens [first, last) as written (the folded copy's characters)."""
     return "".join(t.text_with_ws for t in tokens[first:last]).strip()
+
+
+def _listed(tokens, first: Hit, second: Hit) -> bool:
+    """True if only "and", "or" or a comma stand between two mentions (in either order)."""
+    a, b = (first, second) if first.first < second.first else (second, first)
+    between = [t.lower_ for t in tokens[a.last : b.first]]
+    return bool(between) and len(between) <= 2 and all(w in (",", "and", "or") for w in between)

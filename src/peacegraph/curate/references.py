@@ -41,6 +41,8 @@ GROUP_NOUNS = {
     "countries": "State", "states": "State", "nations": "State", "neighbours": "State", "neighbors": "State",
     "governments": "State", "sides": "Actor", "parties": "Actor", "leaders": "Person",
 }  # fmt: skip
+#: Adjectives of a group noun that refer back to the states named together before: "the neighbouring countries".
+NEIGHBOURING = {"neighbouring", "neighboring"}
 #: Verbs after which "both" stands alone for two actors named before ("both were", "both claim").
 BOTH_VERBS = {
     "are", "were", "have", "had", "has", "will", "would", "could", "can", "must", "should", "claim", "claimed", "want",
@@ -70,9 +72,15 @@ class Resolver:
     """Finds references in a text and ranks their possible antecedents among the mentions found."""
 
     def __init__(
-        self, gazetteer: Gazetteer, schema: Schema, nouns: frozenset[str] = frozenset(), place_nouns: frozenset[str] = frozenset()
+        self,
+        gazetteer: Gazetteer,
+        schema: Schema,
+        nouns: frozenset[str] = frozenset(),
+        place_nouns: frozenset[str] = frozenset(),
+        neighbours: bool = False,
     ):
         self.gazetteer = gazetteer
+        self.neighbours = neighbours  # "the neighbouring countries": the two states last listed together
         self.schema = schema
         self.nouns = nouns  # class head nouns ("region", "ceasefire"): a "that" after one opens a relative clause
         self.place_nouns = place_nouns  # "its exclave", "its southern region": the owner is a place, not an event
@@ -141,6 +149,16 @@ class Resolver:
             )
             group = self._last_group(tokens, start.i, named, sentence, back, GROUP_NOUNS[word], GROUP_COUNTS[prev])
             return self._mention(text, start, token, group, "group") if group else None
+        if (
+            word in GROUP_NOUNS
+            and prev in NEIGHBOURING
+            and self.neighbours
+            and i >= 2
+            and tokens[i - 2].lower_ in ("the", "these", "those")
+        ):
+            # "the neighbouring countries": neighbours are two (or more) named before, as "the two countries" are.
+            group = self._last_group(tokens, i - 2, named, sentence, back, GROUP_NOUNS[word], 2)
+            return self._mention(text, tokens[i - 2], token, group, "group") if group else None
         if word == "both" and nxt in BOTH_VERBS:
             # "both were part of the Soviet Union", "both claim it": "both" alone is the two actors last listed together.
             group = self._last_group(tokens, i, named, sentence, back, "Actor", 2)

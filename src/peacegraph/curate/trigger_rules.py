@@ -35,6 +35,8 @@ from peacegraph.load.schema import Property
 MAX_GAP = 14
 #: Relations that bring together everyone named with them: a meeting with A and B is a meeting of A with B as well.
 GATHERINGS = {"metWith"}
+#: Adverbs and auxiliaries that may stand between an opening "that" and its verb ("That also led to", "This in turn has").
+_LINKING = {"also", "then", "later", "soon", "in", "turn", "itself", "has", "have", "had", "will", "would", "may", "might"}
 
 
 class TriggerRules:
@@ -43,6 +45,11 @@ class TriggerRules:
     def _around(self, trig: Trigger, prop: Property, hits: list[Hit], tokens, sentence) -> list[Candidate]:
         if prop.name in CONCLUDING_RELATIONS and "not-yet" in self.rules and self._not_yet(trig, sentence):
             return []  # "if he signs the deal": no one has signed it
+        if prop.name in SYMMETRIC and "neighbour-groups" in self.rules:
+            # "the neighbouring countries": a group whose own words are the trigger says it of its members.
+            group = next((h for h in hits if h.mention.how == "group" and h.first <= trig.first and trig.last <= h.last), None)
+            if group is not None:
+                return self._within_group(trig, prop, group, sentence)
         following = tokens[trig.last].lower_ if trig.last < len(tokens) else ""
         passive = following == "by"
         left = [h for h in hits if h.last <= trig.first][::-1]  # nearest first
@@ -110,13 +117,30 @@ class TriggerRules:
             head = self._head_before_between(trig, hits, tokens)
             if head is not None and (entity := self._pick(head, prop.domain)):
                 subject = (head, entity)
+        placement = "passive voice ('... by')" if passive else "active voice"
+        if subject is None and not passive and "that-events" in self.rules:
+            event = self._demonstrative_event(trig, prop, sentence)
+            if event is not None:
+                subject, placement = event, "'that' opening the sentence: the event the sentence before named last"
+        if subject is None and not passive and "trigger-heads" in self.rules:
+            # "an offensive against Armenia", "the attack on X": the trigger's own noun names the event it is said of.
+            head = next((h for h in hits if trig.first <= h.first and h.last < trig.last), None)
+            if head is not None and (entity := self._pick(head, prop.domain)):
+                subject, placement = (head, entity), "the trigger's own noun is the subject"
         obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
         if obj is not None and not passive and "clause-objects" in self.rules and _role_noun(trig.phrase):
             # "Russia's role as a mediator has been interrupted by its war": a verb after the role noun starts the
             # clause's predicate; what follows it is not what the noun is a role in.
             if obj[0].first >= trig.last and any(t.lower_ in AUXILIARIES for t in tokens[trig.last : obj[0].first]):
                 obj = None
-        placement = "passive voice ('... by')" if passive else "active voice"
+        if (obj is None or subject is None) and not passive and "owner-objects" in self.rules:
+            owned = self._owner_object(trig, prop, hits, tokens)
+            if owned is not None:
+                obj, placement = owned, "the owner named before the trigger noun"
+                if subject is None or subject[0] is owned[0]:
+                    # "the Armenian capital, Yerevan": the name in apposition after the noun.
+                    after = next((h for h in right if h.first == trig.last + 1 and tokens[trig.last].text == ","), None)
+                    subject = (after, self._pick(after, prop.domain)) if after and self._pick(after, prop.domain) else None
         # "said that X ...": X is what the reported clause is about only now and then.
         factor = 0.7 if following == "that" else 1.0
         if prop.name in SYMMETRIC and subject and not obj:
@@ -158,11 +182,31 @@ class TriggerRules:
                 return found
         if subject is not None and obj is None and "implicit-objects" in self.rules:
             return self._implicit_object(trig, prop, subject, sentence)
+        if subject is None and not passive and prop.name == "directedAgainst" and "actor-against" in self.rules:
+            # "Azerbaijan moved against the enclave of Nagorno-Karabakh": an actor, not an event, just before "against":
+            # the one event the graph says it launched against the place (of the sentence's year, if it gives one).
+            actor = self._nearest(left, frozenset({self.schema.classes["Actor"]}), trig, 2) if "Actor" in self.schema.classes else None
+            if actor is not None:
+                return self._event_of_verb(trig, actor, right, sentence, limit=PREPOSITION_GAP[1] + 4)
+        if subject is None and obj is not None and not passive and prop.name == "locatedIn" and "known-regions" in self.rules:
+            return self._known_region(trig, prop, obj, left, sentence)
         if subject is None or obj is None:
             return []
-        subjects = [subject] + self._coordinated_with(subject[0], hits, tokens, prop.domain)
+        # (A subject from the sentence before, for "that-events", or an object said in its label's words, has no list here.)
+        subjects = [subject] + (self._coordinated_with(subject[0], hits, tokens, prop.domain) if subject[0] in hits else [])
         objects = [obj] + (self._coordinated_with(obj[0], hits, tokens, prop.range) if obj[0] in hits else [])
+        if prop.name == "connects" and not passive and "connect-pairs" in self.rules:
+            objects += self._second_end(obj, hits, tokens, prop.range)
         out = self._pairs(trig, prop, subjects, objects, hits, tokens, sentence, placement, factor)
+        through = self.schema.relations.get("passesThrough")
+        if prop.name == "locatedIn" and through is not None and "route-places" in self.rules:
+            # "train routes in southern Armenia": a route lies in a place by passing through it (the ontology's own
+            # definition of a route); for a route, "in" means nothing else, so its ambiguity costs nothing.
+            routes = [(h, e) for h, e in subjects if self._fits(e, through.domain)]
+            if routes:
+                out = [c for c in out if not self._fits(c.subject, through.domain)]
+                factor *= 0.7 / self.lexicon.specificity(trig.phrase)
+                out += self._pairs(trig, through, routes, objects, hits, tokens, sentence, "a route in a place", factor)
         if prop.name in GATHERINGS and "co-objects" in self.rules:
             # "Blinken met with Bayramov and Mirzoyan": the two he met with met each other at the same meeting.
             # Persons only: "met with Armenian and Azerbaijani officials" says nothing of the two states meeting.
@@ -370,15 +414,17 @@ class TriggerRules:
                 return hit, entity
         return None
 
-    def _event_of_verb(self, trig: Trigger, subject: tuple[Hit, str], right: list[Hit], sentence) -> list[Candidate]:
+    def _event_of_verb(self, trig: Trigger, subject: tuple[Hit, str], right: list[Hit], sentence, limit: int = 0) -> list[Candidate]:
         """ "Russia invaded Ukraine in February 2022": an event named only by its verb is the one known event the graph
         says the subject launched against the place named after the verb (and, when the sentence gives a year, of that
         year); the subject initiated it and it was directed against the place. None found, or two: nothing."""
-        target = self._nearest(right, frozenset({self.schema.classes["Place"]}), trig, PREPOSITION_GAP[1])
+        target = self._nearest(right, frozenset({self.schema.classes["Place"]}), trig, limit or PREPOSITION_GAP[1])
         if target is None or "Place" not in self.schema.classes:
             return []
         against = ("directedAgainst", "affectedPlace", "location")
         years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", sentence.text)}
+        if "actor-against" in self.rules:
+            years |= getattr(self, "_sentence_years", set())  # "last year", worked out from the publication date
         known = self.knowledge
         events = {
             e for (s_, r, e) in known.triples if s_ == subject[1] and r == "initiated"
@@ -435,6 +481,80 @@ class TriggerRules:
                 subject[1], "initiated", event, [subject[0]], (trig.start, tokens[k].idx + len(tokens[k])), confidence, reason, sentence
             )
         ]
+
+    def _demonstrative_event(self, trig: Trigger, prop: Property, sentence) -> tuple[Hit, str] | None:
+        """ "That also led to the exodus": a "that" or "this" opening the sentence, alone before its verb (an adverb
+        apart), stands for the event the previous sentence named last."""
+        tokens = self._tokens
+        first = bisect.bisect_left(self._starts, sentence.start)
+        words = [t for t in tokens[first : trig.first] if not t.is_punct]
+        if (
+            not words
+            or words[0].lower_ not in ("that", "this")
+            or any(not (t.lower_.endswith("ly") or t.lower_ in _LINKING) for t in words[1:])
+        ):
+            return None
+        events = frozenset(self.schema.classes[c] for c in ("Event", "Agreement") if c in self.schema.classes)
+        before = [h for h in self._all_hits if h.mention.end <= sentence.start and h.last > first - 80]
+        previous = next((s for s in reversed(self._sentences) if s.end <= sentence.start), None)
+        for hit in reversed(before):
+            if previous is None or hit.mention.start < previous.start:
+                return None
+            entity = self._pick(hit, prop.domain)
+            if entity and self._fits(entity, events):
+                return hit, entity
+        return None
+
+    def _known_region(self, trig: Trigger, prop: Property, region: tuple[Hit, str], left: list[Hit], sentence) -> list[Candidate]:
+        """ "Armenia and Azerbaijan have avoided war in the Caucasus": a place named before "in X", too far back for the
+        preposition's own subject, lies in X when the graph already says so (a sentence that places a state in its
+        region restates where it is; one that does not, the graph cannot tell from "Russia's interests in X")."""
+        out = []
+        for hit in left:
+            entity = self._pick(hit, prop.domain)
+            if entity is None or entity == region[1] or _adjective(hit, self._tokens):
+                continue
+            if self.knowledge.has(entity, prop.name, region[1]):
+                for member in self._members(hit, entity, prop.domain):
+                    confidence = (hit.mention.score + region[0].mention.score) / 200 * 0.5
+                    reason = f"'{hit.mention.text}' named before '{trig.phrase} {region[0].mention.text}', where the graph places it"
+                    out.append(
+                        self._candidate(
+                            member, prop.name, region[1], [hit, region[0]], (trig.start, trig.end), confidence, reason, sentence
+                        )
+                    )
+        return out
+
+    def _owner_object(self, trig: Trigger, prop: Property, hits: list[Hit], tokens) -> tuple[Hit, str] | None:
+        """ "Yerevan, the Armenian capital", "Azerbaijan's capital, Baku": a state named as the owner of a trigger noun
+        (a demonym or a possessive right before it) is its object, when it can only be the object (it fits the range and
+        not the domain: "the Russian mediator" is Russia mediating)."""
+        if trig.phrase.endswith(("ed", "ing")) or trig.phrase.split()[-1] in PREPOSITIONS:
+            return None  # a verb or a preposition has no owner
+        for hit in hits:
+            between = [t.text for t in tokens[hit.last : trig.first]]
+            if between not in ([], ["'s"], ["’s"]) or (not between and hit.mention.how != "demonym"):
+                continue
+            entity = self._pick(hit, prop.range)
+            if entity and not self._pick(hit, prop.domain):
+                return hit, entity
+        return None
+
+    def _second_end(self, obj: tuple[Hit, str], hits: list[Hit], tokens, allowed) -> list[tuple[Hit, str]]:
+        """ "to connect A with its exclave of B", "linking A to B": the place after "with" or "to" right after the
+        first end is the route's other end (a possessive pronoun on the way names the first end again)."""
+        first = obj[0]
+        if first.last >= len(tokens) or tokens[first.last].lower_ not in ("with", "to"):
+            return []
+        for hit in hits:
+            if hit.first <= first.last or hit.first - first.last > 5:
+                continue
+            if hit.mention.text.lower() in POSSESSIVE_PRONOUNS:
+                continue
+            entity = self._pick(hit, allowed)
+            if entity and entity != obj[1]:
+                return [(hit, entity)]
+        return []
 
     def _head_before_between(self, trig: Trigger, hits: list[Hit], tokens) -> Hit | None:
         """The name or description just before "between" when only its sides stand between it and the trigger."""
