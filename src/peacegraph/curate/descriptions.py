@@ -62,6 +62,8 @@ PROCESS_PAIRS = {
     ("negotiating", "process"),
     ("peace", "efforts"),
 }
+#: Words that say talks go on over time: such talks are a process, not one round of it.
+ONGOING = {"ongoing", "continuing", "continued", "continuous", "protracted", "long-running", "lengthy", "years-long"}
 #: Classes of lasting events and agreements whose sides tell them apart (a country is at war with few others).
 SIDED_CLASSES = ("Conflict", "War", "PeaceProcess", "PeaceAgreement", "Ceasefire", "MilitaryOffensive")
 #: The best entity must beat the second by this much (in score points) to be linked.
@@ -261,6 +263,10 @@ class Describer:
         clue = Clues(
             names, years, months, words, context, context_years, context_months, start, determiner in DEFINITE, determiner in INDEFINITE
         )
+        if "ongoing-talks" in self.rules and "Talks" in head.classes and "PeaceProcess" in self._members:
+            if any(t.lower_ in ONGOING for t in tokens[first : head.first]):
+                # "the ongoing talks between Armenia and Azerbaijan": talks that go on are the process, not one round.
+                head = dataclasses.replace(head, classes=("PeaceProcess",))
         members = sorted({e for cls in head.classes for e in self._members.get(cls, [])})
         if "recency" in self.rules:
             # The member named or described last before the description: "Azerbaijan has been stalling, because the

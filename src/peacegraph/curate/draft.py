@@ -100,7 +100,8 @@ RELATIONS_PER_PAIR = 2
 #: last year": the one event the graph says it launched against the place that year), sided-descriptions ("Armenia and
 #: Azerbaijan are locked in a bloody conflict": the one conflict, war or peace process whose known sides the sentence
 #: names), process-nouns ("mediating discussions", "delayed negotiations", "diplomatic efforts": the peace process whose
-#: sides the sentence, paragraph or text names most).
+#: sides the sentence, paragraph or text names most), ongoing-talks ("the ongoing talks between A and B": talks said to
+#: go on are the peace process, not one round).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -109,7 +110,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "sided-descriptions", "process-nouns",
+        "owner-objects", "actor-against", "sided-descriptions", "process-nouns", "ongoing-talks",
     }
 )  # fmt: skip
 
