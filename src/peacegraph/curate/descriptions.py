@@ -179,6 +179,9 @@ class Describer:
             seen += [(m.start, state) for m in mentions for state in self.gazetteer.capitals.get(m.entity, ())]
         for head in heads:
             mention = self._link(text, tokens, head, mentions, paragraphs, seen, dates)
+            if mention is None and "armed-kinds" in self.rules and head.classes == ("MilitaryOffensive",):
+                # "launched a military operation" when no offensive fits: writers call a war's fighting so too.
+                mention = self._link(text, tokens, dataclasses.replace(head, classes=("War",)), mentions, paragraphs, seen, dates)
             if mention:
                 found.append(mention)
                 seen.append((mention.start, mention.entity))

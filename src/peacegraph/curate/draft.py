@@ -101,7 +101,8 @@ RELATIONS_PER_PAIR = 2
 #: Azerbaijan are locked in a bloody conflict": the one conflict, war or peace process whose known sides the sentence
 #: names), process-nouns ("mediating discussions", "delayed negotiations", "diplomatic efforts": the peace process whose
 #: sides the sentence, paragraph or text names most), ongoing-talks ("the ongoing talks between A and B": talks said to
-#: go on are the peace process, not one round).
+#: go on are the peace process, not one round), armed-kinds ("launched a military operation" in 2020: no offensive
+#: fits, so the war of that year).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -110,7 +111,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "sided-descriptions", "process-nouns", "ongoing-talks",
+        "owner-objects", "actor-against", "sided-descriptions", "process-nouns", "ongoing-talks", "armed-kinds",
     }
 )  # fmt: skip
 
