@@ -7,7 +7,7 @@ acting on another actor in it ("its backing of Baku in the conflict"), or the ag
 of the crisis by Russia"), has some role in it (involvedIn). "The two sides" with no names to point back to are the
 sides the graph knows of the agreement the sentence names; a bare plural ("in peace talks") is the peace process.
 Each is a rule of ``draft.RULES``: fronted-events, event-complements, acting-in-events, event-agents, unnamed-sides,
-bare-talks.
+bare-talks, held-by-sides.
 
 A mixin of ``Drafter``, like ``TriggerRules`` and ``NamingRules``.
 """
@@ -17,10 +17,12 @@ from __future__ import annotations
 import bisect
 
 from peacegraph.curate.candidates import Candidate, Hit
-from peacegraph.curate.words import POSSESSIVE_PRONOUNS, PREPOSITIONS
+from peacegraph.curate.words import HOLDING, POSSESSIVE_PRONOUNS, PREPOSITIONS, STATE_AGENTS
 
 #: Prepositions that set a clause in an event: "in the war", "at the summit", "during the talks", "on the talks".
 SETTING = {"in", "at", "during", "on", "throughout"}
+#: Words that may stand between the holders of an event and "held" ("officials have also held").
+HOLDER_FILLERS = {"have", "has", "had", "also", "jointly", "already", "recently", "repeatedly"}
 #: Words after which a clause (and its subject) begins.
 CLAUSE_OPENERS = {",", ";", ":", "and", "but", "as", "while", "when", "since", "because", "though", "although", "after", "before", "so"}
 #: Classes of fighting, whose sides are states and armed groups, not persons.
@@ -50,6 +52,31 @@ class ClauseRules:
             out += self._event_agent(ordered, tokens, sentence, prop)
         if "unnamed-sides" in self.rules:
             out += self._unnamed_sides(ordered, tokens, sentence, prop)
+        if "held-by-sides" in self.rules:
+            out += self._held_by_sides(ordered, tokens, sentence, prop)
+        return out
+
+    def _held_by_sides(self, ordered: list[Hit], tokens, sentence, prop) -> list[Candidate]:
+        """ "Armenian and Azerbaijani officials have held numerous discussions": who hold an event with no one named
+        after "with" (that is a host's, see held-events) take part in it, as sides."""
+        first, last = self._sentence_first(sentence), bisect.bisect_left(self._starts, sentence.end)
+        out: list[Candidate] = []
+        for k in range(first, last):
+            if tokens[k].lower_ not in HOLDING:
+                continue
+            event = next((h for h in ordered if 1 <= h.first - k <= 3), None)
+            if (
+                event is None
+                or not self._pick(event, prop.range)
+                or not all(t.is_alpha and t.is_lower for t in tokens[k + 1 : event.first])
+            ):
+                continue
+            if event.last < len(tokens) and tokens[event.last].lower_ == "with":
+                continue
+            actor = next((h for h in reversed(ordered) if h.last <= k and k - h.last <= 3), None)
+            if actor is None or not all(t.lower_ in STATE_AGENTS or t.lower_ in HOLDER_FILLERS for t in tokens[actor.last : k]):
+                continue
+            out += self._sides_of(actor, event, ordered, tokens, sentence, prop, "the holder of", 0.9)
         return out
 
     def _unnamed_sides(self, ordered: list[Hit], tokens, sentence, prop) -> list[Candidate]:
