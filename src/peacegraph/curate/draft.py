@@ -103,7 +103,8 @@ RELATIONS_PER_PAIR = 2
 #: sides the sentence, paragraph or text names most), ongoing-talks ("the ongoing talks between A and B": talks said to
 #: go on are the peace process, not one round), armed-kinds ("launched a military operation" in 2020: no offensive
 #: fits, so the war of that year), held-by-sides ("Armenian and Azerbaijani officials have held discussions": with
-#: no "with" after it, the holders are sides of the event).
+#: no "with" after it, the holders are sides of the event), presence-in ("the presence of X in these discussions",
+#: "X's involvement in the war": X is involved in the event).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -112,7 +113,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "sided-descriptions", "process-nouns", "ongoing-talks", "armed-kinds", "held-by-sides",
+        "owner-objects", "actor-against", "sided-descriptions", "process-nouns", "ongoing-talks", "armed-kinds", "held-by-sides", "presence-in",
     }
 )  # fmt: skip
 
