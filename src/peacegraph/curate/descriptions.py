@@ -57,6 +57,8 @@ SIDE_RELATIONS = ("partyTo", "participantIn")
 PROCESS_NOUNS = {"discussions", "dialogue", "negotiations", "peacemaking"}
 PROCESS_PAIRS = {
     ("diplomatic", "efforts"),
+    ("negotiation", "table"),
+    ("negotiating", "table"),
     ("diplomatic", "process"),
     ("negotiation", "process"),
     ("negotiating", "process"),
