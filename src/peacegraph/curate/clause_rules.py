@@ -7,7 +7,7 @@ acting on another actor in it ("its backing of Baku in the conflict"), or the ag
 of the crisis by Russia"), has some role in it (involvedIn). "The two sides" with no names to point back to are the
 sides the graph knows of the agreement the sentence names; a bare plural ("in peace talks") is the peace process.
 Each is a rule of ``draft.RULES``: fronted-events, event-complements, acting-in-events, event-agents, unnamed-sides,
-bare-talks.
+bare-talks, held-by-sides, presence-in.
 
 A mixin of ``Drafter``, like ``TriggerRules`` and ``NamingRules``.
 """
@@ -17,10 +17,14 @@ from __future__ import annotations
 import bisect
 
 from peacegraph.curate.candidates import Candidate, Hit
-from peacegraph.curate.words import POSSESSIVE_PRONOUNS, PREPOSITIONS
+from peacegraph.curate.words import HOLDING, POSSESSIVE_PRONOUNS, PREPOSITIONS, STATE_AGENTS
 
 #: Prepositions that set a clause in an event: "in the war", "at the summit", "during the talks", "on the talks".
 SETTING = {"in", "at", "during", "on", "throughout"}
+#: Nouns of an actor's being part of an event ("the presence of X in the talks", "X's involvement in the war").
+PRESENCE_NOUNS = {"presence", "involvement", "engagement"}
+#: Words that may stand between the holders of an event and "held" ("officials have also held").
+HOLDER_FILLERS = {"have", "has", "had", "also", "jointly", "already", "recently", "repeatedly"}
 #: Words after which a clause (and its subject) begins.
 CLAUSE_OPENERS = {",", ";", ":", "and", "but", "as", "while", "when", "since", "because", "though", "although", "after", "before", "so"}
 #: Classes of fighting, whose sides are states and armed groups, not persons.
@@ -50,6 +54,68 @@ class ClauseRules:
             out += self._event_agent(ordered, tokens, sentence, prop)
         if "unnamed-sides" in self.rules:
             out += self._unnamed_sides(ordered, tokens, sentence, prop)
+        if "held-by-sides" in self.rules:
+            out += self._held_by_sides(ordered, tokens, sentence, prop)
+        if "presence-in" in self.rules:
+            out += self._presence_in(ordered, tokens, sentence)
+        return out
+
+    def _presence_in(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "the growing presence of the United States in these discussions", "Turkey's involvement in the talks": the
+        actor whose presence or involvement in an event the noun says is involved in it."""
+        prop = self.schema.relations.get("involvedIn")
+        if prop is None:
+            return []
+        first, last = self._sentence_first(sentence), bisect.bisect_left(self._starts, sentence.end)
+        out: list[Candidate] = []
+        for k in range(first, last):
+            if tokens[k].lower_ not in PRESENCE_NOUNS:
+                continue
+            actor = None
+            if k + 1 < last and tokens[k + 1].lower_ == "of":
+                actor = next(
+                    (h for h in ordered if h.first in (k + 2, k + 3) and (h.first == k + 2 or tokens[k + 2].lower_ == "the")), None
+                )
+                after = actor.last if actor else None
+            else:
+                # "Turkey's (growing) involvement", "its (growing) involvement".
+                actor = next((h for h in ordered if _owns(h, k, tokens)), None)
+                after = k + 1
+            if actor is None or after is None or after >= last or tokens[after].lower_ not in ("in", "at", "during"):
+                continue
+            event = next((h for h in ordered if 1 <= h.first - after <= NOUN_GAP + 1), None)
+            if event is None or not all(t.is_alpha and t.is_lower for t in tokens[after + 1 : event.first]):
+                continue
+            whole, subject = self._pick(event, prop.range), self._pick(actor, prop.domain)
+            events = frozenset(self.schema.classes[c] for c in ("Event", "Agreement") if c in self.schema.classes)
+            if not whole or not subject or whole == subject or not self._fits(whole, events):
+                continue
+            confidence = (actor.mention.score + event.mention.score) / 200 * 0.8
+            reason = f"'{actor.mention.text}' has a '{tokens[k].text}' in '{event.mention.text}'"
+            out.append(self._candidate(subject, "involvedIn", whole, [actor, event], None, confidence, reason, sentence))
+        return out
+
+    def _held_by_sides(self, ordered: list[Hit], tokens, sentence, prop) -> list[Candidate]:
+        """ "Armenian and Azerbaijani officials have held numerous discussions": who hold an event with no one named
+        after "with" (that is a host's, see held-events) take part in it, as sides."""
+        first, last = self._sentence_first(sentence), bisect.bisect_left(self._starts, sentence.end)
+        out: list[Candidate] = []
+        for k in range(first, last):
+            if tokens[k].lower_ not in HOLDING:
+                continue
+            event = next((h for h in ordered if 1 <= h.first - k <= 3), None)
+            if (
+                event is None
+                or not self._pick(event, prop.range)
+                or not all(t.is_alpha and t.is_lower for t in tokens[k + 1 : event.first])
+            ):
+                continue
+            if event.last < len(tokens) and tokens[event.last].lower_ == "with":
+                continue
+            actor = next((h for h in reversed(ordered) if h.last <= k and k - h.last <= 3), None)
+            if actor is None or not all(t.lower_ in STATE_AGENTS or t.lower_ in HOLDER_FILLERS for t in tokens[actor.last : k]):
+                continue
+            out += self._sides_of(actor, event, ordered, tokens, sentence, prop, "the holder of", 0.9)
         return out
 
     def _unnamed_sides(self, ordered: list[Hit], tokens, sentence, prop) -> list[Candidate]:
@@ -261,3 +327,14 @@ class ClauseRules:
 
     def _sentence_first(self, sentence) -> int:
         return bisect.bisect_left(self._starts, sentence.start)
+
+
+def _owns(hit: Hit, noun: int, tokens) -> bool:
+    """True if ``hit`` is the possessor of the noun at ``noun``, with at most one lower-case word between."""
+    if hit.mention.text.lower() in POSSESSIVE_PRONOUNS:
+        end = hit.last
+    elif hit.last < len(tokens) and tokens[hit.last].text in ("'s", "'"):
+        end = hit.last + 1
+    else:
+        return False
+    return end == noun or (end == noun - 1 and tokens[end].is_alpha and tokens[end].is_lower)

@@ -33,6 +33,7 @@ from functools import cached_property
 from peacegraph.curate.dating import DocumentDates, find_anchored
 from peacegraph.curate.gazetteer import Gazetteer, Mention, fold
 from peacegraph.curate.knowledge import Knowledge
+from peacegraph.curate.words import PREPOSITIONS
 from peacegraph.load.schema import Schema
 
 #: Classes whose descriptions may mean an entity the text has not named before (things that happen or are agreed).
@@ -50,6 +51,23 @@ NEW_REFERENT = {"another", "other", "new", "next", "future", "any", "every", "ea
 RECENCY = 1.5
 #: Score lost for each name in a description that the entity's label and neighbours do not explain.
 UNRELATED_NAME = 1.0
+#: Relations that make an actor a side of an event or agreement.
+SIDE_RELATIONS = ("partyTo", "participantIn")
+#: Plain English nouns of negotiating that, without a name, speak of the peace process going on.
+PROCESS_NOUNS = {"discussions", "dialogue", "negotiations", "peacemaking"}
+PROCESS_PAIRS = {
+    ("diplomatic", "efforts"),
+    ("negotiation", "table"),
+    ("negotiating", "table"),
+    ("diplomatic", "process"),
+    ("negotiation", "process"),
+    ("negotiating", "process"),
+    ("peace", "efforts"),
+}
+#: Words that say talks go on over time: such talks are a process, not one round of it.
+ONGOING = {"ongoing", "continuing", "continued", "continuous", "protracted", "long-running", "lengthy", "years-long"}
+#: Classes of lasting events and agreements whose sides tell them apart (a country is at war with few others).
+SIDED_CLASSES = ("Conflict", "War", "PeaceProcess", "PeaceAgreement", "Ceasefire", "MilitaryOffensive")
 #: The best entity must beat the second by this much (in score points) to be linked.
 MARGIN = 1.0
 #: ... and reach this score (half a point: a sole fitting entity with one weak clue, a neighbour or the paragraph's year, is
@@ -163,10 +181,64 @@ class Describer:
             seen += [(m.start, state) for m in mentions for state in self.gazetteer.capitals.get(m.entity, ())]
         for head in heads:
             mention = self._link(text, tokens, head, mentions, paragraphs, seen, dates)
+            if mention is None and "armed-kinds" in self.rules and head.classes == ("MilitaryOffensive",):
+                # "launched a military operation" when no offensive fits: writers call a war's fighting so too.
+                mention = self._link(text, tokens, dataclasses.replace(head, classes=("War",)), mentions, paragraphs, seen, dates)
             if mention:
                 found.append(mention)
                 seen.append((mention.start, mention.entity))
+        if "process-nouns" in self.rules:
+            found = sorted(found + self._process_nouns(text, tokens, mentions, found, paragraphs), key=lambda m: m.start)
         return found
+
+    def _process_nouns(self, text: str, tokens, mentions: list[Mention], found: list[Mention], paragraphs) -> list[Mention]:
+        """ "numerous discussions on how to end the conflict", "mediating discussions", "to broker peace": a plain English
+        noun of negotiating, with no name of its own, is the peace process whose sides (as the graph knows them) the
+        sentence names most, else the paragraph, else the whole text, when one process clearly leads."""
+        process = self.schema.classes.get("PeaceProcess")
+        if process is None:
+            return []
+        members = self._members.get("PeaceProcess", [])
+        taken = [(m.start, m.end) for m in mentions + found]
+        out: list[Mention] = []
+        for i, token in enumerate(tokens):
+            word = token.lower_
+            size = 2 if i + 1 < len(tokens) and (word, tokens[i + 1].lower_) in PROCESS_PAIRS else 1
+            if size == 1 and word not in PROCESS_NOUNS:
+                continue
+            last = tokens[i + size - 1]
+            start, end = token.idx, last.idx + len(last.text)
+            if any(a < end and start < b for a, b in taken):
+                continue
+            after = tokens[i + size] if i + size < len(tokens) else None
+            if after is not None and after.is_alpha and after.is_lower and not after.is_stop and after.lower_ not in PREPOSITIONS:
+                continue  # "dialogue partners", "negotiations resumed": it modifies another noun, or a verb follows
+            before = tokens[i - 1].lower_ if i > 0 else ""
+            if before == "peace":
+                continue  # "peace negotiations": the ontology's own head, which descriptions and bare-talks read
+            if before in NEW_REFERENT or before in INDEFINITE or token.text[:1].isupper() and not token.is_sent_start:
+                continue  # "new negotiations", "a dialogue", "Peace Institute": not the process going on
+            entity = self._process_of(text, start, mentions, paragraphs, members)
+            if entity:
+                label = self.gazetteer.entities[entity].label
+                out.append(Mention(start, end, text[start:end], (entity,), label, "description", 70.0))
+        return out
+
+    def _process_of(self, text: str, start: int, mentions: list[Mention], paragraphs, members: list[str]) -> str | None:
+        """The one process whose known sides the sentence, else the paragraph, else the text names most often."""
+        if not members:
+            return None
+        para = next(((p, q) for p, q in paragraphs if p <= start < q), (0, len(text)))
+        sentence = next(((p, q) for p, q in _sentence_spans(text, para) if p <= start < q), para)
+        sides = {e: {s for (s, r, o) in self.knowledge.triples if o == e and r in SIDE_RELATIONS} for e in members}
+        for a, b in (sentence, para, (0, len(text))):
+            named = [m.entities[0] for m in mentions if a <= m.start < b and m.entities]
+            if b - a < len(text):
+                named = list(set(named))  # in a sentence or paragraph, two sides named; in the text, the most named
+            counts = sorted(((sum(n in sides[e] for n in named), e) for e in members), reverse=True)
+            if counts[0][0] >= (2 if b - a < len(text) else 1) and (len(counts) == 1 or counts[0][0] > counts[1][0]):
+                return counts[0][1]
+        return None
 
     # -- linking one description ---------------------------------------------------------------
     def _link(self, text, tokens, head: Head, mentions, paragraphs, seen, all_dates: DocumentDates) -> Mention | None:
@@ -196,6 +268,10 @@ class Describer:
         clue = Clues(
             names, years, months, words, context, context_years, context_months, start, determiner in DEFINITE, determiner in INDEFINITE
         )
+        if "ongoing-talks" in self.rules and "Talks" in head.classes and "PeaceProcess" in self._members:
+            if any(t.lower_ in ONGOING for t in tokens[first : head.first]):
+                # "the ongoing talks between Armenia and Azerbaijan": talks that go on are the process, not one round.
+                head = dataclasses.replace(head, classes=("PeaceProcess",))
         members = sorted({e for cls in head.classes for e in self._members.get(cls, [])})
         if "recency" in self.rules:
             # The member named or described last before the description: "Azerbaijan has been stalling, because the
@@ -214,14 +290,34 @@ class Describer:
             if evidence is not None:
                 scored.append((evidence, evidence + 0.3 * math.log1p(self.knowledge.weight.get(entity, 0)), entity))
         scored.sort(key=lambda r: (-r[1], r[2]))
-        if not scored or scored[0][0] < MIN_SCORE:
-            return None
-        margin = scored[0][1] - (scored[1][1] if len(scored) > 1 else 0.0)
-        if margin < MARGIN:
+        margin = scored[0][1] - (scored[1][1] if len(scored) > 1 else 0.0) if scored else 0.0
+        if not scored or scored[0][0] < MIN_SCORE or margin < MARGIN:
+            if "sided-descriptions" in self.rules:
+                return self._by_sides(text, head, start, end, sentence, mentions, members, clue)
             return None
         entity = scored[0][2]
         score = round(min(90.0, 55.0 + 10.0 * margin), 1)
         return Mention(start, end, text[start:end], (entity,), self.gazetteer.entities[entity].label, "description", score)
+
+    def _by_sides(self, text, head: Head, start, end, sentence, mentions, members, clue: Clues) -> Mention | None:
+        """ "Armenia and Azerbaijan have been locked in a bloody conflict": a description no clue picks out is the one
+        entity of its class whose sides, as the graph knows them, are two of the actors the sentence names (and whose
+        years do not contradict the description's)."""
+        if not all(c in SIDED_CLASSES for c in head.classes):
+            return None  # talks, summits and visits are many, and often ones the graph does not know yet
+        actors = {m.entities[0] for m in mentions if sentence[0] <= m.start < sentence[1] and m.entities}
+        if len(actors) < 2:
+            return None
+        fitting = []
+        for entity in members:
+            sides = {s for s in actors if any((s, r, entity) in self.knowledge.triples for r in SIDE_RELATIONS)}
+            years = self.knowledge.years.get(entity, set()) | self.knowledge.fact_years.get(entity, set())
+            if len(sides) >= 2 and not (clue.years and not clue.years & years):
+                fitting.append(entity)
+        if len(fitting) != 1:
+            return None
+        entity = fitting[0]
+        return Mention(start, end, text[start:end], (entity,), self.gazetteer.entities[entity].label, "description", 60.0)
 
     def _evidence(self, entity: str, clue: Clues, seen, rarity: dict[str, float], anaphoric_only: bool, generic: bool) -> float | None:
         """How well ``entity`` fits the description's clues (None: it cannot be meant), before its weight in the graph."""

@@ -97,7 +97,14 @@ RELATIONS_PER_PAIR = 2
 #: gives them was in X), neighbour-groups ("the neighbouring countries": the two states named before, which border each
 #: other), where-clauses ("X is a region where A and B ...": A and B lie in X), owner-objects ("the Armenian capital,
 #: Yerevan": the owner of the trigger noun is its object), actor-against ("Azerbaijan moved against Nagorno-Karabakh
-#: last year": the one event the graph says it launched against the place that year).
+#: last year": the one event the graph says it launched against the place that year), sided-descriptions ("Armenia and
+#: Azerbaijan are locked in a bloody conflict": the one conflict, war or peace process whose known sides the sentence
+#: names), process-nouns ("mediating discussions", "delayed negotiations", "diplomatic efforts": the peace process whose
+#: sides the sentence, paragraph or text names most), ongoing-talks ("the ongoing talks between A and B": talks said to
+#: go on are the peace process, not one round), armed-kinds ("launched a military operation" in 2020: no offensive
+#: fits, so the war of that year), held-by-sides ("Armenian and Azerbaijani officials have held discussions": with
+#: no "with" after it, the holders are sides of the event), presence-in ("the presence of X in these discussions",
+#: "X's involvement in the war": X is involved in the event).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -106,7 +113,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against",
+        "owner-objects", "actor-against", "sided-descriptions", "process-nouns", "ongoing-talks", "armed-kinds", "held-by-sides", "presence-in",
     }
 )  # fmt: skip
 
