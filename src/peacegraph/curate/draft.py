@@ -97,7 +97,8 @@ RELATIONS_PER_PAIR = 2
 #: gives them was in X), neighbour-groups ("the neighbouring countries": the two states named before, which border each
 #: other), where-clauses ("X is a region where A and B ...": A and B lie in X), owner-objects ("the Armenian capital,
 #: Yerevan": the owner of the trigger noun is its object), actor-against ("Azerbaijan moved against Nagorno-Karabakh
-#: last year": the one event the graph says it launched against the place that year).
+#: last year": the one event the graph says it launched against the place that year), prospects ("an imminent deal", "a
+#: deal within sight": an agreement near but not reached is under negotiation).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -106,7 +107,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against",
+        "owner-objects", "actor-against", "prospects",
     }
 )  # fmt: skip
 
@@ -433,6 +434,8 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             out += self._hope_for(hits, tokens, sentence)
         if "said-aside" in self.rules:
             out += self._said_aside(hits, tokens, sentence)
+        if "prospects" in self.rules:
+            out += self._prospects(hits, tokens, sentence)
         out += self._compound(hits, nested, sentence)
         out += self._clause_sides(hits, tokens, sentence)
         if "event-verbs" in self.rules:

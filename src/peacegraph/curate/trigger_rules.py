@@ -23,6 +23,8 @@ from peacegraph.curate.words import (
     POSSESSIVE_PRONOUNS,
     PREPOSITION_GAP,
     PREPOSITIONS,
+    PROSPECT_AFTER,
+    PROSPECT_BEFORE,
     QUOTE_MARKS,
     ROLE_NOUN_ENDINGS,
     ROLE_NOUNS,
@@ -804,6 +806,46 @@ class TriggerRules:
                     reason += f" in a clause that says it has not happened yet: not {said}"
                 return [self._candidate(entity, "status", concept, [hit], (trig.start, trig.end), confidence, reason, sentence)]
         return []
+
+    def _prospects(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "an imminent deal", "close to a peace agreement", "a deal within sight": an agreement said to be near but not
+        reached is under negotiation (``PROSPECT_BEFORE`` right before its name, an article and adjectives between at
+        most; ``PROSPECT_AFTER`` right after it, a form of "be", "seem", "remain", "now", "still" or quotation marks between)."""
+        prop = self.schema.relations.get("status")
+        if prop is None:
+            return []
+        first, last = bisect.bisect_left(self._starts, sentence.start), bisect.bisect_left(self._starts, sentence.end)
+        out = []
+        for hit in hits:
+            entity = self._pick(hit, prop.domain)
+            if entity is None or hit.mention.how == "group":
+                continue
+            k = hit.first
+            while k > first and tokens[k - 1].lower_ in ("a", "an", "the", "this", "that", "its", "their", "final", "lasting"):
+                k -= 1
+            before = " ".join(t.lower_ for t in tokens[max(first, k - 4) : k])
+            j = hit.last
+            while j < last and (tokens[j].lower_ in BE_FORMS | _STILL or tokens[j].text in QUOTE_MARKS):
+                j += 1
+            after = " ".join(t.lower_ for t in tokens[j : min(last, j + 4)])
+            phrase = next((p for p in PROSPECT_BEFORE if before == p or before.endswith(" " + p)), None)
+            if phrase is not None:
+                at = tokens[k - len(phrase.split())]
+                span = (at.idx, at.idx + len(phrase))
+            else:
+                phrase = next((p for p in PROSPECT_AFTER if after == p or after.startswith((p + " ", p + ","))), None)
+                if phrase is None:
+                    continue
+                end = tokens[j + len(phrase.split()) - 1]
+                span = (tokens[j].idx, end.idx + len(end))
+            confidence = hit.mention.score / 100 * 0.7
+            reason = f"'{phrase}' says '{hit.mention.text}' is near but not reached: still under negotiation"
+            out.append(self._candidate(entity, "status", "status-under-negotiation", [hit], span, confidence, reason, sentence))
+        return out
+
+
+#: Words that may stand between an agreement and what is said of it ("the deal is still within reach").
+_STILL = {"now", "still", "seems", "seem", "remains", "remain", "appears", "appear", "finally"}
 
 
 def _accompanied(tokens, first: Hit, second: Hit) -> bool:

@@ -63,3 +63,17 @@ AUXILIARIES = {"is", "are", "was", "were", "has", "have", "had", "been", "be", "
 BE_FORMS = {"is", "are", "was", "were", "been", "being", "be"}
 #: Verbs of hoping, with "for" a stance on what is hoped for ("both sides hope for a deal").
 HOPING = {"hope", "hopes", "hoped", "hoping", "wish", "wishes", "wished", "wishing"}
+#: Words before an agreement that say it is near but not reached ("an imminent deal", "close to a deal", "the contours
+#: of a deal"): it is still under negotiation. Phrases are matched on the words right before the agreement's name.
+PROSPECT_BEFORE = (
+    "imminent", "impending", "prospective", "forthcoming", "draft", "prospect of", "prospect for", "prospects of",
+    "prospects for", "close to", "closer to", "closer than ever to", "near to", "nearing", "on the verge of",
+    "on the brink of", "within reach of", "contours of", "outline of", "outlines of", "pursuit of", "push for",
+    "path to", "path toward", "path towards", "road to", "steps toward", "steps towards", "work on", "working on",
+)  # fmt: skip
+#: Words after an agreement that say it is near but not reached ("a deal within sight", "the deal is close", "push it over
+#: the finish line"); forms of "be", "seem", "remain" and quotation marks may stand between.
+PROSPECT_AFTER = (
+    "within sight", "within reach", "in sight", "in reach", "in the works", "in the making", "over the finish line",
+    "across the finish line", "near", "close", "imminent", "elusive",
+)  # fmt: skip
