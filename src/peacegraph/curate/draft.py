@@ -98,7 +98,9 @@ RELATIONS_PER_PAIR = 2
 #: other), where-clauses ("X is a region where A and B ...": A and B lie in X), owner-objects ("the Armenian capital,
 #: Yerevan": the owner of the trigger noun is its object), actor-against ("Azerbaijan moved against Nagorno-Karabakh
 #: last year": the one event the graph says it launched against the place that year), prospects ("an imminent deal", "a
-#: deal within sight": an agreement near but not reached is under negotiation).
+#: deal within sight": an agreement near but not reached is under negotiation), described-pronouns ("change its
+#: constitution": a pronoun inside an issue's description leaves it described), demanded-clauses ("requested that
+#: Armenia change its constitution": the issue the demanded clause describes; "demanded that A ...": not A).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -107,7 +109,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "prospects",
+        "owner-objects", "actor-against", "prospects", "described-pronouns", "demanded-clauses",
     }
 )  # fmt: skip
 
@@ -178,7 +180,12 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             linked += held
             # The demonyms of "the Armenian and Azerbaijani foreign ministers" are read as the ministers, not as states.
             named = [m for m in mentions if not (m.how == "demonym" and any(h.start <= m.start and m.end <= h.end for h in held))]
-        described = [d for d in described if not any(m.start < d.end and d.start < m.end for m in linked)]
+        # A pronoun inside a description is part of it ("change its constitution"), not another name over it.
+        inner = "described-pronouns" in self.rules
+        described = [
+            d for d in described
+            if not any(m.start < d.end and d.start < m.end and not (inner and _inside_pronoun(m, d)) for m in linked)
+        ]  # fmt: skip
         hits = [
             Hit(m, bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end))
             for m in sorted(named + linked, key=lambda m: m.start)
@@ -501,6 +508,11 @@ def _event_verb_forms(heads: dict[str, list[str]], schema: Schema) -> dict[str, 
                 for form in (base, base + "s", stem + "ed", stem + "ing") + ((base + "n",) if noun.endswith("wal") else ()):
                     forms[form] = schema.classes[name]
     return forms
+
+
+def _inside_pronoun(mention: Mention, described: Mention) -> bool:
+    """A pronoun strictly inside a description's words."""
+    return mention.how == "pronoun" and described.start < mention.start and mention.end < described.end
 
 
 def _people(hit: Hit, tokens) -> bool:

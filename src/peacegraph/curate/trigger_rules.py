@@ -172,6 +172,12 @@ class TriggerRules:
             described = self._described_object(trig, prop)
             if described is not None and (obj is None or described[0].first < obj[0].first):
                 obj, placement, factor = described, "an event or issue said in its label's words right after the trigger", 0.9
+        if subject is not None and not passive and prop.name == "demands" and "demanded-clauses" in self.rules:
+            clause = self._demanded_clause(trig, prop)
+            if clause is not None:
+                obj, placement, factor = clause, "the issue a demanded clause describes ('demands that A change ...')", 0.9
+            elif obj is not None and tokens[trig.last].lower_ == "that" and obj[0].first == trig.last + 1:
+                obj = None  # "demanded that Armenia ...": the subject of what is demanded, not the demand
         if subject is not None and obj is None and not passive and "quoted" in self.rules:
             quoted = self._quoted_object(trig, prop, subject, hits)
             if quoted is not None:
@@ -414,6 +420,24 @@ class TriggerRules:
             entity = self._pick(hit, prop.range)
             if entity and self._fits(entity, topics):
                 return hit, entity
+        return None
+
+    def _demanded_clause(self, trig: Trigger, prop: Property) -> tuple[Hit, str] | None:
+        """ "requested that Armenia change its constitution", "demanding Baku withdraw its troops": what is demanded is a
+        clause whose subject is named right after the trigger (after "that", if any); an issue said in its label's words
+        right after that subject, the clause's verb first, is the object."""
+        tokens = self._tokens
+        start = trig.last + 1 if trig.last < len(tokens) and tokens[trig.last].lower_ == "that" else trig.last
+        actor = self.schema.classes.get("Actor")
+        opener = next((h for h in self._all_hits if h.first == start), None)
+        if actor is None or opener is None or self._pick(opener, frozenset({actor})) is None:
+            return None
+        topics = frozenset(self.schema.classes[c] for c in ("NegotiationIssue",) if c in self.schema.classes)
+        for hit in self._described_hits:
+            if hit.first in (opener.last, opener.last + 1) and tokens[hit.first].is_lower:
+                entity = self._pick(hit, prop.range)
+                if entity and self._fits(entity, topics):
+                    return hit, entity
         return None
 
     def _event_of_verb(self, trig: Trigger, subject: tuple[Hit, str], right: list[Hit], sentence, limit: int = 0) -> list[Candidate]:
