@@ -40,6 +40,7 @@ from peacegraph.curate.naming_rules import NamingRules
 from peacegraph.curate.new_names import NewNames
 from peacegraph.curate.quoting import shortest_unique_quote
 from peacegraph.curate.render import render, scalar, slug
+from peacegraph.curate.stance_rules import StanceRules
 from peacegraph.curate.trigger_rules import TriggerRules, in_compound_adjective
 from peacegraph.load.documents import Document
 from peacegraph.load.quotes import QuoteNotFound
@@ -100,7 +101,10 @@ RELATIONS_PER_PAIR = 2
 #: last year": the one event the graph says it launched against the place that year), prospects ("an imminent deal", "a
 #: deal within sight": an agreement near but not reached is under negotiation), described-pronouns ("change its
 #: constitution": a pronoun inside an issue's description leaves it described), demanded-clauses ("requested that
-#: Armenia change its constitution": the issue the demanded clause describes; "demanded that A ...": not A).
+#: Armenia change its constitution": the issue the demanded clause describes; "demanded that A ...": not A), perceptions
+#: ("A is seen by B as ...", "B views A as ...": B's stance on A), relations-with ("good relations with A", "its relations
+#: with its ally, A, are strained": a stance on A of whose relations they are), attitude-adjectives ("it became less
+#: attentive to the crisis", "remained wary of Russia": a stance on what follows the adjective's preposition).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -109,12 +113,18 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "prospects", "described-pronouns", "demanded-clauses",
+        "owner-objects", "actor-against", "prospects", "described-pronouns", "demanded-clauses", "perceptions", "relations-with", "attitude-adjectives",
     }
 )  # fmt: skip
 
 
-class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
+#: Stance rules (``stance_rules``) and their methods.
+_STANCE_RULES = {
+    "perceptions": "_perceptions", "relations-with": "_relations_with", "attitude-adjectives": "_attitude_adjectives",
+}  # fmt: skip
+
+
+class Drafter(TriggerRules, NamingRules, ClauseRules, StanceRules, NewNames):
     """Drafts documents against one gazetteer and schema (built once, reused for every document)."""
 
     def __init__(self, gazetteer: Gazetteer, schema: Schema, knowledge: Knowledge | None = None, rules: frozenset[str] = RULES):
@@ -443,6 +453,9 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             out += self._said_aside(hits, tokens, sentence)
         if "prospects" in self.rules:
             out += self._prospects(hits, tokens, sentence)
+        for rule, method in _STANCE_RULES.items():
+            if rule in self.rules:
+                out += getattr(self, method)(hits, tokens, sentence)
         out += self._compound(hits, nested, sentence)
         out += self._clause_sides(hits, tokens, sentence)
         if "event-verbs" in self.rules:

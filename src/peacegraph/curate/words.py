@@ -77,3 +77,30 @@ PROSPECT_AFTER = (
     "within sight", "within reach", "in sight", "in reach", "in the works", "in the making", "over the finish line",
     "across the finish line", "near", "close", "imminent", "elusive",
 )  # fmt: skip
+#: Verbs of perceiving something as something: "A is seen by B as ...", "B views A as ..." (a stance of B on A).
+PERCEIVING = {
+    "see",
+    "sees",
+    "saw",
+    "seen",
+    "view",
+    "views",
+    "viewed",
+    "regard",
+    "regards",
+    "regarded",
+    "perceive",
+    "perceives",
+    "perceived",
+}
+#: Words that say relations are good or bad ("good relations with", "relations with ... are strained").
+RELATION_QUALITIES = {
+    "good", "close", "closer", "warm", "warmer", "friendly", "strong", "stronger", "cordial", "excellent", "bad", "poor",
+    "strained", "tense", "frosty", "cold", "hostile", "troubled", "low", "lowest", "high", "deteriorating", "improving",
+}  # fmt: skip
+#: Adjectives of attitude that take a preposition: "wary of", "attentive to", "dissatisfied with", "open to".
+ATTITUDE_ADJECTIVES = {
+    "wary", "skeptical", "sceptical", "suspicious", "distrustful", "dissatisfied", "satisfied", "unhappy", "happy",
+    "attentive", "inattentive", "hostile", "opposed", "averse", "sympathetic", "receptive", "optimistic", "pessimistic",
+    "hopeful", "cautious", "critical", "indifferent", "enthusiastic", "concerned", "worried", "frustrated", "angry",
+}  # fmt: skip
