@@ -104,7 +104,9 @@ RELATIONS_PER_PAIR = 2
 #: Armenia change its constitution": the issue the demanded clause describes; "demanded that A ...": not A), perceptions
 #: ("A is seen by B as ...", "B views A as ...": B's stance on A), relations-with ("good relations with A", "its relations
 #: with its ally, A, are strained": a stance on A of whose relations they are), attitude-adjectives ("it became less
-#: attentive to the crisis", "remained wary of Russia": a stance on what follows the adjective's preposition).
+#: attentive to the crisis", "remained wary of Russia": a stance on what follows the adjective's preposition),
+#: turning-toward ("Yerevan has been lurching toward the West": a stance on it), fears-this ("Armenia fears this could
+#: ...": a stance on the event, agreement or issue the sentence before named last).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -113,7 +115,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "prospects", "described-pronouns", "demanded-clauses", "perceptions", "relations-with", "attitude-adjectives",
+        "owner-objects", "actor-against", "prospects", "described-pronouns", "demanded-clauses", "perceptions", "relations-with", "attitude-adjectives", "turning-toward", "fears-this",
     }
 )  # fmt: skip
 
@@ -121,6 +123,7 @@ RULES = frozenset(
 #: Stance rules (``stance_rules``) and their methods.
 _STANCE_RULES = {
     "perceptions": "_perceptions", "relations-with": "_relations_with", "attitude-adjectives": "_attitude_adjectives",
+    "turning-toward": "_turning_toward", "fears-this": "_fears_this",
 }  # fmt: skip
 
 

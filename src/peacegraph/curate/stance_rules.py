@@ -13,12 +13,14 @@ import bisect
 from peacegraph.curate.candidates import Candidate, Hit
 from peacegraph.curate.words import (
     ATTITUDE_ADJECTIVES,
+    ATTITUDE_VERBS,
     AUXILIARIES,
     BE_FORMS,
     PERCEIVING,
     POSSESSIVE_PRONOUNS,
     PREPOSITIONS,
     RELATION_QUALITIES,
+    TURNING,
 )
 
 #: Words that may stand between a subject and its verb or adjective: auxiliaries, "not", adverbs.
@@ -157,4 +159,63 @@ class StanceRules:
             span = (tokens[k].idx, tokens[k + 1].idx + len(tokens[k + 1]))
             reason = f"'{holder.mention.text}' {tokens[k].text} {tokens[k + 1].text} '{thing.mention.text}': a stance on it"
             out += self._stance(holder, thing, span, reason, sentence)
+        return out
+
+    def _turning_toward(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "Yerevan has been lurching toward the West", "Armenia has started to turn towards Europe": an actor turning
+        (pivoting, leaning, tilting, drifting) toward another has a stance on it."""
+        first, last = self._stance_bounds(sentence)
+        out = []
+        for k in range(first + 1, last - 1):
+            word = tokens[k].lower_
+            if not any(word.startswith(v) for v in TURNING) or tokens[k + 1].lower_ not in ("toward", "towards"):
+                continue
+            j = k
+            while j > first and tokens[j - 1].lower_ in (
+                "to",
+                "started",
+                "starts",
+                "start",
+                "begun",
+                "began",
+                "begins",
+                "continued",
+                "continues",
+            ):
+                j -= 1
+            holder = self._subject_before(hits, j, first)
+            thing = self._object_after(hits, k + 2, 1)
+            if holder is None or thing is None:
+                continue
+            span = (tokens[k].idx, tokens[k + 1].idx + len(tokens[k + 1]))
+            reason = f"'{holder.mention.text}' {tokens[k].text} {tokens[k + 1].text} '{thing.mention.text}': a stance on it"
+            out += self._stance(holder, thing, span, reason, sentence, 0.65)
+        return out
+
+    def _fears_this(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "Armenia fears this could compromise its sovereignty": an actor fearing (welcoming, opposing, rejecting) "this"
+        or "that", no noun after it, has a stance on the event, agreement or issue the sentence before named last."""
+        first, last = self._stance_bounds(sentence)
+        topics = frozenset(self.schema.classes[c] for c in ("Event", "Agreement", "NegotiationIssue") if c in self.schema.classes)
+        previous = next((s for s in reversed(self._sentences) if s.end <= sentence.start), None)
+        out = []
+        for k in range(first + 1, last - 2):
+            if tokens[k].lower_ not in ATTITUDE_VERBS or tokens[k + 1].lower_ not in ("this", "that", "it"):
+                continue
+            after = tokens[k + 2]
+            if not (after.lower_ in AUXILIARIES or after.lower_ in ("could", "might", "may", "will", "would") or after.is_punct):
+                continue  # "fears this agreement": the noun says what is feared
+            holder = self._subject_before(hits, k, first)
+            if holder is None or previous is None:
+                continue
+            before = [
+                h for h in self._all_hits + self._described_hits if previous.start <= h.mention.start and h.mention.end <= previous.end
+            ]
+            named = [h for h in sorted(before, key=lambda h: h.first) if any(self._fits(e, topics) for e in h.mention.entities)]
+            if not named:
+                continue
+            thing = named[-1]
+            span = (tokens[k].idx, tokens[k + 1].idx + len(tokens[k + 1]))
+            reason = f"'{holder.mention.text}' {tokens[k].text} {tokens[k + 1].text}: '{thing.mention.text}', named last before"
+            out += self._stance(holder, thing, span, reason, sentence, 0.7)
         return out

@@ -104,3 +104,10 @@ ATTITUDE_ADJECTIVES = {
     "attentive", "inattentive", "hostile", "opposed", "averse", "sympathetic", "receptive", "optimistic", "pessimistic",
     "hopeful", "cautious", "critical", "indifferent", "enthusiastic", "concerned", "worried", "frustrated", "angry",
 }  # fmt: skip
+#: Verbs of turning toward (any form: "lurching", "pivoted"): "A turned toward B" is a stance of A on B.
+TURNING = ("turn", "pivot", "lurch", "lean", "tilt", "drift", "gravitat", "veer")
+#: Verbs of attitude that may take "this" or "that" for what the sentence before said: "Armenia fears this could ...".
+ATTITUDE_VERBS = {
+    "fear", "fears", "feared", "welcome", "welcomes", "welcomed", "oppose", "opposes", "opposed", "reject", "rejects",
+    "rejected", "resent", "resents", "resented", "dread", "dreads", "dreaded",
+}  # fmt: skip
