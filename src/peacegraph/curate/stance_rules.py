@@ -54,7 +54,11 @@ class StanceRules:
             return None
         return obj
 
-    def _stance(self, holder: Hit, thing: Hit, span: tuple[int, int], reason: str, sentence, factor: float = 0.7) -> list[Candidate]:
+    def _stance(
+        self, holder: Hit, thing: Hit, span: tuple[int, int], reason: str, sentence, factor: float = 0.7, quoted: bool = True
+    ) -> list[Candidate]:
+        """hasStanceOn from the holder's entity to the thing's; ``quoted`` False: the thing is not in the sentence
+        (the quote spans the holder and the trigger only)."""
         prop = self.schema.relations.get("hasStanceOn")
         if prop is None:
             return []
@@ -63,7 +67,7 @@ class StanceRules:
             return []
         confidence = (holder.mention.score + thing.mention.score) / 200 * factor
         return [
-            self._candidate(s_id, "hasStanceOn", obj, [holder, thing], span, confidence, reason, sentence)
+            self._candidate(s_id, "hasStanceOn", obj, [holder, thing] if quoted else [holder], span, confidence, reason, sentence)
             for s_id in self._members(holder, subject, prop.domain)
             if s_id != obj
         ]
@@ -217,5 +221,5 @@ class StanceRules:
             thing = named[-1]
             span = (tokens[k].idx, tokens[k + 1].idx + len(tokens[k + 1]))
             reason = f"'{holder.mention.text}' {tokens[k].text} {tokens[k + 1].text}: '{thing.mention.text}', named last before"
-            out += self._stance(holder, thing, span, reason, sentence, 0.7)
+            out += self._stance(holder, thing, span, reason, sentence, 0.7, quoted=False)
         return out
