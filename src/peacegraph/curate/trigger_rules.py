@@ -33,6 +33,8 @@ from peacegraph.curate.words import (
 )
 from peacegraph.load.schema import Property
 
+#: Relations of saying: what a reported clause ("stated that ...") is about is their object.
+SAYING_RELATIONS = {"commentsOn", "hasStanceOn"}
 #: A subject or object further than this many tokens from its trigger is not considered.
 MAX_GAP = 14
 #: Relations that bring together everyone named with them: a meeting with A and B is a meeting of A with B as well.
@@ -178,6 +180,10 @@ class TriggerRules:
                 obj, placement, factor = clause, "the issue a demanded clause describes ('demands that A change ...')", 0.9
             elif obj is not None and tokens[trig.last].lower_ == "that" and obj[0].first == trig.last + 1:
                 obj = None  # "demanded that Armenia ...": the subject of what is demanded, not the demand
+        if subject is not None and not passive and prop.name in SAYING_RELATIONS and "reported-clauses" in self.rules:
+            reported = self._reported_topic(trig, prop, sentence)
+            if reported is not None:
+                obj, placement, factor = reported[0], "the event, agreement or issue the reported clause names", reported[1]
         if subject is not None and obj is None and not passive and "quoted" in self.rules:
             quoted = self._quoted_object(trig, prop, subject, hits)
             if quoted is not None:
@@ -421,6 +427,22 @@ class TriggerRules:
             if entity and self._fits(entity, topics):
                 return hit, entity
         return None
+
+    def _reported_topic(self, trig: Trigger, prop: Property, sentence) -> tuple[tuple[Hit, str] | None, float] | None:
+        """ "Pashinyan stated (to parliament) that Armenia ...": what a speaker comments on is the event, agreement or
+        issue the reported clause names (first), not the actor that opens it. None if no "that" follows the verb."""
+        tokens = self._tokens
+        last = bisect.bisect_left(self._starts, sentence.end)
+        that = next((k for k in range(trig.last, min(last, trig.last + 6)) if tokens[k].lower_ == "that"), None)
+        if that is None or any(t.is_punct for t in tokens[trig.last : that]):
+            return None
+        topics = frozenset(self.schema.classes[c] for c in ("Event", "Agreement", "NegotiationIssue") if c in self.schema.classes)
+        inside = sorted((h for h in self._all_hits + self._described_hits if that < h.first < last), key=lambda h: h.first)
+        for hit in inside:
+            entity = self._pick(hit, prop.range)
+            if entity and self._fits(entity, topics) and hit.mention.how != "group":
+                return (hit, entity), 0.8
+        return None, 1.0
 
     def _demanded_clause(self, trig: Trigger, prop: Property) -> tuple[Hit, str] | None:
         """ "requested that Armenia change its constitution", "demanding Baku withdraw its troops": what is demanded is a
