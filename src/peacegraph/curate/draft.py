@@ -107,7 +107,8 @@ RELATIONS_PER_PAIR = 2
 #: attentive to the crisis", "remained wary of Russia": a stance on what follows the adjective's preposition),
 #: turning-toward ("Yerevan has been lurching toward the West": a stance on it), fears-this ("Armenia fears this could
 #: ...": a stance on the event, agreement or issue the sentence before named last), reported-clauses ("Pashinyan stated
-#: that Armenia ...": the speaker comments on the event, agreement or issue the clause names, not on its first actor).
+#: that Armenia ...": the speaker comments on the event, agreement or issue the clause names, not on its first actor),
+#: coordinated-verbs ("Armenia has agreed to ... but demands X": the sentence's subject, no name near the verb).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -116,7 +117,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "prospects", "described-pronouns", "demanded-clauses", "perceptions", "relations-with", "attitude-adjectives", "turning-toward", "fears-this", "reported-clauses",
+        "owner-objects", "actor-against", "prospects", "described-pronouns", "demanded-clauses", "perceptions", "relations-with", "attitude-adjectives", "turning-toward", "fears-this", "reported-clauses", "coordinated-verbs",
     }
 )  # fmt: skip
 

@@ -131,6 +131,11 @@ class TriggerRules:
             head = next((h for h in hits if trig.first <= h.first and h.last < trig.last), None)
             if head is not None and (entity := self._pick(head, prop.domain)):
                 subject, placement = (head, entity), "the trigger's own noun is the subject"
+        shared = False
+        if subject is None and not passive and "coordinated-verbs" in self.rules:
+            subject = self._shared_subject(trig, prop, hits, sentence)
+            if subject is not None:
+                placement, shared = "the sentence's subject, shared by a verb after 'but' or 'and'", True
         obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
         if obj is not None and not passive and "clause-objects" in self.rules and _role_noun(trig.phrase):
             # "Russia's role as a mediator has been interrupted by its war": a verb after the role noun starts the
@@ -211,6 +216,10 @@ class TriggerRules:
         objects = [obj] + (self._coordinated_with(obj[0], hits, tokens, prop.range) if obj[0] in hits else [])
         if prop.name == "connects" and not passive and "connect-pairs" in self.rules:
             objects += self._second_end(obj, hits, tokens, prop.range)
+        if shared:
+            # The shared subject is far by position only: scored by the distance from the verb to its object, and less.
+            near, far = max(obj[0].last, trig.last) - min(obj[0].first, trig.first), obj[0].last - subject[0].first
+            factor *= 0.8 * (1 + max(0, far - 6) / 12) / (1 + max(0, near - 6) / 12)
         out = self._pairs(trig, prop, subjects, objects, hits, tokens, sentence, placement, factor)
         through = self.schema.relations.get("passesThrough")
         if prop.name == "locatedIn" and through is not None and "route-places" in self.rules:
@@ -427,6 +436,23 @@ class TriggerRules:
             if entity and self._fits(entity, topics):
                 return hit, entity
         return None
+
+    def _shared_subject(self, trig: Trigger, prop: Property, hits: list[Hit], sentence) -> tuple[Hit, str] | None:
+        """ "Armenia has agreed to open trade routes ... but demands recognition": a verb after "but", "and" or "yet"
+        with no name near before it shares the sentence's subject, the name opening the sentence before a verb."""
+        tokens = self._tokens
+        first = bisect.bisect_left(self._starts, sentence.start)
+        k = trig.first - 1
+        while k > first and tokens[k].lower_ in ("also", "still", "now", "then"):
+            k -= 1
+        # (A dash glued to a word before it stays in its token: 'peace"-but'.)
+        if k <= first or tokens[k].lower_.rsplit("-", 1)[-1] not in ("but", "and", "yet") or not trig.phrase.endswith(("s", "ed")):
+            return None
+        opener = next((h for h in hits if h.first <= first + 1 and h.last < k), None)
+        if opener is None or tokens[opener.last].lower_ not in AUXILIARIES:
+            return None
+        entity = self._pick(opener, prop.domain)
+        return (opener, entity) if entity else None
 
     def _reported_topic(self, trig: Trigger, prop: Property, sentence) -> tuple[tuple[Hit, str] | None, float] | None:
         """ "Pashinyan stated (to parliament) that Armenia ...": what a speaker comments on is the event, agreement or
