@@ -40,6 +40,7 @@ from peacegraph.curate.naming_rules import NamingRules
 from peacegraph.curate.new_names import NewNames
 from peacegraph.curate.quoting import shortest_unique_quote
 from peacegraph.curate.render import render, scalar, slug
+from peacegraph.curate.routes import described_routes
 from peacegraph.curate.stance_rules import StanceRules
 from peacegraph.curate.trigger_rules import TriggerRules, in_compound_adjective
 from peacegraph.load.documents import Document
@@ -108,7 +109,8 @@ RELATIONS_PER_PAIR = 2
 #: turning-toward ("Yerevan has been lurching toward the West": a stance on it), fears-this ("Armenia fears this could
 #: ...": a stance on the event, agreement or issue the sentence before named last), reported-clauses ("Pashinyan stated
 #: that Armenia ...": the speaker comments on the event, agreement or issue the clause names, not on its first actor),
-#: coordinated-verbs ("Armenia has agreed to ... but demands X": the sentence's subject, no name near the verb).
+#: coordinated-verbs ("Armenia has agreed to ... but demands X": the sentence's subject, no name near the verb),
+#: described-routes ("a land bridge through Armenia ... to Nakhchivan": the one known route with those places).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -117,7 +119,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "prospects", "described-pronouns", "demanded-clauses", "perceptions", "relations-with", "attitude-adjectives", "turning-toward", "fears-this", "reported-clauses", "coordinated-verbs",
+        "owner-objects", "actor-against", "prospects", "described-pronouns", "demanded-clauses", "perceptions", "relations-with", "attitude-adjectives", "turning-toward", "fears-this", "reported-clauses", "coordinated-verbs", "described-routes",
     }
 )  # fmt: skip
 
@@ -187,6 +189,10 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, StanceRules, NewNames):
         if "descriptions" in self.rules:
             paragraphs = _paragraphs(text)
             linked = self.describer.find(text, tokens, mentions, paragraphs, doc_dates)
+        if "described-routes" in self.rules:
+            through = self.schema.relations.get("passesThrough")
+            routes = {e for e in self.gazetteer.entities if through is not None and self._fits(e, through.domain)}
+            linked += described_routes(text, tokens, mentions + linked, sentences, self.knowledge, routes)
         if "references" in self.rules:
             linked += self.resolver.find(text, tokens, sorted(mentions + linked, key=lambda m: m.start), sentences)
         named = mentions
