@@ -40,7 +40,7 @@ from peacegraph.curate.naming_rules import NamingRules
 from peacegraph.curate.new_names import NewNames
 from peacegraph.curate.quoting import shortest_unique_quote
 from peacegraph.curate.render import render, scalar, slug
-from peacegraph.curate.routes import described_routes
+from peacegraph.curate.routes import ROUTE_RELATIONS, described_routes
 from peacegraph.curate.stance_rules import StanceRules
 from peacegraph.curate.trigger_rules import TriggerRules, in_compound_adjective
 from peacegraph.load.documents import Document
@@ -110,7 +110,8 @@ RELATIONS_PER_PAIR = 2
 #: ...": a stance on the event, agreement or issue the sentence before named last), reported-clauses ("Pashinyan stated
 #: that Armenia ...": the speaker comments on the event, agreement or issue the clause names, not on its first actor),
 #: coordinated-verbs ("Armenia has agreed to ... but demands X": the sentence's subject, no name near the verb),
-#: described-routes ("a land bridge through Armenia ... to Nakhchivan": the one known route with those places).
+#: described-routes ("a land bridge through Armenia ... to Nakhchivan": the one known route with those places),
+#: known-route-places (such a route and the places the graph gives it, named in the sentence: said again).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -119,7 +120,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "prospects", "described-pronouns", "demanded-clauses", "perceptions", "relations-with", "attitude-adjectives", "turning-toward", "fears-this", "reported-clauses", "coordinated-verbs", "described-routes",
+        "owner-objects", "actor-against", "prospects", "described-pronouns", "demanded-clauses", "perceptions", "relations-with", "attitude-adjectives", "turning-toward", "fears-this", "reported-clauses", "coordinated-verbs", "described-routes", "known-route-places",
     }
 )  # fmt: skip
 
@@ -189,10 +190,13 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, StanceRules, NewNames):
         if "descriptions" in self.rules:
             paragraphs = _paragraphs(text)
             linked = self.describer.find(text, tokens, mentions, paragraphs, doc_dates)
+        self._route_spans: set[tuple[int, int]] = set()
         if "described-routes" in self.rules:
             through = self.schema.relations.get("passesThrough")
             routes = {e for e in self.gazetteer.entities if through is not None and self._fits(e, through.domain)}
-            linked += described_routes(text, tokens, mentions + linked, sentences, self.knowledge, routes)
+            found_routes = described_routes(text, tokens, mentions + linked, sentences, self.knowledge, routes)
+            self._route_spans = {(m.start, m.end) for m in found_routes}
+            linked += found_routes
         if "references" in self.rules:
             linked += self.resolver.find(text, tokens, sorted(mentions + linked, key=lambda m: m.start), sentences)
         named = mentions
@@ -464,6 +468,8 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, StanceRules, NewNames):
             out += self._said_aside(hits, tokens, sentence)
         if "prospects" in self.rules:
             out += self._prospects(hits, tokens, sentence)
+        if "known-route-places" in self.rules:
+            out += self._known_route_places(hits, sentence)
         for rule, method in _STANCE_RULES.items():
             if rule in self.rules:
                 out += getattr(self, method)(hits, tokens, sentence)
@@ -476,6 +482,26 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, StanceRules, NewNames):
         for outer in hits:
             inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]
             out += self._issue_named_with(outer, inside, sentence) if inside else []
+        return out
+
+    def _known_route_places(self, hits: list[Hit], sentence) -> list[Candidate]:
+        """A route ``described-routes`` found in words ("a land bridge") in a sentence naming places the graph says it
+        connects or passes through: the sentence says so again."""
+        out = []
+        through = self.schema.relations.get("passesThrough")
+        if through is None:
+            return []
+        for route in (h for h in hits if (h.mention.start, h.mention.end) in self._route_spans):
+            for hit in hits:
+                for relation in ROUTE_RELATIONS:
+                    if hit is not route and self.knowledge.has(route.mention.entity, relation, hit.mention.entity):
+                        reason = f"'{route.mention.text}' is the route the graph says {relation} '{hit.mention.text}'"
+                        confidence = min(route.mention.score, hit.mention.score) / 100 * 0.5
+                        out.append(
+                            self._candidate(
+                                route.mention.entity, relation, hit.mention.entity, [route, hit], None, confidence, reason, sentence
+                            )
+                        )
         return out
 
     def _candidate(

@@ -1,7 +1,7 @@
 """Routes described rather than named: "a land bridge through Armenia ... connecting Azerbaijan to Nakhchivan".
 
-A route noun ("corridor", "route", "land bridge", "rail link") in a sentence that names two or more of the places the
-graph says one known route connects or passes through is that route, when no other known route shares as many.
+A route noun ("corridor", "route", "land bridge", "rail link") in a sentence that names the places the
+graph says one known route connects or passes through (three or more) is that route, when no other known route shares as many.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from peacegraph.curate.knowledge import Knowledge
 ROUTE_NOUNS = {"corridor", "corridors", "route", "routes", "bridge", "link", "links", "passage", "railway", "railways", "road", "highway"}
 #: Words before "bridge" or "link" that make it a route ("land bridge", "rail link", "transport link").
 ROUTE_MODIFIERS = {"land", "rail", "railway", "road", "transport", "transit"}
+#: A route is recognised by this many of its places named with the noun: two are often just the two sides ("trade
+#: routes between Armenia and Azerbaijan"); a route's ends and what it passes through are three.
+MIN_SHARED_PLACES = 3
 #: Relations that give a route's places.
 ROUTE_RELATIONS = ("connects", "passesThrough")
 
@@ -35,7 +38,7 @@ def described_routes(
         if named & set(places):
             continue  # the route is named in the sentence
         shared = sorted(((len(p & named), r) for r, p in places.items()), reverse=True)
-        if not shared or shared[0][0] < 2 or (len(shared) > 1 and shared[1][0] == shared[0][0]):
+        if not shared or shared[0][0] < MIN_SHARED_PLACES or (len(shared) > 1 and shared[1][0] == shared[0][0]):
             continue
         route = shared[0][1]
         for t in tokens:
