@@ -111,7 +111,8 @@ RELATIONS_PER_PAIR = 2
 #: that Armenia ...": the speaker comments on the event, agreement or issue the clause names, not on its first actor),
 #: coordinated-verbs ("Armenia has agreed to ... but demands X": the sentence's subject, no name near the verb),
 #: described-routes ("a land bridge through Armenia ... to Nakhchivan": the one known route with those places),
-#: known-route-places (such a route and the places the graph gives it, named in the sentence: said again).
+#: known-route-places (such a route and the places the graph gives it, named in the sentence: said again),
+#: demonym-owners ("the Azerbaijani demand for X": a demonym right before a trigger noun is its subject).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -120,7 +121,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "prospects", "described-pronouns", "demanded-clauses", "perceptions", "relations-with", "attitude-adjectives", "turning-toward", "fears-this", "reported-clauses", "coordinated-verbs", "described-routes", "known-route-places",
+        "owner-objects", "actor-against", "prospects", "described-pronouns", "demanded-clauses", "perceptions", "relations-with", "attitude-adjectives", "turning-toward", "fears-this", "reported-clauses", "coordinated-verbs", "described-routes", "known-route-places", "demonym-owners",
     }
 )  # fmt: skip
 

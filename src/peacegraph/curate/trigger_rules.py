@@ -797,7 +797,11 @@ class TriggerRules:
                 return None  # "welcomed the meeting between A and B": A is a side of the meeting, not what was welcomed
             if hit.first >= trig.last and "(" in [t.text for t in tokens[trig.last : hit.first]]:
                 return None  # "... their meeting (Source: Armenian government)": an aside holds no object of the verb
-            if _adjective(hit, tokens):
+            if _adjective(hit, tokens) and not (
+                # "the Azerbaijani demand": a demonym right before a trigger noun says whose it is.
+                "demonym-owners" in self.rules and hit.last == trig.first and not trig.phrase.endswith(("ed", "ing"))
+                and not hit.mention.text.endswith("s") and self._actors_only(allowed)
+            ):  # fmt: skip
                 continue  # "Armenian officials": the officials act, not Armenia
             entity = self._pick(hit, allowed)
             if entity and hit.first > 0 and tokens[hit.first - 1].lower_ in LOCATIVE and self._city_reading(hit, entity):
@@ -805,6 +809,16 @@ class TriggerRules:
             if entity:
                 return hit, entity
         return None
+
+    def _actors_only(self, allowed) -> bool:
+        """True if ``allowed`` (a domain or range) holds actors and no places: a demonym there is its state acting."""
+        actor, place = self.schema.classes.get("Actor"), self.schema.classes.get("Place")
+        return (
+            actor is not None
+            and place is not None
+            and self.schema.fits(frozenset({actor}), allowed)
+            and not self.schema.fits(frozenset({place}), allowed)
+        )
 
     def _is_post(self, hit: Hit) -> bool:
         entity = self.gazetteer.entities.get(hit.mention.entity)
