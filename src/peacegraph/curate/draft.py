@@ -112,7 +112,9 @@ RELATIONS_PER_PAIR = 2
 #: coordinated-verbs ("Armenia has agreed to ... but demands X": the sentence's subject, no name near the verb),
 #: described-routes ("a land bridge through Armenia ... to Nakhchivan": the one known route with those places),
 #: known-route-places (such a route and the places the graph gives it, named in the sentence: said again),
-#: demonym-owners ("the Azerbaijani demand for X": a demonym right before a trigger noun is its subject).
+#: demonym-owners ("the Azerbaijani demand for X": a demonym right before a trigger noun is its subject),
+#: described-concerns (an issue said in its label's words, with a place, route or event other than a state that the
+#: graph says it concerns named: said again).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -121,7 +123,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "prospects", "described-pronouns", "demanded-clauses", "perceptions", "relations-with", "attitude-adjectives", "turning-toward", "fears-this", "reported-clauses", "coordinated-verbs", "described-routes", "known-route-places", "demonym-owners",
+        "owner-objects", "actor-against", "prospects", "described-pronouns", "demanded-clauses", "perceptions", "relations-with", "attitude-adjectives", "turning-toward", "fears-this", "reported-clauses", "coordinated-verbs", "described-routes", "known-route-places", "demonym-owners", "described-concerns",
     }
 )  # fmt: skip
 
@@ -471,6 +473,8 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, StanceRules, NewNames):
             out += self._prospects(hits, tokens, sentence)
         if "known-route-places" in self.rules:
             out += self._known_route_places(hits, sentence)
+        if "described-concerns" in self.rules:
+            out += self._described_concerns(hits, sentence)
         for rule, method in _STANCE_RULES.items():
             if rule in self.rules:
                 out += getattr(self, method)(hits, tokens, sentence)
@@ -483,6 +487,27 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, StanceRules, NewNames):
         for outer in hits:
             inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]
             out += self._issue_named_with(outer, inside, sentence) if inside else []
+        return out
+
+    def _described_concerns(self, hits: list[Hit], sentence) -> list[Candidate]:
+        """An issue said in its label's words ("unimpeded access ... to Nakhchivan") in a sentence naming what the graph
+        says it concerns: the sentence says so again."""
+        out = []
+        issues = [h for h in self._described_hits if sentence.start <= h.mention.start and h.mention.end <= sentence.end]
+        for issue in issues:
+            for hit in hits:
+                if not (hit.mention.end <= issue.mention.start or issue.mention.end <= hit.mention.start):
+                    continue
+                if self.gazetteer.entities[hit.mention.entity].type == "State":
+                    continue  # states are named in nearly every sentence: being named with the issue says little
+                if self.knowledge.has(issue.mention.entity, "concerns", hit.mention.entity):
+                    reason = f"'{issue.mention.text}' describes {issue.mention.entity}, which the graph says concerns '{hit.mention.text}'"
+                    confidence = min(issue.mention.score * 1.2, hit.mention.score) / 100 * 0.6
+                    out.append(
+                        self._candidate(
+                            issue.mention.entity, "concerns", hit.mention.entity, [issue, hit], None, confidence, reason, sentence
+                        )
+                    )
         return out
 
     def _known_route_places(self, hits: list[Hit], sentence) -> list[Candidate]:
