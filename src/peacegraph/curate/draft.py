@@ -40,6 +40,8 @@ from peacegraph.curate.naming_rules import NamingRules
 from peacegraph.curate.new_names import NewNames
 from peacegraph.curate.quoting import shortest_unique_quote
 from peacegraph.curate.render import render, scalar, slug
+from peacegraph.curate.routes import ROUTE_RELATIONS, described_routes
+from peacegraph.curate.stance_rules import StanceRules
 from peacegraph.curate.trigger_rules import TriggerRules, in_compound_adjective
 from peacegraph.load.documents import Document
 from peacegraph.load.quotes import QuoteNotFound
@@ -104,7 +106,23 @@ RELATIONS_PER_PAIR = 2
 #: go on are the peace process, not one round), armed-kinds ("launched a military operation" in 2020: no offensive
 #: fits, so the war of that year), held-by-sides ("Armenian and Azerbaijani officials have held discussions": with
 #: no "with" after it, the holders are sides of the event), presence-in ("the presence of X in these discussions",
-#: "X's involvement in the war": X is involved in the event).
+#: "X's involvement in the war": X is involved in the event),
+#: prospects ("an imminent deal", "a
+#: deal within sight": an agreement near but not reached is under negotiation), described-pronouns ("change its
+#: constitution": a pronoun inside an issue's description leaves it described), demanded-clauses ("requested that
+#: Armenia change its constitution": the issue the demanded clause describes; "demanded that A ...": not A), perceptions
+#: ("A is seen by B as ...", "B views A as ...": B's stance on A), relations-with ("good relations with A", "its relations
+#: with its ally, A, are strained": a stance on A of whose relations they are), attitude-adjectives ("it became less
+#: attentive to the crisis", "remained wary of Russia": a stance on what follows the adjective's preposition),
+#: turning-toward ("Yerevan has been lurching toward the West": a stance on it), fears-this ("Armenia fears this could
+#: ...": a stance on the event, agreement or issue the sentence before named last), reported-clauses ("Pashinyan stated
+#: that Armenia ...": the speaker comments on the event, agreement or issue the clause names, not on its first actor),
+#: coordinated-verbs ("Armenia has agreed to ... but demands X": the sentence's subject, no name near the verb),
+#: described-routes ("a land bridge through Armenia ... to Nakhchivan": the one known route with those places),
+#: known-route-places (such a route and the places the graph gives it, named in the sentence: said again),
+#: demonym-owners ("the Azerbaijani demand for X": a demonym right before a trigger noun is its subject),
+#: described-concerns (an issue said in its label's words, with a place, route or event other than a state that the
+#: graph says it concerns named: said again).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -114,11 +132,19 @@ RULES = frozenset(
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
         "owner-objects", "actor-against", "sided-descriptions", "process-nouns", "ongoing-talks", "armed-kinds", "held-by-sides", "presence-in",
+        "prospects", "described-pronouns", "demanded-clauses", "perceptions", "relations-with", "attitude-adjectives", "turning-toward", "fears-this", "reported-clauses", "coordinated-verbs", "described-routes", "known-route-places", "demonym-owners", "described-concerns",
     }
 )  # fmt: skip
 
 
-class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
+#: Stance rules (``stance_rules``) and their methods.
+_STANCE_RULES = {
+    "perceptions": "_perceptions", "relations-with": "_relations_with", "attitude-adjectives": "_attitude_adjectives",
+    "turning-toward": "_turning_toward", "fears-this": "_fears_this",
+}  # fmt: skip
+
+
+class Drafter(TriggerRules, NamingRules, ClauseRules, StanceRules, NewNames):
     """Drafts documents against one gazetteer and schema (built once, reused for every document)."""
 
     def __init__(self, gazetteer: Gazetteer, schema: Schema, knowledge: Knowledge | None = None, rules: frozenset[str] = RULES):
@@ -176,6 +202,13 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
         if "descriptions" in self.rules:
             paragraphs = _paragraphs(text)
             linked = self.describer.find(text, tokens, mentions, paragraphs, doc_dates)
+        self._route_spans: set[tuple[int, int]] = set()
+        if "described-routes" in self.rules:
+            through = self.schema.relations.get("passesThrough")
+            routes = {e for e in self.gazetteer.entities if through is not None and self._fits(e, through.domain)}
+            found_routes = described_routes(text, tokens, mentions + linked, sentences, self.knowledge, routes)
+            self._route_spans = {(m.start, m.end) for m in found_routes}
+            linked += found_routes
         if "references" in self.rules:
             linked += self.resolver.find(text, tokens, sorted(mentions + linked, key=lambda m: m.start), sentences)
         named = mentions
@@ -184,7 +217,12 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             linked += held
             # The demonyms of "the Armenian and Azerbaijani foreign ministers" are read as the ministers, not as states.
             named = [m for m in mentions if not (m.how == "demonym" and any(h.start <= m.start and m.end <= h.end for h in held))]
-        described = [d for d in described if not any(m.start < d.end and d.start < m.end for m in linked)]
+        # A pronoun inside a description is part of it ("change its constitution"), not another name over it.
+        inner = "described-pronouns" in self.rules
+        described = [
+            d for d in described
+            if not any(m.start < d.end and d.start < m.end and not (inner and _inside_pronoun(m, d)) for m in linked)
+        ]  # fmt: skip
         hits = [
             Hit(m, bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end))
             for m in sorted(named + linked, key=lambda m: m.start)
@@ -440,6 +478,15 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             out += self._hope_for(hits, tokens, sentence)
         if "said-aside" in self.rules:
             out += self._said_aside(hits, tokens, sentence)
+        if "prospects" in self.rules:
+            out += self._prospects(hits, tokens, sentence)
+        if "known-route-places" in self.rules:
+            out += self._known_route_places(hits, sentence)
+        if "described-concerns" in self.rules:
+            out += self._described_concerns(hits, sentence)
+        for rule, method in _STANCE_RULES.items():
+            if rule in self.rules:
+                out += getattr(self, method)(hits, tokens, sentence)
         out += self._compound(hits, nested, sentence)
         out += self._clause_sides(hits, tokens, sentence)
         if "event-verbs" in self.rules:
@@ -449,6 +496,47 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
         for outer in hits:
             inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]
             out += self._issue_named_with(outer, inside, sentence) if inside else []
+        return out
+
+    def _described_concerns(self, hits: list[Hit], sentence) -> list[Candidate]:
+        """An issue said in its label's words ("unimpeded access ... to Nakhchivan") in a sentence naming what the graph
+        says it concerns: the sentence says so again."""
+        out = []
+        issues = [h for h in self._described_hits if sentence.start <= h.mention.start and h.mention.end <= sentence.end]
+        for issue in issues:
+            for hit in hits:
+                if not (hit.mention.end <= issue.mention.start or issue.mention.end <= hit.mention.start):
+                    continue
+                if self.gazetteer.entities[hit.mention.entity].type == "State":
+                    continue  # states are named in nearly every sentence: being named with the issue says little
+                if self.knowledge.has(issue.mention.entity, "concerns", hit.mention.entity):
+                    reason = f"'{issue.mention.text}' describes {issue.mention.entity}, which the graph says concerns '{hit.mention.text}'"
+                    confidence = min(issue.mention.score * 1.2, hit.mention.score) / 100 * 0.6
+                    out.append(
+                        self._candidate(
+                            issue.mention.entity, "concerns", hit.mention.entity, [issue, hit], None, confidence, reason, sentence
+                        )
+                    )
+        return out
+
+    def _known_route_places(self, hits: list[Hit], sentence) -> list[Candidate]:
+        """A route ``described-routes`` found in words ("a land bridge") in a sentence naming places the graph says it
+        connects or passes through: the sentence says so again."""
+        out = []
+        through = self.schema.relations.get("passesThrough")
+        if through is None:
+            return []
+        for route in (h for h in hits if (h.mention.start, h.mention.end) in self._route_spans):
+            for hit in hits:
+                for relation in ROUTE_RELATIONS:
+                    if hit is not route and self.knowledge.has(route.mention.entity, relation, hit.mention.entity):
+                        reason = f"'{route.mention.text}' is the route the graph says {relation} '{hit.mention.text}'"
+                        confidence = min(route.mention.score, hit.mention.score) / 100 * 0.5
+                        out.append(
+                            self._candidate(
+                                route.mention.entity, relation, hit.mention.entity, [route, hit], None, confidence, reason, sentence
+                            )
+                        )
         return out
 
     def _candidate(
@@ -505,6 +593,11 @@ def _event_verb_forms(heads: dict[str, list[str]], schema: Schema) -> dict[str, 
                 for form in (base, base + "s", stem + "ed", stem + "ing") + ((base + "n",) if noun.endswith("wal") else ()):
                     forms[form] = schema.classes[name]
     return forms
+
+
+def _inside_pronoun(mention: Mention, described: Mention) -> bool:
+    """A pronoun strictly inside a description's words."""
+    return mention.how == "pronoun" and described.start < mention.start and mention.end < described.end
 
 
 def _people(hit: Hit, tokens) -> bool:

@@ -23,6 +23,8 @@ from peacegraph.curate.words import (
     POSSESSIVE_PRONOUNS,
     PREPOSITION_GAP,
     PREPOSITIONS,
+    PROSPECT_AFTER,
+    PROSPECT_BEFORE,
     QUOTE_MARKS,
     ROLE_NOUN_ENDINGS,
     ROLE_NOUNS,
@@ -31,6 +33,8 @@ from peacegraph.curate.words import (
 )
 from peacegraph.load.schema import Property
 
+#: Relations of saying: what a reported clause ("stated that ...") is about is their object.
+SAYING_RELATIONS = {"commentsOn", "hasStanceOn"}
 #: A subject or object further than this many tokens from its trigger is not considered.
 MAX_GAP = 14
 #: Relations that bring together everyone named with them: a meeting with A and B is a meeting of A with B as well.
@@ -127,6 +131,11 @@ class TriggerRules:
             head = next((h for h in hits if trig.first <= h.first and h.last < trig.last), None)
             if head is not None and (entity := self._pick(head, prop.domain)):
                 subject, placement = (head, entity), "the trigger's own noun is the subject"
+        shared = False
+        if subject is None and not passive and "coordinated-verbs" in self.rules:
+            subject = self._shared_subject(trig, prop, hits, sentence)
+            if subject is not None:
+                placement, shared = "the sentence's subject, shared by a verb after 'but' or 'and'", True
         obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
         if obj is not None and not passive and "clause-objects" in self.rules and _role_noun(trig.phrase):
             # "Russia's role as a mediator has been interrupted by its war": a verb after the role noun starts the
@@ -170,6 +179,16 @@ class TriggerRules:
             described = self._described_object(trig, prop)
             if described is not None and (obj is None or described[0].first < obj[0].first):
                 obj, placement, factor = described, "an event or issue said in its label's words right after the trigger", 0.9
+        if subject is not None and not passive and prop.name == "demands" and "demanded-clauses" in self.rules:
+            clause = self._demanded_clause(trig, prop)
+            if clause is not None:
+                obj, placement, factor = clause, "the issue a demanded clause describes ('demands that A change ...')", 0.9
+            elif obj is not None and tokens[trig.last].lower_ == "that" and obj[0].first == trig.last + 1:
+                obj = None  # "demanded that Armenia ...": the subject of what is demanded, not the demand
+        if subject is not None and not passive and prop.name in SAYING_RELATIONS and "reported-clauses" in self.rules:
+            reported = self._reported_topic(trig, prop, sentence)
+            if reported is not None:
+                obj, placement, factor = reported[0], "the event, agreement or issue the reported clause names", reported[1]
         if subject is not None and obj is None and not passive and "quoted" in self.rules:
             quoted = self._quoted_object(trig, prop, subject, hits)
             if quoted is not None:
@@ -197,6 +216,10 @@ class TriggerRules:
         objects = [obj] + (self._coordinated_with(obj[0], hits, tokens, prop.range) if obj[0] in hits else [])
         if prop.name == "connects" and not passive and "connect-pairs" in self.rules:
             objects += self._second_end(obj, hits, tokens, prop.range)
+        if shared:
+            # The shared subject is far by position only: scored by the distance from the verb to its object, and less.
+            near, far = max(obj[0].last, trig.last) - min(obj[0].first, trig.first), obj[0].last - subject[0].first
+            factor *= 0.8 * (1 + max(0, far - 6) / 12) / (1 + max(0, near - 6) / 12)
         out = self._pairs(trig, prop, subjects, objects, hits, tokens, sentence, placement, factor)
         through = self.schema.relations.get("passesThrough")
         if prop.name == "locatedIn" and through is not None and "route-places" in self.rules:
@@ -412,6 +435,57 @@ class TriggerRules:
             entity = self._pick(hit, prop.range)
             if entity and self._fits(entity, topics):
                 return hit, entity
+        return None
+
+    def _shared_subject(self, trig: Trigger, prop: Property, hits: list[Hit], sentence) -> tuple[Hit, str] | None:
+        """ "Armenia has agreed to open trade routes ... but demands recognition": a verb after "but", "and" or "yet"
+        with no name near before it shares the sentence's subject, the name opening the sentence before a verb."""
+        tokens = self._tokens
+        first = bisect.bisect_left(self._starts, sentence.start)
+        k = trig.first - 1
+        while k > first and tokens[k].lower_ in ("also", "still", "now", "then"):
+            k -= 1
+        # (A dash glued to a word before it stays in its token: 'peace"-but'.)
+        if k <= first or tokens[k].lower_.rsplit("-", 1)[-1] not in ("but", "and", "yet") or not trig.phrase.endswith(("s", "ed")):
+            return None
+        opener = next((h for h in hits if h.first <= first + 1 and h.last < k), None)
+        if opener is None or tokens[opener.last].lower_ not in AUXILIARIES:
+            return None
+        entity = self._pick(opener, prop.domain)
+        return (opener, entity) if entity else None
+
+    def _reported_topic(self, trig: Trigger, prop: Property, sentence) -> tuple[tuple[Hit, str] | None, float] | None:
+        """ "Pashinyan stated (to parliament) that Armenia ...": what a speaker comments on is the event, agreement or
+        issue the reported clause names (first), not the actor that opens it. None if no "that" follows the verb."""
+        tokens = self._tokens
+        last = bisect.bisect_left(self._starts, sentence.end)
+        that = next((k for k in range(trig.last, min(last, trig.last + 6)) if tokens[k].lower_ == "that"), None)
+        if that is None or any(t.is_punct for t in tokens[trig.last : that]):
+            return None
+        topics = frozenset(self.schema.classes[c] for c in ("Event", "Agreement", "NegotiationIssue") if c in self.schema.classes)
+        inside = sorted((h for h in self._all_hits + self._described_hits if that < h.first < last), key=lambda h: h.first)
+        for hit in inside:
+            entity = self._pick(hit, prop.range)
+            if entity and self._fits(entity, topics) and hit.mention.how != "group":
+                return (hit, entity), 0.8
+        return None, 1.0
+
+    def _demanded_clause(self, trig: Trigger, prop: Property) -> tuple[Hit, str] | None:
+        """ "requested that Armenia change its constitution", "demanding Baku withdraw its troops": what is demanded is a
+        clause whose subject is named right after the trigger (after "that", if any); an issue said in its label's words
+        right after that subject, the clause's verb first, is the object."""
+        tokens = self._tokens
+        start = trig.last + 1 if trig.last < len(tokens) and tokens[trig.last].lower_ == "that" else trig.last
+        actor = self.schema.classes.get("Actor")
+        opener = next((h for h in self._all_hits if h.first == start), None)
+        if actor is None or opener is None or self._pick(opener, frozenset({actor})) is None:
+            return None
+        topics = frozenset(self.schema.classes[c] for c in ("NegotiationIssue",) if c in self.schema.classes)
+        for hit in self._described_hits:
+            if hit.first in (opener.last, opener.last + 1) and tokens[hit.first].is_lower:
+                entity = self._pick(hit, prop.range)
+                if entity and self._fits(entity, topics):
+                    return hit, entity
         return None
 
     def _event_of_verb(self, trig: Trigger, subject: tuple[Hit, str], right: list[Hit], sentence, limit: int = 0) -> list[Candidate]:
@@ -723,7 +797,11 @@ class TriggerRules:
                 return None  # "welcomed the meeting between A and B": A is a side of the meeting, not what was welcomed
             if hit.first >= trig.last and "(" in [t.text for t in tokens[trig.last : hit.first]]:
                 return None  # "... their meeting (Source: Armenian government)": an aside holds no object of the verb
-            if _adjective(hit, tokens):
+            if _adjective(hit, tokens) and not (
+                # "the Azerbaijani demand": a demonym right before a trigger noun says whose it is.
+                "demonym-owners" in self.rules and hit.last == trig.first and not trig.phrase.endswith(("ed", "ing"))
+                and not hit.mention.text.endswith("s") and self._actors_only(allowed)
+            ):  # fmt: skip
                 continue  # "Armenian officials": the officials act, not Armenia
             entity = self._pick(hit, allowed)
             if entity and hit.first > 0 and tokens[hit.first - 1].lower_ in LOCATIVE and self._city_reading(hit, entity):
@@ -731,6 +809,16 @@ class TriggerRules:
             if entity:
                 return hit, entity
         return None
+
+    def _actors_only(self, allowed) -> bool:
+        """True if ``allowed`` (a domain or range) holds actors and no places: a demonym there is its state acting."""
+        actor, place = self.schema.classes.get("Actor"), self.schema.classes.get("Place")
+        return (
+            actor is not None
+            and place is not None
+            and self.schema.fits(frozenset({actor}), allowed)
+            and not self.schema.fits(frozenset({place}), allowed)
+        )
 
     def _is_post(self, hit: Hit) -> bool:
         entity = self.gazetteer.entities.get(hit.mention.entity)
@@ -804,6 +892,46 @@ class TriggerRules:
                     reason += f" in a clause that says it has not happened yet: not {said}"
                 return [self._candidate(entity, "status", concept, [hit], (trig.start, trig.end), confidence, reason, sentence)]
         return []
+
+    def _prospects(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "an imminent deal", "close to a peace agreement", "a deal within sight": an agreement said to be near but not
+        reached is under negotiation (``PROSPECT_BEFORE`` right before its name, an article and adjectives between at
+        most; ``PROSPECT_AFTER`` right after it, a form of "be", "seem", "remain", "now", "still" or quotation marks between)."""
+        prop = self.schema.relations.get("status")
+        if prop is None:
+            return []
+        first, last = bisect.bisect_left(self._starts, sentence.start), bisect.bisect_left(self._starts, sentence.end)
+        out = []
+        for hit in hits:
+            entity = self._pick(hit, prop.domain)
+            if entity is None or hit.mention.how == "group":
+                continue
+            k = hit.first
+            while k > first and tokens[k - 1].lower_ in ("a", "an", "the", "this", "that", "its", "their", "final", "lasting"):
+                k -= 1
+            before = " ".join(t.lower_ for t in tokens[max(first, k - 4) : k])
+            j = hit.last
+            while j < last and (tokens[j].lower_ in BE_FORMS | _STILL or tokens[j].text in QUOTE_MARKS):
+                j += 1
+            after = " ".join(t.lower_ for t in tokens[j : min(last, j + 4)])
+            phrase = next((p for p in PROSPECT_BEFORE if before == p or before.endswith(" " + p)), None)
+            if phrase is not None:
+                at = tokens[k - len(phrase.split())]
+                span = (at.idx, at.idx + len(phrase))
+            else:
+                phrase = next((p for p in PROSPECT_AFTER if after == p or after.startswith((p + " ", p + ","))), None)
+                if phrase is None:
+                    continue
+                end = tokens[j + len(phrase.split()) - 1]
+                span = (tokens[j].idx, end.idx + len(end))
+            confidence = hit.mention.score / 100 * 0.7
+            reason = f"'{phrase}' says '{hit.mention.text}' is near but not reached: still under negotiation"
+            out.append(self._candidate(entity, "status", "status-under-negotiation", [hit], span, confidence, reason, sentence))
+        return out
+
+
+#: Words that may stand between an agreement and what is said of it ("the deal is still within reach").
+_STILL = {"now", "still", "seems", "seem", "remains", "remain", "appears", "appear", "finally"}
 
 
 def _accompanied(tokens, first: Hit, second: Hit) -> bool:
