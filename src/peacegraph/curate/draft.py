@@ -97,7 +97,9 @@ RELATIONS_PER_PAIR = 2
 #: gives them was in X), neighbour-groups ("the neighbouring countries": the two states named before, which border each
 #: other), where-clauses ("X is a region where A and B ...": A and B lie in X), owner-objects ("the Armenian capital,
 #: Yerevan": the owner of the trigger noun is its object), actor-against ("Azerbaijan moved against Nagorno-Karabakh
-#: last year": the one event the graph says it launched against the place that year).
+#: last year": the one event the graph says it launched against the place that year), known-sides ("a lasting agreement
+#: between A and B", "an A-B agreement", the noun linked to nothing: the one agreement or event of its kind the graph gives
+#: both sides; its sides), heading-sides (sides read off a name, proposed once per document, again in a heading).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -106,7 +108,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against",
+        "owner-objects", "actor-against", "known-sides", "heading-sides",
     }
 )  # fmt: skip
 
@@ -248,7 +250,8 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             # The sides of an agreement or event read off how it is named ("the peace deal between Armenia and
             # Azerbaijan") are background an article repeats: proposed where first said, not in every sentence.
             if cand.once and any(k[:3] == cand.triple for k in kept):
-                continue
+                if not ("heading-sides" in self.rules and _is_heading(text, cand.sentence)):
+                    continue
             key = (*cand.triple, cand.sentence.start)
             if key not in kept or kept[key].confidence < cand.confidence:
                 kept[key] = cand
@@ -537,6 +540,20 @@ def _has_sub_property(name: str, others: set[str], schema: Schema) -> bool:
         if (schema.relations[other].iri, RDFS.subPropertyOf, prop.iri) in schema.graph:
             return True
     return False
+
+
+#: A heading is a line of at most this many words.
+HEADING_WORDS = 16
+
+
+def _is_heading(text: str, sentence: Sentence) -> bool:
+    """A line of its own, short and not ending with a full stop: a title or section heading, which a reader takes in
+    apart from the paragraphs around it ("What are the obstacles to an Armenia-Azerbaijan agreement?")."""
+    before = text[text.rfind("\n", 0, sentence.start) + 1 : sentence.start]
+    end = text.find("\n", sentence.end)
+    after = text[sentence.end : len(text) if end < 0 else end]
+    line = sentence.text.strip()
+    return not before.strip() and not after.strip() and len(line.split()) <= HEADING_WORDS and not line.endswith(".")
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
