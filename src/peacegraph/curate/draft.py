@@ -99,7 +99,8 @@ RELATIONS_PER_PAIR = 2
 #: Yerevan": the owner of the trigger noun is its object), actor-against ("Azerbaijan moved against Nagorno-Karabakh
 #: last year": the one event the graph says it launched against the place that year), known-sides ("a lasting agreement
 #: between A and B", "an A-B agreement", the noun linked to nothing: the one agreement or event of its kind the graph gives
-#: both sides; its sides), heading-sides (sides read off a name, proposed once per document, again in a heading).
+#: both sides; its sides), heading-sides (sides read off a name, proposed once per document, again in a heading),
+#: event-verb-actors ("Russian peacekeepers were deployed": the one deployment the graph gives them; they took part in it).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -108,7 +109,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "known-sides", "heading-sides",
+        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors",
     }
 )  # fmt: skip
 
@@ -384,6 +385,17 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
                 continue
             (event,) = events
             actor = next(h for h in near if any(self.knowledge.has(h.mention.entity, r, event) for r in ("participantIn", "initiated")))
+            if "event-verb-actors" in self.rules:
+                # The actor the verb is said of took part in the event as the graph says it did.
+                for role in ("participantIn", "initiated"):
+                    if self.knowledge.has(actor.mention.entity, role, event):
+                        why = f"'{tokens[i].text}' names {event}, the one such event the graph gives '{actor.mention.text}'; its role"
+                        span = (min(actor.mention.start, tokens[i].idx), max(actor.mention.end, tokens[i].idx + len(tokens[i].text)))
+                        out.append(
+                            self._candidate(
+                                actor.mention.entity, role, event, [actor], span, actor.mention.score / 100 * 0.5, why, sentence
+                            )
+                        )
             after = [h for h in hits if i < h.first <= i + 4 and h is not actor]
             place = next((h for h in after if any(t.lower_ in ("in", "to", "into", "at") for t in tokens[i + 1 : h.first])), None)
             entity = self._pick(place, prop.range) if place is not None else None
