@@ -100,7 +100,8 @@ RELATIONS_PER_PAIR = 2
 #: last year": the one event the graph says it launched against the place that year), known-sides ("a lasting agreement
 #: between A and B", "an A-B agreement", the noun linked to nothing: the one agreement or event of its kind the graph gives
 #: both sides; its sides), heading-sides (sides read off a name, proposed once per document, again in a heading),
-#: event-verb-actors ("Russian peacekeepers were deployed": the one deployment the graph gives them; they took part in it).
+#: event-verb-actors ("Russian peacekeepers were deployed": the one deployment the graph gives them; they took part in it),
+#: noun-copula ("the inhabitants of X were Y": both ends after the trigger noun, placed by domain and range).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -109,7 +110,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors",
+        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors", "noun-copula",
     }
 )  # fmt: skip
 

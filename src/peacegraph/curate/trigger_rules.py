@@ -58,6 +58,10 @@ class TriggerRules:
             # "the government, led by Nikol Pashinyan": a trigger ending in "by" is passive when its subject fits only
             # after it ("a region inhabited by Armenians" keeps its subject before).
             passive = self._nearest(left, prop.domain, trig) is None and self._nearest(right, prop.domain, trig) is not None
+        if following in ("of", "in") and "noun-copula" in self.rules:
+            found = self._noun_copula(trig, prop, hits, tokens, sentence)
+            if found:
+                return found
         if following == "between" or (prop.name in SYMMETRIC and following in ("of", "among")):
             # "the meeting between A and B": both sides follow the trigger; whoever stands before it is not one of them.
             found = self._between(trig, prop, right, hits, tokens, sentence)
@@ -350,6 +354,31 @@ class TriggerRules:
             if word == "by":
                 return k
         return None
+
+    def _noun_copula(self, trig: Trigger, prop: Property, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "the inhabitants in Nagorno-Karabakh were mostly ethnic Armenians": a trigger noun after "the", its
+        complement after "of" or "in", a form of "be", and the name after it: the two ends are the complement and that
+        name, placed by domain and range (both stand after the trigger)."""
+        if trig.first == 0 or tokens[trig.first - 1].lower_ != "the" or trig.last - trig.first != 1:
+            return []
+        inner = next(
+            (h for h in hits if h.first == trig.last + 1 or (h.first == trig.last + 2 and tokens[trig.last + 1].lower_ == "the")), None
+        )
+        if inner is None or inner.last >= len(tokens) or tokens[inner.last].lower_ not in BE_FORMS:
+            return []
+        k = inner.last + 1
+        while k < len(tokens) and k < inner.last + 4 and tokens[k].is_alpha and tokens[k].is_lower and not any(h.first == k for h in hits):
+            k += 1  # "predominantly", "mostly"
+        outer = next((h for h in hits if h.first == k), None)
+        if outer is None:
+            return []
+        for subject, obj in ((inner, outer), (outer, inner)):
+            s_id, o_id = self._pick(subject, prop.domain), self._pick(obj, prop.range)
+            if s_id and o_id and s_id != o_id:
+                confidence = (subject.mention.score + obj.mention.score) / 200 * self.lexicon.specificity(trig.phrase) * 0.8
+                reason = f"'the {trig.phrase} {tokens[trig.last].text} {inner.mention.text}' is '{outer.mention.text}'; {prop.name}: {self._describe(prop)}"
+                return [self._candidate(s_id, prop.name, o_id, [subject, obj], (trig.start, trig.end), confidence, reason, sentence)]
+        return []
 
     def _held_events(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
         """ "Blinken held peace talks with the Armenian and Azerbaijani ministers": who holds (convenes, chairs) an
