@@ -101,7 +101,8 @@ RELATIONS_PER_PAIR = 2
 #: between A and B", "an A-B agreement", the noun linked to nothing: the one agreement or event of its kind the graph gives
 #: both sides; its sides), heading-sides (sides read off a name, proposed once per document, again in a heading),
 #: event-verb-actors ("Russian peacekeepers were deployed": the one deployment the graph gives them; they took part in it),
-#: noun-copula ("the inhabitants of X were Y": both ends after the trigger noun, placed by domain and range).
+#: noun-copula ("the inhabitants of X were Y": both ends after the trigger noun, placed by domain and range), victims
+#: ("thousands of A and B have been killed during the conflict": involvedIn).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -110,7 +111,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors", "noun-copula",
+        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors", "noun-copula", "victims",
     }
 )  # fmt: skip
 
