@@ -102,7 +102,8 @@ RELATIONS_PER_PAIR = 2
 #: both sides; its sides), heading-sides (sides read off a name, proposed once per document, again in a heading),
 #: event-verb-actors ("Russian peacekeepers were deployed": the one deployment the graph gives them; they took part in it),
 #: noun-copula ("the inhabitants of X were Y": both ends after the trigger noun, placed by domain and range), victims
-#: ("thousands of A and B have been killed during the conflict": involvedIn).
+#: ("thousands of A and B have been killed during the conflict": involvedIn), with-terms ("a ceasefire was declared, with
+#: peacekeepers being deployed": the deployment is one of its terms and follows from it).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -111,7 +112,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors", "noun-copula", "victims",
+        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors", "noun-copula", "victims", "with-terms",
     }
 )  # fmt: skip
 
@@ -398,6 +399,8 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
                                 actor.mention.entity, role, event, [actor], span, actor.mention.score / 100 * 0.5, why, sentence
                             )
                         )
+            if "with-terms" in self.rules:
+                out += self._with_terms(event, actor, i, hits, tokens, sentence, first)
             after = [h for h in hits if i < h.first <= i + 4 and h is not actor]
             place = next((h for h in after if any(t.lower_ in ("in", "to", "into", "at") for t in tokens[i + 1 : h.first])), None)
             entity = self._pick(place, prop.range) if place is not None else None
@@ -406,6 +409,28 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             reason = f"'{tokens[i].text}' names {event}, the one such event the graph gives '{actor.mention.text}'; where it was"
             confidence = actor.mention.score / 100 * 0.7
             out.append(self._candidate(event, prop.name, entity, [actor, place], None, confidence, reason, sentence))
+        return out
+
+    def _with_terms(self, event: str, actor: Hit, verb: int, hits: list[Hit], tokens, sentence, first: int) -> list[Candidate]:
+        """ "A ceasefire was declared, with ... Russian peacekeepers being deployed": an event a "with" clause after an
+        agreement names is one of its terms (covers) and follows from it (resultOf)."""
+        out = []
+        commas = [k for k in range(first, actor.first) if tokens[k].lower_ == "with" and k > 0 and tokens[k - 1].text == ","]
+        if not commas:
+            return out
+        agreement = self.schema.classes.get("Agreement")
+        before = [h for h in hits if h.last <= commas[-1] and agreement and self._pick(h, frozenset({agreement}))]
+        if not before:
+            return out
+        deal = before[0]
+        whole = self._pick(deal, frozenset({agreement}))
+        for relation, subject, obj in (("covers", whole, event), ("resultOf", event, whole)):
+            prop = self.schema.relations.get(relation)
+            if prop is None or not (self._fits(subject, prop.domain) and self._fits(obj, prop.range)):
+                continue
+            reason = f"'{tokens[verb].text}' names {event} in a ', with' clause after '{deal.mention.text}'"
+            span = (deal.mention.start, tokens[verb].idx + len(tokens[verb].text))
+            out.append(self._candidate(subject, relation, obj, [], span, deal.mention.score / 100 * 0.6, reason, sentence))
         return out
 
     def _fits(self, entity_id: str, allowed) -> bool:
