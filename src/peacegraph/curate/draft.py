@@ -103,7 +103,9 @@ RELATIONS_PER_PAIR = 2
 #: event-verb-actors ("Russian peacekeepers were deployed": the one deployment the graph gives them; they took part in it),
 #: noun-copula ("the inhabitants of X were Y": both ends after the trigger noun, placed by domain and range), victims
 #: ("thousands of A and B have been killed during the conflict": involvedIn), with-terms ("a ceasefire was declared, with
-#: peacekeepers being deployed": the deployment is one of its terms and follows from it).
+#: peacekeepers being deployed": the deployment is one of its terms and follows from it), own-possessive ("Armenia froze
+#: its ties with X": "its" is the subject's own, the object is X), hyphen-modifiers ("the Russia-backed CSTO": the name
+#: before "-backed" is no object of the verb).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -112,7 +114,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors", "noun-copula", "victims", "with-terms",
+        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors", "noun-copula", "victims", "with-terms", "own-possessive", "hyphen-modifiers",
     }
 )  # fmt: skip
 

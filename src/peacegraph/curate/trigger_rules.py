@@ -131,7 +131,14 @@ class TriggerRules:
             head = next((h for h in hits if trig.first <= h.first and h.last < trig.last), None)
             if head is not None and (entity := self._pick(head, prop.domain)):
                 subject, placement = (head, entity), "the trigger's own noun is the subject"
+        if "hyphen-modifiers" in self.rules and not passive:
+            # "the Russia-backed CSTO": a name run into a participle modifies the noun after it; it is not the object.
+            object_side = [h for h in object_side if not _hyphen_modifier(h, tokens)]
         obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
+        if obj is not None and subject is not None and "own-possessive" in self.rules and obj[1] == subject[1]:
+            if obj[0].mention.text.lower() in POSSESSIVE_PRONOUNS and obj[0].first >= trig.last:
+                # "Armenia has frozen its ties with the CSTO": "its" is the subject's own; the object comes after.
+                obj = self._nearest([h for h in object_side if h is not obj[0]], prop.range, trig, right_gap)
         if obj is not None and not passive and "clause-objects" in self.rules and _role_noun(trig.phrase):
             # "Russia's role as a mediator has been interrupted by its war": a verb after the role noun starts the
             # clause's predicate; what follows it is not what the noun is a role in.
@@ -877,3 +884,12 @@ def _coordinated(tokens, first: Hit, second: Hit) -> bool:
     if "as" in between and "well" not in between:
         return False  # "Russia, as it is ...": a conjunction, not "as well as"
     return bool(between) and len(between) <= 4 and all(w in COORDINATORS or w in ("as", "well") for w in between)
+
+
+def _hyphen_modifier(hit: Hit, tokens) -> bool:
+    """ "Russia-backed", "U.S.-brokered": the name, a hyphen and a participle, all one word before a noun."""
+    k = hit.last
+    return (
+        k + 1 < len(tokens) and tokens[k].text in ("-", "–") and tokens[k + 1].lower_.endswith(("ed", "en"))
+        and tokens[k].idx == tokens[k - 1].idx + len(tokens[k - 1].text)
+    )  # fmt: skip
