@@ -41,6 +41,7 @@ from peacegraph.curate.new_names import NewNames
 from peacegraph.curate.quoting import shortest_unique_quote
 from peacegraph.curate.render import render, scalar, slug
 from peacegraph.curate.trigger_rules import TriggerRules, in_compound_adjective
+from peacegraph.curate.words import BE_FORMS
 from peacegraph.load.documents import Document
 from peacegraph.load.quotes import QuoteNotFound
 from peacegraph.load.schema import Property, Schema
@@ -100,12 +101,14 @@ RELATIONS_PER_PAIR = 2
 #: last year": the one event the graph says it launched against the place that year), known-sides ("a lasting agreement
 #: between A and B", "an A-B agreement", the noun linked to nothing: the one agreement or event of its kind the graph gives
 #: both sides; its sides), heading-sides (sides read off a name, proposed once per document, again in a heading),
-#: event-verb-actors ("Russian peacekeepers were deployed": the one deployment the graph gives them; they took part in it),
+#: event-verb-actors ("Russian peacekeepers were deployed": the one deployment the graph gives them, they took part in it;
+#: "Russia would deploy": the one its body took part in, Russia launched it),
 #: noun-copula ("the inhabitants of X were Y": both ends after the trigger noun, placed by domain and range), victims
 #: ("thousands of A and B have been killed during the conflict": involvedIn), with-terms ("a ceasefire was declared, with
 #: peacekeepers being deployed": the deployment is one of its terms and follows from it), own-possessive ("Armenia froze
 #: its ties with X": "its" is the subject's own, the object is X), hyphen-modifiers ("the Russia-backed CSTO": the name
-#: before "-backed" is no object of the verb).
+#: before "-backed" is no object of the verb), plural-names ("The Russians announced that they would ...": "they" is
+#: the plural name opening the sentence).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -114,7 +117,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors", "noun-copula", "victims", "with-terms", "own-possessive", "hyphen-modifiers",
+        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors", "noun-copula", "victims", "with-terms", "own-possessive", "hyphen-modifiers", "plural-names",
     }
 )  # fmt: skip
 
@@ -140,6 +143,7 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             frozenset(w.split()[-1] for w in self.describer.heads),
             self.describer.place_nouns if "owned-places" in rules else frozenset(),
             "neighbour-groups" in rules,
+            "plural-names" in rules,
         )
         self.holders = Holders(gazetteer, self.knowledge)
         self._event_verbs = _event_verb_forms(self.describer.heads, schema)
@@ -382,14 +386,34 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
                 continue
             near = [h for h in hits if 0 <= i - h.last <= 2 and all(t.lower_ in _AUXILIARIES for t in tokens[h.last : i])]
             near += [h for h in hits if h.first == i + 1]
+
+            def doers(entity: str) -> set[str]:
+                """The entity, and with "event-verb-actors" the bodies the graph has as its own ("Russia deployed": its forces)."""
+                bodies = {s_ for (s_, r, o) in self.knowledge.triples if r == "subOrganisationOf" and o == entity}
+                return {entity} | (bodies if "event-verb-actors" in self.rules else set())
+
             events = {
                 e for h in near for (s_, r, e) in self.knowledge.triples
-                if s_ == h.mention.entity and r in ("participantIn", "initiated") and self._fits(e, frozenset({kind}))
+                if s_ in doers(h.mention.entity) and r in ("participantIn", "initiated") and self._fits(e, frozenset({kind}))
             }  # fmt: skip
             if len(events) != 1:
                 continue
             (event,) = events
-            actor = next(h for h in near if any(self.knowledge.has(h.mention.entity, r, event) for r in ("participantIn", "initiated")))
+            actor = next(
+                h
+                for h in near
+                if any(self.knowledge.has(d, r, event) for d in doers(h.mention.entity) for r in ("participantIn", "initiated"))
+            )
+            acted = not any(self.knowledge.has(actor.mention.entity, r, event) for r in ("participantIn", "initiated"))
+            if acted and actor.last <= i and not any(t.lower_ in BE_FORMS for t in tokens[actor.last : i]):
+                # "Russia would deploy (peacekeepers)": the state whose body took part launched it.
+                why = f"'{actor.mention.text}' {tokens[i].text}: {event}, the one such event the graph gives a body of it"
+                span = (actor.mention.start, tokens[i].idx + len(tokens[i].text))
+                out.append(
+                    self._candidate(
+                        actor.mention.entity, "initiated", event, [actor], span, actor.mention.score / 100 * 0.75, why, sentence
+                    )
+                )
             if "event-verb-actors" in self.rules:
                 # The actor the verb is said of took part in the event as the graph says it did.
                 for role in ("participantIn", "initiated"):
@@ -409,7 +433,7 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             if entity is None:
                 continue
             reason = f"'{tokens[i].text}' names {event}, the one such event the graph gives '{actor.mention.text}'; where it was"
-            confidence = actor.mention.score / 100 * 0.7
+            confidence = actor.mention.score / 100 * (0.75 if "event-verb-actors" in self.rules else 0.7)
             out.append(self._candidate(event, prop.name, entity, [actor, place], None, confidence, reason, sentence))
         return out
 
