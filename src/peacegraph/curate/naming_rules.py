@@ -105,6 +105,8 @@ class NamingRules:
                     out.append(self._candidate(part, name, whole[1], [hit], None, confidence, reason, sentence, dated=False))
         out += self._possessive(ordered, tokens, sentence)
         out += self._sides(ordered, tokens, sentence)
+        if "ethnic-places" in self.rules:
+            out += self._ethnic_places(ordered, tokens, sentence)
         if "route-ends" in self.rules:
             out += self._route_ends(ordered, tokens, sentence)
         if "owned-places" in self.rules:
@@ -279,6 +281,35 @@ class NamingRules:
                         cand = self._candidate(entity, relation, whole, [side, hit], None, confidence, reason, sentence)
                         cand.once = True
                         out.append(cand)
+        return out
+
+    def _ethnic_places(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "the primarily ethnic Armenian region": a place called ethnic X by a demonym is inhabited by the X people
+        (the ethnic group named by the demonym's plural)."""
+        prop = self.schema.relations.get("inhabitedBy")
+        out = []
+        for index, hit in enumerate(ordered if prop else []):
+            if hit.mention.how != "demonym" or hit.first == 0 or tokens[hit.first - 1].lower_ not in ("ethnic", "ethnically"):
+                continue
+            place = ordered[index + 1] if index + 1 < len(ordered) and ordered[index + 1].first == hit.last else None
+            if place is None and hit.last + 2 < len(tokens) and tokens[hit.last].lower_ in self.describer.place_nouns:
+                # "the ethnic Armenian enclave of Nagorno-Karabakh": the name after "of".
+                after = tokens[hit.last + 1].lower_ == "of"
+                place = next((h for h in ordered if after and h.first == hit.last + 2), None)
+            where = self._pick(place, prop.domain) if place is not None else None
+            plural = hit.mention.text.lower() + "s"
+            people = next(
+                (e.id for e in self.gazetteer.entities.values()
+                 if self._fits(e.id, prop.range) and plural in [e.label.lower(), *(a.label.lower() for a in e.aliases)]),
+                None,
+            )  # fmt: skip
+            if where is None or people is None:
+                continue
+            confidence = place.mention.score / 100 * 0.8
+            reason = f"'{tokens[hit.first - 1].text} {hit.mention.text} {place.mention.text}': inhabited by {people}"
+            word = tokens[hit.first - 1]
+            span = (word.idx, word.idx + len(word.text))
+            out.append(self._candidate(where, prop.name, people, [place, hit], span, confidence, reason, sentence, dated=False))
         return out
 
     def _known_sides(self, ordered: list[Hit], tokens, sentence, prop) -> list[Hit]:
