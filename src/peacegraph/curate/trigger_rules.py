@@ -172,6 +172,8 @@ class TriggerRules:
         fronted = trig.phrase.endswith(("ing", "ed")) and (
             opener in FRONTING or trig.first == bisect.bisect_left(self._starts, sentence.start)
         )
+        # "Having lost the war, Pashinyan ...": "having" opens a fronted clause whatever the participle's ending.
+        fronted = fronted or ("having-fronted" in self.rules and opener == "having")
         if subject is None and obj is not None and not passive and fronted:
             # "Despite brokering the ceasefire, Russia ...": the subject follows the object.
             after = [h for h in right if h.first >= obj[0].last]
