@@ -110,7 +110,8 @@ RELATIONS_PER_PAIR = 2
 #: before "-backed" is no object of the verb), plural-names ("The Russians announced that they would ...": "they" is
 #: the plural name opening the sentence), ethnic-places ("the ethnic Armenian region", "the ethnic Armenian enclave of X":
 #: the place is inhabitedBy the people the demonym's plural names), having-fronted ("Having lost the war, X ...": the
-#: subject after a fronted clause, as for "-ed" and "-ing" participles).
+#: subject after a fronted clause, as for "-ed" and "-ing" participles), possessor-scope ("X has fallen into Russia's
+#: sphere of influence": the possessor is the subject, the name before "into"/"within" the object).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -119,7 +120,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors", "noun-copula", "victims", "with-terms", "own-possessive", "hyphen-modifiers", "plural-names", "ethnic-places", "having-fronted",
+        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors", "noun-copula", "victims", "with-terms", "own-possessive", "hyphen-modifiers", "plural-names", "ethnic-places", "having-fronted", "possessor-scope",
     }
 )  # fmt: skip
 

@@ -183,6 +183,16 @@ class TriggerRules:
             described = self._described_object(trig, prop)
             if described is not None and (obj is None or described[0].first < obj[0].first):
                 obj, placement, factor = described, "an event or issue said in its label's words right after the trigger", 0.9
+        if subject is not None and obj is None and not passive and "possessor-scope" in self.rules:
+            # "The Caucasus has fallen into Russia's sphere of influence": the possessor of the trigger noun is the
+            # subject; what was brought into (or lies within) its scope is the name before the preposition.
+            owned = subject[0].last + 1 == trig.first and tokens[subject[0].last].lower_ in ("'s", "’s")
+            k = subject[0].first - 1
+            if owned and k > 0 and tokens[k].lower_ in ("into", "within", "under", "in", "inside"):
+                earlier = [h for h in left if h.last <= k and h is not subject[0]]
+                found = self._nearest(earlier, prop.range, Trigger(trig.phrase, k, k + 1, trig.start, trig.end))
+                if found is not None and found[1] != subject[1]:
+                    obj, placement, factor = found, "the name brought into the scope of the trigger noun's possessor", 0.9
         if subject is not None and obj is None and not passive and "quoted" in self.rules:
             quoted = self._quoted_object(trig, prop, subject, hits)
             if quoted is not None:
