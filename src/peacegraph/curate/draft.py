@@ -111,7 +111,8 @@ RELATIONS_PER_PAIR = 2
 #: the plural name opening the sentence), ethnic-places ("the ethnic Armenian region", "the ethnic Armenian enclave of X":
 #: the place is inhabitedBy the people the demonym's plural names), having-fronted ("Having lost the war, X ...": the
 #: subject after a fronted clause, as for "-ed" and "-ing" participles), possessor-scope ("X has fallen into Russia's
-#: sphere of influence": the possessor is the subject, the name before "into"/"within" the object).
+#: sphere of influence": the possessor is the subject, the name before "into"/"within" the object), edge-places ("X is a
+#: region on the edge of Y", "X ... separated from the main country by Armenian territory": X borders Y).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -120,7 +121,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors", "noun-copula", "victims", "with-terms", "own-possessive", "hyphen-modifiers", "plural-names", "ethnic-places", "having-fronted", "possessor-scope",
+        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors", "noun-copula", "victims", "with-terms", "own-possessive", "hyphen-modifiers", "plural-names", "ethnic-places", "having-fronted", "possessor-scope", "edge-places",
     }
 )  # fmt: skip
 
@@ -374,6 +375,37 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
                     out.append(self._candidate(entity, prop.name, region, [hit, container], None, confidence, reason, sentence))
         return out
 
+    def _edge_places(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "X is a region on the edge of Eastern Europe", "X, an exclave separated from the main country by Armenian
+        territory": the place before the phrase borders the one it names."""
+        prop = self.schema.relations.get("borders")
+        if prop is None:
+            return []
+        first, last = bisect.bisect_left(self._starts, sentence.start), bisect.bisect_left(self._starts, sentence.end)
+        out = []
+        for k in range(first + 1, last - 3):
+            words = [t.lower_ for t in tokens[k : k + 4]]
+            if words[:2] == ["on", "the"] and words[2] in EDGES and words[3] == "of":
+                start, end, how = k, k + 4, f"on the {words[2]} of"
+            elif words[0] == "separated" and "by" in [t.lower_ for t in tokens[k + 1 : min(last, k + 8)]]:
+                start, how = k, "separated ... by"
+                end = next(j for j in range(k + 1, min(last, k + 8)) if tokens[j].lower_ == "by") + 1
+            else:
+                continue
+            # The place named beyond: right after the phrase, or after one capitalised word ("Eastern Europe").
+            beyond = next((h for h in hits if h.first in (end, end + 1) and tokens[end].text[:1].isupper()), None)
+            # The place before: the nearest one not a possessor ("Azerbaijan's exclave").
+            before = [h for h in hits if h.last <= start and tokens[h.last].lower_ not in ("'s", "’s")]
+            here = next((h for h in reversed(before) if self._pick(h, prop.domain)), None)
+            a = self._pick(here, prop.domain) if here is not None else None
+            b = self._pick(beyond, prop.range) if beyond is not None else None
+            if a is None or b is None or a == b:
+                continue
+            confidence = (here.mention.score + beyond.mention.score) / 200 * 0.7
+            reason = f"'{here.mention.text}' ... {how} '{beyond.mention.text}'"
+            out.append(self._candidate(a, prop.name, b, [here, beyond], None, confidence, reason, sentence, dated=False))
+        return out
+
     def _event_verb_places(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
         """ "Russian peacekeepers were deployed in the Lachin corridor": a verb made from an event class's noun
         ("deployment": deploy) next to an actor names the one event of that class the graph says the actor took part in
@@ -510,6 +542,8 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             out += self._event_verb_places(hits, tokens, sentence)
         if "where-clauses" in self.rules:
             out += self._where_clauses(hits, tokens, sentence)
+        if "edge-places" in self.rules:
+            out += self._edge_places(hits, tokens, sentence)
         for outer in hits:
             inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]
             out += self._issue_named_with(outer, inside, sentence) if inside else []
@@ -550,6 +584,8 @@ def _state_title(text: str, mention: Mention, gazetteer: Gazetteer) -> Mention:
     return Mention(mention.start, end, text[mention.start : end], mention.entities, mention.name, "extended", 90.0)
 
 
+#: "on the edge of X": the place said so borders X.
+EDGES = {"edge", "edges", "fringe", "fringes", "border", "borders", "outskirts", "periphery", "doorstep"}
 #: Words between an actor and its verb: "peacekeepers were deployed", "forces being withdrawn".
 _AUXILIARIES = {"was", "were", "is", "are", "be", "been", "being", "would", "will", "to", "had", "have", "has"}
 
