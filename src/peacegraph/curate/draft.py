@@ -112,7 +112,8 @@ RELATIONS_PER_PAIR = 2
 #: the place is inhabitedBy the people the demonym's plural names), having-fronted ("Having lost the war, X ...": the
 #: subject after a fronted clause, as for "-ed" and "-ing" participles), possessor-scope ("X has fallen into Russia's
 #: sphere of influence": the possessor is the subject, the name before "into"/"within" the object), edge-places ("X is a
-#: region on the edge of Y", "X ... separated from the main country by Armenian territory": X borders Y).
+#: region on the edge of Y", "X ... separated from the main country by Armenian territory": X borders Y), help-towards
+#: ("helping the two countries work towards a peace agreement": assisted the agreement too).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -121,7 +122,7 @@ RULES = frozenset(
         "described-objects", "held-events", "clause-objects", "between-sides", "along-with", "said-aside", "demonym-bodies", "event-objects", "interest-in", "passive-agent", "state-titles", "infinitive-triggers", "hope-for",
         "trigger-heads", "taken-places", "connect-pairs",
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
-        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors", "noun-copula", "victims", "with-terms", "own-possessive", "hyphen-modifiers", "plural-names", "ethnic-places", "having-fronted", "possessor-scope", "edge-places",
+        "owner-objects", "actor-against", "known-sides", "heading-sides", "event-verb-actors", "noun-copula", "victims", "with-terms", "own-possessive", "hyphen-modifiers", "plural-names", "ethnic-places", "having-fronted", "possessor-scope", "edge-places", "help-towards",
     }
 )  # fmt: skip
 
@@ -375,6 +376,34 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
                     out.append(self._candidate(entity, prop.name, region, [hit, container], None, confidence, reason, sentence))
         return out
 
+    def _help_towards(self, found: list[Candidate], hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "helping the two countries work towards a peace agreement": who helps others work towards an agreement or
+        event assists it too."""
+        prop = self.schema.relations.get("assisted")
+        if prop is None:
+            return []
+        out, seen = [], set()
+        last = bisect.bisect_left(self._starts, sentence.end)
+        for cand in found:
+            if cand.relation != "assisted" or (cand.subject, cand.end) in seen:
+                continue
+            seen.add((cand.subject, cand.end))
+            k = bisect.bisect_left(self._starts, cand.end)
+            toward = next((j for j in range(k, min(last, k + 4)) if tokens[j].lower_ in ("towards", "toward")), None)
+            if toward is None:
+                continue
+            target = next((h for h in hits if toward < h.first <= toward + 4), None)
+            if target is None or not all(t.is_alpha and t.is_lower for t in tokens[toward + 1 : target.first]):
+                continue
+            whole = self._pick(target, prop.range)
+            topics = frozenset(self.schema.classes[c] for c in ("Event", "Agreement") if c in self.schema.classes)
+            if whole is None or not self._fits(whole, topics):
+                continue
+            reason = f"{cand.subject} helps others work towards '{target.mention.text}'"
+            span = (cand.start, target.mention.end)
+            out.append(self._candidate(cand.subject, prop.name, whole, [], span, cand.confidence * 0.8, reason, sentence))
+        return out
+
     def _edge_places(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
         """ "X is a region on the edge of Eastern Europe", "X, an exclave separated from the main country by Armenian
         territory": the place before the phrase borders the one it names."""
@@ -544,6 +573,8 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, NewNames):
             out += self._where_clauses(hits, tokens, sentence)
         if "edge-places" in self.rules:
             out += self._edge_places(hits, tokens, sentence)
+        if "help-towards" in self.rules:
+            out += self._help_towards(out, hits, tokens, sentence)
         for outer in hits:
             inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]
             out += self._issue_named_with(outer, inside, sentence) if inside else []
