@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 
 from peacegraph.curate.candidates import Candidate, Hit
-from peacegraph.curate.words import HOLDING, POSSESSIVE_PRONOUNS, PREPOSITIONS, STATE_AGENTS
+from peacegraph.curate.words import AUXILIARIES, HOLDING, POSSESSIVE_PRONOUNS, PREPOSITIONS, STATE_AGENTS
 
 #: Prepositions that set a clause in an event: "in the war", "at the summit", "during the talks", "on the talks".
 SETTING = {"in", "at", "during", "on", "throughout"}
@@ -31,6 +31,8 @@ CLAUSE_OPENERS = {",", ";", ":", "and", "but", "as", "while", "when", "since", "
 ARMED = ("Conflict", "War", "Clash", "MilitaryOffensive")
 #: Endings of nouns made from verbs ("handling", "mediation", "management", "approval", "acceptance"): they have agents.
 ACTION_NOUNS = ("ing", "ion", "ment", "al", "ance", "ence")
+#: What befalls people in an event ("killed during the conflict"): they were involved in it.
+SUFFERING = {"killed", "wounded", "injured", "displaced", "died", "perished", "expelled", "uprooted", "detained"}
 #: At most this many words between the actor and the preposition ("has been dragging its feet in").
 VERB_GAP = 6
 #: At most this many words between the preposition and the event ("in a 2020 war", "on these peace talks").
@@ -58,6 +60,8 @@ class ClauseRules:
             out += self._held_by_sides(ordered, tokens, sentence, prop)
         if "presence-in" in self.rules:
             out += self._presence_in(ordered, tokens, sentence)
+        if "victims" in self.rules:
+            out += self._victims(ordered, tokens, sentence)
         return out
 
     def _presence_in(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
@@ -116,6 +120,40 @@ class ClauseRules:
             if actor is None or not all(t.lower_ in STATE_AGENTS or t.lower_ in HOLDER_FILLERS for t in tokens[actor.last : k]):
                 continue
             out += self._sides_of(actor, event, ordered, tokens, sentence, prop, "the holder of", 0.9)
+        return out
+
+    def _victims(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "thousands of Armenians and Azerbaijanis have been killed during the conflict": people killed, wounded or
+        driven out in an event were involved in it (involvedIn), whoever they are counted by."""
+        prop = self.schema.relations.get("involvedIn")
+        if prop is None:
+            return []
+        first, last = self._sentence_first(sentence), bisect.bisect_left(self._starts, sentence.end)
+        out = []
+        for k in range(first + 1, last):
+            if tokens[k].lower_ not in SUFFERING:
+                continue
+            j = k
+            while j > first and tokens[j - 1].lower_ in AUXILIARIES | {"being"}:
+                j -= 1
+            subject = next((h for h in ordered if h.last == j), None)
+            at = next((i for i in range(k + 1, min(k + 3, last)) if tokens[i].lower_ in ("during", "in")), None)
+            event = next((h for h in ordered if at is not None and 0 < h.first - at <= 4), None)
+            if subject is None or event is None or not all(t.is_alpha and t.is_lower for t in tokens[at + 1 : event.first]):
+                continue
+            whole = self._pick(event, prop.range)
+            if whole is None:
+                continue
+            listed = [subject]
+            while (before := next((h for h in ordered if h.last < listed[-1].first and h.last >= listed[-1].first - 1), None)) and tokens[
+                before.last
+            ].lower_ in ("and", ","):
+                listed.append(before)
+            for hit in listed:
+                for entity in [e for e in hit.mention.entities if self._fits(e, prop.domain) and e != whole][:1]:
+                    confidence = (hit.mention.score + event.mention.score) / 200 * 0.7
+                    reason = f"'{hit.mention.text}' {tokens[k].text} {tokens[at].text} '{event.mention.text}': involved in it"
+                    out.append(self._candidate(entity, prop.name, whole, [hit, event], None, confidence, reason, sentence))
         return out
 
     def _unnamed_sides(self, ordered: list[Hit], tokens, sentence, prop) -> list[Candidate]:

@@ -43,6 +43,7 @@ from peacegraph.curate.render import render, scalar, slug
 from peacegraph.curate.routes import ROUTE_RELATIONS, described_routes
 from peacegraph.curate.stance_rules import StanceRules
 from peacegraph.curate.trigger_rules import TriggerRules, in_compound_adjective
+from peacegraph.curate.words import BE_FORMS
 from peacegraph.load.documents import Document
 from peacegraph.load.quotes import QuoteNotFound
 from peacegraph.load.schema import Property, Schema
@@ -122,7 +123,23 @@ RELATIONS_PER_PAIR = 2
 #: known-route-places (such a route and the places the graph gives it, named in the sentence: said again),
 #: demonym-owners ("the Azerbaijani demand for X": a demonym right before a trigger noun is its subject),
 #: described-concerns (an issue said in its label's words, with a place, route or event other than a state that the
-#: graph says it concerns named: said again).
+#: graph says it concerns named: said again),
+#: known-sides ("a lasting agreement
+#: between A and B", "an A-B agreement", the noun linked to nothing: the one agreement or event of its kind the graph gives
+#: both sides; its sides), heading-sides (sides read off a name, proposed once per document, again in a heading),
+#: event-verb-actors ("Russian peacekeepers were deployed": the one deployment the graph gives them, they took part in it;
+#: "Russia would deploy": the one its body took part in, Russia launched it),
+#: noun-copula ("the inhabitants of X were Y": both ends after the trigger noun, placed by domain and range), victims
+#: ("thousands of A and B have been killed during the conflict": involvedIn), with-terms ("a ceasefire was declared, with
+#: peacekeepers being deployed": the deployment is one of its terms and follows from it), own-possessive ("Armenia froze
+#: its ties with X": "its" is the subject's own, the object is X), hyphen-modifiers ("the Russia-backed CSTO": the name
+#: before "-backed" is no object of the verb), plural-names ("The Russians announced that they would ...": "they" is
+#: the plural name opening the sentence), ethnic-places ("the ethnic Armenian region", "the ethnic Armenian enclave of X":
+#: the place is inhabitedBy the people the demonym's plural names), having-fronted ("Having lost the war, X ...": the
+#: subject after a fronted clause, as for "-ed" and "-ing" participles), possessor-scope ("X has fallen into Russia's
+#: sphere of influence": the possessor is the subject, the name before "into"/"within" the object), edge-places ("X is a
+#: region on the edge of Y", "X ... separated from the main country by Armenian territory": X borders Y), help-towards
+#: ("helping the two countries work towards a peace agreement": assisted the agreement too).
 RULES = frozenset(
     {
         "descriptions", "references", "titles", "possessive-events", "paragraph-dates", "implicit-objects", "issues", "holders",
@@ -133,6 +150,7 @@ RULES = frozenset(
         "route-places", "that-events", "known-regions", "capitals", "event-verbs", "neighbour-groups", "where-clauses",
         "owner-objects", "actor-against", "sided-descriptions", "process-nouns", "ongoing-talks", "armed-kinds", "held-by-sides", "presence-in",
         "prospects", "described-pronouns", "demanded-clauses", "perceptions", "relations-with", "attitude-adjectives", "turning-toward", "fears-this", "reported-clauses", "coordinated-verbs", "described-routes", "known-route-places", "demonym-owners", "described-concerns",
+        "known-sides", "heading-sides", "event-verb-actors", "noun-copula", "victims", "with-terms", "own-possessive", "hyphen-modifiers", "plural-names", "ethnic-places", "having-fronted", "possessor-scope", "edge-places", "help-towards",
     }
 )  # fmt: skip
 
@@ -165,6 +183,7 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, StanceRules, NewNames):
             frozenset(w.split()[-1] for w in self.describer.heads),
             self.describer.place_nouns if "owned-places" in rules else frozenset(),
             "neighbour-groups" in rules,
+            "plural-names" in rules,
         )
         self.holders = Holders(gazetteer, self.knowledge)
         self._event_verbs = _event_verb_forms(self.describer.heads, schema)
@@ -293,7 +312,8 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, StanceRules, NewNames):
             # The sides of an agreement or event read off how it is named ("the peace deal between Armenia and
             # Azerbaijan") are background an article repeats: proposed where first said, not in every sentence.
             if cand.once and any(k[:3] == cand.triple for k in kept):
-                continue
+                if not ("heading-sides" in self.rules and _is_heading(text, cand.sentence)):
+                    continue
             key = (*cand.triple, cand.sentence.start)
             if key not in kept or kept[key].confidence < cand.confidence:
                 kept[key] = cand
@@ -403,6 +423,65 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, StanceRules, NewNames):
                     out.append(self._candidate(entity, prop.name, region, [hit, container], None, confidence, reason, sentence))
         return out
 
+    def _help_towards(self, found: list[Candidate], hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "helping the two countries work towards a peace agreement": who helps others work towards an agreement or
+        event assists it too."""
+        prop = self.schema.relations.get("assisted")
+        if prop is None:
+            return []
+        out, seen = [], set()
+        last = bisect.bisect_left(self._starts, sentence.end)
+        for cand in found:
+            if cand.relation != "assisted" or (cand.subject, cand.end) in seen:
+                continue
+            seen.add((cand.subject, cand.end))
+            k = bisect.bisect_left(self._starts, cand.end)
+            toward = next((j for j in range(k, min(last, k + 4)) if tokens[j].lower_ in ("towards", "toward")), None)
+            if toward is None:
+                continue
+            target = next((h for h in hits if toward < h.first <= toward + 4), None)
+            if target is None or not all(t.is_alpha and t.is_lower for t in tokens[toward + 1 : target.first]):
+                continue
+            whole = self._pick(target, prop.range)
+            topics = frozenset(self.schema.classes[c] for c in ("Event", "Agreement") if c in self.schema.classes)
+            if whole is None or not self._fits(whole, topics):
+                continue
+            reason = f"{cand.subject} helps others work towards '{target.mention.text}'"
+            span = (cand.start, target.mention.end)
+            out.append(self._candidate(cand.subject, prop.name, whole, [], span, cand.confidence * 0.8, reason, sentence))
+        return out
+
+    def _edge_places(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "X is a region on the edge of Eastern Europe", "X, an exclave separated from the main country by Armenian
+        territory": the place before the phrase borders the one it names."""
+        prop = self.schema.relations.get("borders")
+        if prop is None:
+            return []
+        first, last = bisect.bisect_left(self._starts, sentence.start), bisect.bisect_left(self._starts, sentence.end)
+        out = []
+        for k in range(first + 1, last - 3):
+            words = [t.lower_ for t in tokens[k : k + 4]]
+            if words[:2] == ["on", "the"] and words[2] in EDGES and words[3] == "of":
+                start, end, how = k, k + 4, f"on the {words[2]} of"
+            elif words[0] == "separated" and "by" in [t.lower_ for t in tokens[k + 1 : min(last, k + 8)]]:
+                start, how = k, "separated ... by"
+                end = next(j for j in range(k + 1, min(last, k + 8)) if tokens[j].lower_ == "by") + 1
+            else:
+                continue
+            # The place named beyond: right after the phrase, or after one capitalised word ("Eastern Europe").
+            beyond = next((h for h in hits if h.first in (end, end + 1) and tokens[end].text[:1].isupper()), None)
+            # The place before: the nearest one not a possessor ("Azerbaijan's exclave").
+            before = [h for h in hits if h.last <= start and tokens[h.last].lower_ not in ("'s", "’s")]
+            here = next((h for h in reversed(before) if self._pick(h, prop.domain)), None)
+            a = self._pick(here, prop.domain) if here is not None else None
+            b = self._pick(beyond, prop.range) if beyond is not None else None
+            if a is None or b is None or a == b:
+                continue
+            confidence = (here.mention.score + beyond.mention.score) / 200 * 0.7
+            reason = f"'{here.mention.text}' ... {how} '{beyond.mention.text}'"
+            out.append(self._candidate(a, prop.name, b, [here, beyond], None, confidence, reason, sentence, dated=False))
+        return out
+
     def _event_verb_places(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
         """ "Russian peacekeepers were deployed in the Lachin corridor": a verb made from an event class's noun
         ("deployment": deploy) next to an actor names the one event of that class the graph says the actor took part in
@@ -418,22 +497,77 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, StanceRules, NewNames):
                 continue
             near = [h for h in hits if 0 <= i - h.last <= 2 and all(t.lower_ in _AUXILIARIES for t in tokens[h.last : i])]
             near += [h for h in hits if h.first == i + 1]
+
+            def doers(entity: str) -> set[str]:
+                """The entity, and with "event-verb-actors" the bodies the graph has as its own ("Russia deployed": its forces)."""
+                bodies = {s_ for (s_, r, o) in self.knowledge.triples if r == "subOrganisationOf" and o == entity}
+                return {entity} | (bodies if "event-verb-actors" in self.rules else set())
+
             events = {
                 e for h in near for (s_, r, e) in self.knowledge.triples
-                if s_ == h.mention.entity and r in ("participantIn", "initiated") and self._fits(e, frozenset({kind}))
+                if s_ in doers(h.mention.entity) and r in ("participantIn", "initiated") and self._fits(e, frozenset({kind}))
             }  # fmt: skip
             if len(events) != 1:
                 continue
             (event,) = events
-            actor = next(h for h in near if any(self.knowledge.has(h.mention.entity, r, event) for r in ("participantIn", "initiated")))
+            actor = next(
+                h
+                for h in near
+                if any(self.knowledge.has(d, r, event) for d in doers(h.mention.entity) for r in ("participantIn", "initiated"))
+            )
+            acted = not any(self.knowledge.has(actor.mention.entity, r, event) for r in ("participantIn", "initiated"))
+            if acted and actor.last <= i and not any(t.lower_ in BE_FORMS for t in tokens[actor.last : i]):
+                # "Russia would deploy (peacekeepers)": the state whose body took part launched it.
+                why = f"'{actor.mention.text}' {tokens[i].text}: {event}, the one such event the graph gives a body of it"
+                span = (actor.mention.start, tokens[i].idx + len(tokens[i].text))
+                out.append(
+                    self._candidate(
+                        actor.mention.entity, "initiated", event, [actor], span, actor.mention.score / 100 * 0.75, why, sentence
+                    )
+                )
+            if "event-verb-actors" in self.rules:
+                # The actor the verb is said of took part in the event as the graph says it did.
+                for role in ("participantIn", "initiated"):
+                    if self.knowledge.has(actor.mention.entity, role, event):
+                        why = f"'{tokens[i].text}' names {event}, the one such event the graph gives '{actor.mention.text}'; its role"
+                        span = (min(actor.mention.start, tokens[i].idx), max(actor.mention.end, tokens[i].idx + len(tokens[i].text)))
+                        out.append(
+                            self._candidate(
+                                actor.mention.entity, role, event, [actor], span, actor.mention.score / 100 * 0.5, why, sentence
+                            )
+                        )
+            if "with-terms" in self.rules:
+                out += self._with_terms(event, actor, i, hits, tokens, sentence, first)
             after = [h for h in hits if i < h.first <= i + 4 and h is not actor]
             place = next((h for h in after if any(t.lower_ in ("in", "to", "into", "at") for t in tokens[i + 1 : h.first])), None)
             entity = self._pick(place, prop.range) if place is not None else None
             if entity is None:
                 continue
             reason = f"'{tokens[i].text}' names {event}, the one such event the graph gives '{actor.mention.text}'; where it was"
-            confidence = actor.mention.score / 100 * 0.7
+            confidence = actor.mention.score / 100 * (0.75 if "event-verb-actors" in self.rules else 0.7)
             out.append(self._candidate(event, prop.name, entity, [actor, place], None, confidence, reason, sentence))
+        return out
+
+    def _with_terms(self, event: str, actor: Hit, verb: int, hits: list[Hit], tokens, sentence, first: int) -> list[Candidate]:
+        """ "A ceasefire was declared, with ... Russian peacekeepers being deployed": an event a "with" clause after an
+        agreement names is one of its terms (covers) and follows from it (resultOf)."""
+        out = []
+        commas = [k for k in range(first, actor.first) if tokens[k].lower_ == "with" and k > 0 and tokens[k - 1].text == ","]
+        if not commas:
+            return out
+        agreement = self.schema.classes.get("Agreement")
+        before = [h for h in hits if h.last <= commas[-1] and agreement and self._pick(h, frozenset({agreement}))]
+        if not before:
+            return out
+        deal = before[0]
+        whole = self._pick(deal, frozenset({agreement}))
+        for relation, subject, obj in (("covers", whole, event), ("resultOf", event, whole)):
+            prop = self.schema.relations.get(relation)
+            if prop is None or not (self._fits(subject, prop.domain) and self._fits(obj, prop.range)):
+                continue
+            reason = f"'{tokens[verb].text}' names {event} in a ', with' clause after '{deal.mention.text}'"
+            span = (deal.mention.start, tokens[verb].idx + len(tokens[verb].text))
+            out.append(self._candidate(subject, relation, obj, [], span, deal.mention.score / 100 * 0.6, reason, sentence))
         return out
 
     def _fits(self, entity_id: str, allowed) -> bool:
@@ -493,6 +627,10 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, StanceRules, NewNames):
             out += self._event_verb_places(hits, tokens, sentence)
         if "where-clauses" in self.rules:
             out += self._where_clauses(hits, tokens, sentence)
+        if "edge-places" in self.rules:
+            out += self._edge_places(hits, tokens, sentence)
+        if "help-towards" in self.rules:
+            out += self._help_towards(out, hits, tokens, sentence)
         for outer in hits:
             inside = [h for h in nested if outer.mention.start <= h.mention.start and h.mention.end <= outer.mention.end]
             out += self._issue_named_with(outer, inside, sentence) if inside else []
@@ -574,6 +712,8 @@ def _state_title(text: str, mention: Mention, gazetteer: Gazetteer) -> Mention:
     return Mention(mention.start, end, text[mention.start : end], mention.entities, mention.name, "extended", 90.0)
 
 
+#: "on the edge of X": the place said so borders X.
+EDGES = {"edge", "edges", "fringe", "fringes", "border", "borders", "outskirts", "periphery", "doorstep"}
 #: Words between an actor and its verb: "peacekeepers were deployed", "forces being withdrawn".
 _AUXILIARIES = {"was", "were", "is", "are", "be", "been", "being", "would", "will", "to", "had", "have", "has"}
 
@@ -637,6 +777,20 @@ def _has_sub_property(name: str, others: set[str], schema: Schema) -> bool:
         if (schema.relations[other].iri, RDFS.subPropertyOf, prop.iri) in schema.graph:
             return True
     return False
+
+
+#: A heading is a line of at most this many words.
+HEADING_WORDS = 16
+
+
+def _is_heading(text: str, sentence: Sentence) -> bool:
+    """A line of its own, short and not ending with a full stop: a title or section heading, which a reader takes in
+    apart from the paragraphs around it ("What are the obstacles to an Armenia-Azerbaijan agreement?")."""
+    before = text[text.rfind("\n", 0, sentence.start) + 1 : sentence.start]
+    end = text.find("\n", sentence.end)
+    after = text[sentence.end : len(text) if end < 0 else end]
+    line = sentence.text.strip()
+    return not before.strip() and not after.strip() and len(line.split()) <= HEADING_WORDS and not line.endswith(".")
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:

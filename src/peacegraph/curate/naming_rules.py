@@ -105,6 +105,8 @@ class NamingRules:
                     out.append(self._candidate(part, name, whole[1], [hit], None, confidence, reason, sentence, dated=False))
         out += self._possessive(ordered, tokens, sentence)
         out += self._sides(ordered, tokens, sentence)
+        if "ethnic-places" in self.rules:
+            out += self._ethnic_places(ordered, tokens, sentence)
         if "route-ends" in self.rules:
             out += self._route_ends(ordered, tokens, sentence)
         if "owned-places" in self.rules:
@@ -248,6 +250,8 @@ class NamingRules:
         'between', or just before the agreement or event, are its sides."""
         prop = self.schema.relations.get("partyTo")
         out = []
+        if prop and "known-sides" in self.rules:
+            ordered = sorted(ordered + self._known_sides(ordered, tokens, sentence, prop), key=lambda h: h.first)
         for index, hit in enumerate(ordered if prop else []):
             whole = self._pick(hit, prop.range)
             if not whole:
@@ -257,10 +261,12 @@ class NamingRules:
                 first = next((h for h in after[:1] if h.first - hit.last <= 3), None)
                 sides = [first] + [h for h, _ in self._coordinated_with(first, ordered, tokens, prop.domain)] if first else []
                 how = "after '{} between'"
-            elif hit.mention.how == "description" and index > 0 and 0 <= hit.first - ordered[index - 1].last <= 2:
+            elif hit.mention.how in ("description", "known-sides") and index > 0 and 0 <= hit.first - ordered[index - 1].last <= 2:
                 # Names run into the description as its modifiers: "the Armenia-Azerbaijan agreement".
                 last = ordered[index - 1]
                 sides = [last] + [h for h, _ in self._coordinated_with(last, ordered, tokens, prop.domain)]
+                if "known-sides" in self.rules:
+                    sides += [h for h in ordered if h.last == last.first - 1 and tokens[h.last].text in ("-", "–")]
                 if len({self._pick(h, prop.domain) for h in sides} - {None}) < 2 or any(t.is_stop for t in tokens[last.last : hit.first]):
                     continue
                 how = "before '{}'"
@@ -275,6 +281,81 @@ class NamingRules:
                         cand = self._candidate(entity, relation, whole, [side, hit], None, confidence, reason, sentence)
                         cand.once = True
                         out.append(cand)
+        return out
+
+    def _ethnic_places(self, ordered: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "the primarily ethnic Armenian region": a place called ethnic X by a demonym is inhabited by the X people
+        (the ethnic group named by the demonym's plural)."""
+        prop = self.schema.relations.get("inhabitedBy")
+        out = []
+        for index, hit in enumerate(ordered if prop else []):
+            if hit.mention.how != "demonym" or hit.first == 0 or tokens[hit.first - 1].lower_ not in ("ethnic", "ethnically"):
+                continue
+            place = ordered[index + 1] if index + 1 < len(ordered) and ordered[index + 1].first == hit.last else None
+            if place is None and hit.last + 2 < len(tokens) and tokens[hit.last].lower_ in self.describer.place_nouns:
+                # "the ethnic Armenian enclave of Nagorno-Karabakh": the name after "of".
+                after = tokens[hit.last + 1].lower_ == "of"
+                place = next((h for h in ordered if after and h.first == hit.last + 2), None)
+            where = self._pick(place, prop.domain) if place is not None else None
+            plural = hit.mention.text.lower() + "s"
+            people = next(
+                (e.id for e in self.gazetteer.entities.values()
+                 if self._fits(e.id, prop.range) and plural in [e.label.lower(), *(a.label.lower() for a in e.aliases)]),
+                None,
+            )  # fmt: skip
+            if where is None or people is None:
+                continue
+            confidence = place.mention.score / 100 * 0.8
+            reason = f"'{tokens[hit.first - 1].text} {hit.mention.text} {place.mention.text}': inhabited by {people}"
+            word = tokens[hit.first - 1]
+            span = (word.idx, word.idx + len(word.text))
+            out.append(self._candidate(where, prop.name, people, [place, hit], span, confidence, reason, sentence, dated=False))
+        return out
+
+    def _known_sides(self, ordered: list[Hit], tokens, sentence, prop) -> list[Hit]:
+        """ "a long-sought agreement between Azerbaijan and Armenia", "an Armenia-Azerbaijan agreement": a bare head noun
+        of an agreement or sided event, not linked to any entity, whose sides are named with it is the one entity of
+        its kinds the graph gives all those sides (the names say which one it is)."""
+        import bisect
+
+        from peacegraph.curate.gazetteer import Mention
+
+        first, last = bisect.bisect_left(self._starts, sentence.start), bisect.bisect_left(self._starts, sentence.end)
+        covered = {i for h in ordered for i in range(h.first, h.last)}
+        out = []
+        matches = self.describer._matcher(tokens[first:last])
+        for match_id, s, e in matches:
+            phrase = self.gazetteer.nlp.vocab.strings[match_id]
+            if any(i in covered for i in range(s, e)) or any(a <= s and e <= b and b - a > e - s for _, a, b in matches):
+                continue  # "talks" inside "peace talks": the longer head
+            if e < last and tokens[e].lower_ == "between":
+                lead = next((h for h in ordered if h.first in (e + 1, e + 2) and tokens[e + 1 : h.first].text.lower() in ("", "the")), None)
+            else:
+                lead = next((h for h in reversed(ordered) if 0 <= s - h.last <= 2 and not any(t.is_stop for t in tokens[h.last : s])), None)
+            if lead is None:
+                continue
+            named = [lead] + [h for h, _ in self._coordinated_with(lead, ordered, tokens, prop.domain)]
+            # "an Armenia-Azerbaijan agreement": the names joined by a hyphen.
+            named += [h for h in ordered if h.last == lead.first - 1 and tokens[h.last].text in ("-", "–")]
+            sides = {self._pick(h, prop.domain) for h in named} - {None}
+            if len(sides) < 2:
+                continue
+            members = {m for c in self.describer.heads[phrase] for m in self.describer._members.get(c, [])}
+            known = [
+                m for m in sorted(members) if self._pick(Hit(Mention(0, 0, "", (m,), "", "", 0.0), 0, 0), prop.range)
+                and all(any((side, r, m) in self.knowledge.triples for r in ("partyTo", "participantIn")) for side in sides)
+            ]  # fmt: skip
+            # Of several ("agreement" fits a ceasefire between the two too), the one the article names most.
+            said = {m: sum(m in h.mention.entities for h in self._all_hits) for m in known}
+            most = max(said.values(), default=0)
+            known = [m for m in known if said[m] == most] if most else known
+            # Else the one the head's own words fit best (the entities its label words were matched to).
+            words = next((d.mention.entities for d in self._described_hits if d.first <= s < d.last), ())
+            known = [m for m in known if m in words] or known
+            if len(known) != 1:
+                continue
+            start, end = tokens[s].idx, tokens[e - 1].idx + len(tokens[e - 1].text)
+            out.append(Hit(Mention(start, end, tokens[s:e].text, (known[0],), f"'{phrase}' with its sides", "known-sides", 70.0), s, e))
         return out
 
     def _side_relation(self, whole: str) -> str:

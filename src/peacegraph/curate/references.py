@@ -78,8 +78,10 @@ class Resolver:
         nouns: frozenset[str] = frozenset(),
         place_nouns: frozenset[str] = frozenset(),
         neighbours: bool = False,
+        plural_names: bool = False,
     ):
         self.gazetteer = gazetteer
+        self.plural_names = plural_names  # "The Russians announced that they ...": a plural name earlier in the sentence
         self.neighbours = neighbours  # "the neighbouring countries": the two states last listed together
         self.schema = schema
         self.nouns = nouns  # class head nouns ("region", "ceasefire"): a "that" after one opens a relative clause
@@ -138,6 +140,14 @@ class Resolver:
             best = self._first(self._antecedents(tokens, i, named, sentence, back), PRONOUNS[word])
             return self._mention(text, token, token, best.mention.entities, "pronoun") if best else None
         if word in PLURAL_PRONOUNS:
+            if self.plural_names and word == "they":
+                # "The Russians also announced that they would ...": a plural name opening the sentence, with no list
+                # between it and "they", is what "they" stands for.
+                first = self._sentence_first(tokens, sentence)
+                here = [n for n in named if first <= n.first and n.last <= i]
+                opener = next((n for n in here if n.first in (first, first + 1) and n.mention.text.endswith("s")), None)
+                if opener is not None and self._is(opener.mention.entity, "Actor") and not self._groups(here, tokens):
+                    return self._mention(text, token, token, opener.mention.entities, "pronoun")
             group = self._subject_group(tokens, i, named, sentence, back)
             if group:
                 return self._mention(text, token, token, group, "group")

@@ -62,6 +62,10 @@ class TriggerRules:
             # "the government, led by Nikol Pashinyan": a trigger ending in "by" is passive when its subject fits only
             # after it ("a region inhabited by Armenians" keeps its subject before).
             passive = self._nearest(left, prop.domain, trig) is None and self._nearest(right, prop.domain, trig) is not None
+        if following in ("of", "in") and "noun-copula" in self.rules:
+            found = self._noun_copula(trig, prop, hits, tokens, sentence)
+            if found:
+                return found
         if following == "between" or (prop.name in SYMMETRIC and following in ("of", "among")):
             # "the meeting between A and B": both sides follow the trigger; whoever stands before it is not one of them.
             found = self._between(trig, prop, right, hits, tokens, sentence)
@@ -136,7 +140,14 @@ class TriggerRules:
             subject = self._shared_subject(trig, prop, hits, sentence)
             if subject is not None:
                 placement, shared = "the sentence's subject, shared by a verb after 'but' or 'and'", True
+        if "hyphen-modifiers" in self.rules and not passive:
+            # "the Russia-backed CSTO": a name run into a participle modifies the noun after it; it is not the object.
+            object_side = [h for h in object_side if not _hyphen_modifier(h, tokens)]
         obj = self._nearest(object_side, prop.range, trig, left_gap if passive else right_gap)
+        if obj is not None and subject is not None and "own-possessive" in self.rules and obj[1] == subject[1]:
+            if obj[0].mention.text.lower() in POSSESSIVE_PRONOUNS and obj[0].first >= trig.last:
+                # "Armenia has frozen its ties with the CSTO": "its" is the subject's own; the object comes after.
+                obj = self._nearest([h for h in object_side if h is not obj[0]], prop.range, trig, right_gap)
         if obj is not None and not passive and "clause-objects" in self.rules and _role_noun(trig.phrase):
             # "Russia's role as a mediator has been interrupted by its war": a verb after the role noun starts the
             # clause's predicate; what follows it is not what the noun is a role in.
@@ -170,6 +181,8 @@ class TriggerRules:
         fronted = trig.phrase.endswith(("ing", "ed")) and (
             opener in FRONTING or trig.first == bisect.bisect_left(self._starts, sentence.start)
         )
+        # "Having lost the war, Pashinyan ...": "having" opens a fronted clause whatever the participle's ending.
+        fronted = fronted or ("having-fronted" in self.rules and opener == "having")
         if subject is None and obj is not None and not passive and fronted:
             # "Despite brokering the ceasefire, Russia ...": the subject follows the object.
             after = [h for h in right if h.first >= obj[0].last]
@@ -189,6 +202,16 @@ class TriggerRules:
             reported = self._reported_topic(trig, prop, sentence)
             if reported is not None:
                 obj, placement, factor = reported[0], "the event, agreement or issue the reported clause names", reported[1]
+        if subject is not None and obj is None and not passive and "possessor-scope" in self.rules:
+            # "The Caucasus has fallen into Russia's sphere of influence": the possessor of the trigger noun is the
+            # subject; what was brought into (or lies within) its scope is the name before the preposition.
+            owned = subject[0].last + 1 == trig.first and tokens[subject[0].last].lower_ in ("'s", "’s")
+            k = subject[0].first - 1
+            if owned and k > 0 and tokens[k].lower_ in ("into", "within", "under", "in", "inside"):
+                earlier = [h for h in left if h.last <= k and h is not subject[0]]
+                found = self._nearest(earlier, prop.range, Trigger(trig.phrase, k, k + 1, trig.start, trig.end))
+                if found is not None and found[1] != subject[1]:
+                    obj, placement, factor = found, "the name brought into the scope of the trigger noun's possessor", 0.9
         if subject is not None and obj is None and not passive and "quoted" in self.rules:
             quoted = self._quoted_object(trig, prop, subject, hits)
             if quoted is not None:
@@ -373,6 +396,31 @@ class TriggerRules:
             if word == "by":
                 return k
         return None
+
+    def _noun_copula(self, trig: Trigger, prop: Property, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "the inhabitants in Nagorno-Karabakh were mostly ethnic Armenians": a trigger noun after "the", its
+        complement after "of" or "in", a form of "be", and the name after it: the two ends are the complement and that
+        name, placed by domain and range (both stand after the trigger)."""
+        if trig.first == 0 or tokens[trig.first - 1].lower_ != "the" or trig.last - trig.first != 1:
+            return []
+        inner = next(
+            (h for h in hits if h.first == trig.last + 1 or (h.first == trig.last + 2 and tokens[trig.last + 1].lower_ == "the")), None
+        )
+        if inner is None or inner.last >= len(tokens) or tokens[inner.last].lower_ not in BE_FORMS:
+            return []
+        k = inner.last + 1
+        while k < len(tokens) and k < inner.last + 4 and tokens[k].is_alpha and tokens[k].is_lower and not any(h.first == k for h in hits):
+            k += 1  # "predominantly", "mostly"
+        outer = next((h for h in hits if h.first == k), None)
+        if outer is None:
+            return []
+        for subject, obj in ((inner, outer), (outer, inner)):
+            s_id, o_id = self._pick(subject, prop.domain), self._pick(obj, prop.range)
+            if s_id and o_id and s_id != o_id:
+                confidence = (subject.mention.score + obj.mention.score) / 200 * self.lexicon.specificity(trig.phrase) * 0.8
+                reason = f"'the {trig.phrase} {tokens[trig.last].text} {inner.mention.text}' is '{outer.mention.text}'; {prop.name}: {self._describe(prop)}"
+                return [self._candidate(s_id, prop.name, o_id, [subject, obj], (trig.start, trig.end), confidence, reason, sentence)]
+        return []
 
     def _held_events(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
         """ "Blinken held peace talks with the Armenian and Azerbaijani ministers": who holds (convenes, chairs) an
@@ -976,3 +1024,12 @@ def _coordinated(tokens, first: Hit, second: Hit) -> bool:
     if "as" in between and "well" not in between:
         return False  # "Russia, as it is ...": a conjunction, not "as well as"
     return bool(between) and len(between) <= 4 and all(w in COORDINATORS or w in ("as", "well") for w in between)
+
+
+def _hyphen_modifier(hit: Hit, tokens) -> bool:
+    """ "Russia-backed", "U.S.-brokered": the name, a hyphen and a participle, all one word before a noun."""
+    k = hit.last
+    return (
+        k + 1 < len(tokens) and tokens[k].text in ("-", "–") and tokens[k + 1].lower_.endswith(("ed", "en"))
+        and tokens[k].idx == tokens[k - 1].idx + len(tokens[k - 1].text)
+    )  # fmt: skip
