@@ -108,14 +108,14 @@ RELATIONS_PER_PAIR = 2
 #: fits, so the war of that year), held-by-sides ("Armenian and Azerbaijani officials have held discussions": with
 #: no "with" after it, the holders are sides of the event), presence-in ("the presence of X in these discussions",
 #: "X's involvement in the war": X is involved in the event),
-#: prospects ("an imminent deal", "a
-#: deal within sight": an agreement near but not reached is under negotiation), described-pronouns ("change its
+#: prospects ("an impending deal", "a
+#: deal in sight": an agreement near but not reached is under negotiation), described-pronouns ("change its
 #: constitution": a pronoun inside an issue's description leaves it described), demanded-clauses ("requested that
 #: Armenia change its constitution": the issue the demanded clause describes; "demanded that A ...": not A), perceptions
 #: ("A is seen by B as ...", "B views A as ...": B's stance on A), relations-with ("good relations with A", "its relations
 #: with its ally, A, are strained": a stance on A of whose relations they are), attitude-adjectives ("it became less
-#: attentive to the crisis", "remained wary of Russia": a stance on what follows the adjective's preposition),
-#: turning-toward ("Yerevan has been lurching toward the West": a stance on it), fears-this ("Armenia fears this could
+#: inattentive to the crisis", "remained wary of Russia": a stance on what follows the adjective's preposition),
+#: turning-toward ("Yerevan has been pivoting toward the West": a stance on it), fears-this ("Armenia fears this could
 #: ...": a stance on the event, agreement or issue the sentence before named last), reported-clauses ("Pashinyan stated
 #: that Armenia ...": the speaker comments on the event, agreement or issue the clause names, not on its first actor),
 #: coordinated-verbs ("Armenia has agreed to ... but demands X": the sentence's subject, no name near the verb),

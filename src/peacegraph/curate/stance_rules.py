@@ -142,7 +142,7 @@ class StanceRules:
         return out
 
     def _attitude_adjectives(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
-        """ "the EU became less attentive to the crisis", "Armenians remain wary of Russia": an attitude adjective after
+        """ "the EU became inattentive to the crisis", "Armenians remain wary of Russia": an attitude adjective after
         its subject (a form of "be", "remain", "become" and adverbs between) has a stance on what follows its preposition."""
         first, last = self._stance_bounds(sentence)
         out = []
@@ -166,7 +166,7 @@ class StanceRules:
         return out
 
     def _turning_toward(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
-        """ "Yerevan has been lurching toward the West", "Armenia has started to turn towards Europe": an actor turning
+        """ "Yerevan has been pivoting toward the West", "Armenia has started to turn towards Europe": an actor turning
         (pivoting, leaning, tilting, drifting) toward another has a stance on it."""
         first, last = self._stance_bounds(sentence)
         out = []

@@ -942,7 +942,7 @@ class TriggerRules:
         return []
 
     def _prospects(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
-        """ "an imminent deal", "close to a peace agreement", "a deal within sight": an agreement said to be near but not
+        """ "an impending deal", "close to a peace agreement", "a deal in sight": an agreement said to be near but not
         reached is under negotiation (``PROSPECT_BEFORE`` right before its name, an article and adjectives between at
         most; ``PROSPECT_AFTER`` right after it, a form of "be", "seem", "remain", "now", "still" or quotation marks between)."""
         prop = self.schema.relations.get("status")

@@ -63,19 +63,21 @@ AUXILIARIES = {"is", "are", "was", "were", "has", "have", "had", "been", "be", "
 BE_FORMS = {"is", "are", "was", "were", "been", "being", "be"}
 #: Verbs of hoping, with "for" a stance on what is hoped for ("both sides hope for a deal").
 HOPING = {"hope", "hopes", "hoped", "hoping", "wish", "wishes", "wished", "wishing"}
-#: Words before an agreement that say it is near but not reached ("an imminent deal", "close to a deal", "the contours
+#: Words before an agreement that say it is near but not reached ("an impending deal", "close to a deal", "the outline
 #: of a deal"): it is still under negotiation. Phrases are matched on the words right before the agreement's name.
+#: (Wordings that were seen in the five curated articles' missed facts are left out of these lists on purpose: the
+#: drafts are for articles not in the repository.)
 PROSPECT_BEFORE = (
-    "imminent", "impending", "prospective", "forthcoming", "draft", "prospect of", "prospect for", "prospects of",
-    "prospects for", "close to", "closer to", "closer than ever to", "near to", "nearing", "on the verge of",
-    "on the brink of", "within reach of", "contours of", "outline of", "outlines of", "pursuit of", "push for",
+    "impending", "prospective", "forthcoming", "draft", "prospect of", "prospects of",
+    "close to", "closer to", "closer than ever to", "near to", "nearing", "on the verge of",
+    "on the brink of", "within reach of", "outline of", "outlines of", "pursuit of", "push for",
     "path to", "path toward", "path towards", "road to", "steps toward", "steps towards", "work on", "working on",
 )  # fmt: skip
-#: Words after an agreement that say it is near but not reached ("a deal within sight", "the deal is close", "push it over
+#: Words after an agreement that say it is near but not reached ("a deal in sight", "the deal is close", "push it across
 #: the finish line"); forms of "be", "seem", "remain" and quotation marks may stand between.
 PROSPECT_AFTER = (
-    "within sight", "within reach", "in sight", "in reach", "in the works", "in the making", "over the finish line",
-    "across the finish line", "near", "close", "imminent", "elusive",
+    "within reach", "in sight", "in reach", "in the works", "in the making", "across the finish line", "near",
+    "close", "elusive",
 )  # fmt: skip
 #: Verbs of perceiving something as something: "A is seen by B as ...", "B views A as ..." (a stance of B on A).
 PERCEIVING = {
@@ -98,14 +100,14 @@ RELATION_QUALITIES = {
     "good", "close", "closer", "warm", "warmer", "friendly", "strong", "stronger", "cordial", "excellent", "bad", "poor",
     "strained", "tense", "frosty", "cold", "hostile", "troubled", "low", "lowest", "high", "deteriorating", "improving",
 }  # fmt: skip
-#: Adjectives of attitude that take a preposition: "wary of", "attentive to", "dissatisfied with", "open to".
+#: Adjectives of attitude that take a preposition: "wary of", "sympathetic to", "dissatisfied with", "open to".
 ATTITUDE_ADJECTIVES = {
-    "wary", "skeptical", "sceptical", "suspicious", "distrustful", "dissatisfied", "satisfied", "unhappy", "happy",
-    "attentive", "inattentive", "hostile", "opposed", "averse", "sympathetic", "receptive", "optimistic", "pessimistic",
+    "wary", "sceptical", "suspicious", "distrustful", "dissatisfied", "satisfied", "unhappy", "happy",
+    "inattentive", "hostile", "opposed", "averse", "sympathetic", "receptive", "optimistic", "pessimistic",
     "hopeful", "cautious", "critical", "indifferent", "enthusiastic", "concerned", "worried", "frustrated", "angry",
 }  # fmt: skip
-#: Verbs of turning toward (any form: "lurching", "pivoted"): "A turned toward B" is a stance of A on B.
-TURNING = ("turn", "pivot", "lurch", "lean", "tilt", "drift", "gravitat", "veer")
+#: Verbs of turning toward (any form: "turning", "pivoted"): "A turned toward B" is a stance of A on B.
+TURNING = ("turn", "pivot", "lean", "tilt", "drift", "gravitat", "veer")
 #: Verbs of attitude that may take "this" or "that" for what the sentence before said: "Armenia fears this could ...".
 ATTITUDE_VERBS = {
     "fear", "fears", "feared", "welcome", "welcomes", "welcomed", "oppose", "opposes", "opposed", "reject", "rejects",
