@@ -335,16 +335,8 @@ class TriggerRules:
             obj = next((h for h in hits if h.first >= k + 2 and h.first - (k + 2) <= 3), None)
             if owner is None or obj is None or not all(t.is_alpha and t.is_lower for t in tokens[k + 2 : obj.first]):
                 continue
-            subject, thing = self._pick(owner, prop.domain), self._pick(obj, prop.range)
-            if subject is None or thing is None or subject == thing:
-                continue
-            confidence = (owner.mention.score + obj.mention.score) / 200 * 0.75
             reason = f"'{owner.mention.text}' {tokens[k].text} for '{obj.mention.text}': a stance on it"
-            span = (tokens[k].idx, tokens[k + 1].idx + 3)
-            out += [
-                self._candidate(s_id, "hasStanceOn", thing, [owner, obj], span, confidence, reason, sentence)
-                for s_id in self._members(owner, subject, prop.domain)
-            ]
+            out += self._stance(owner, obj, (tokens[k].idx, tokens[k + 1].idx + 3), reason, sentence, factor=0.75)
         return out
 
     def _interest_in(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
@@ -370,16 +362,8 @@ class TriggerRules:
             obj = next((h for h in hits if 0 <= h.first - (k + 2) <= 1 and h.first > k), None)
             if owner is None or obj is None:
                 continue
-            subject, thing = self._pick(owner, prop.domain), self._pick(obj, prop.range)
-            if subject is None or thing is None or subject == thing:
-                continue
-            confidence = (owner.mention.score + obj.mention.score) / 200 * 0.75
             reason = f"'{owner.mention.text}' has an interest in '{obj.mention.text}': a stance on it"
-            span = (tokens[k].idx, tokens[k + 1].idx + 2)
-            out += [
-                self._candidate(s_id, "hasStanceOn", thing, [owner, obj], span, confidence, reason, sentence)
-                for s_id in self._members(owner, subject, prop.domain)
-            ]
+            out += self._stance(owner, obj, (tokens[k].idx, tokens[k + 1].idx + 2), reason, sentence, factor=0.75)
         return out
 
     def _passive_participle(self, trig: Trigger) -> bool:
