@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -195,28 +196,48 @@ def test_exports_without_o_write_nothing(built_dir, tmp_path, monkeypatch):
 
 
 def test_readme_curation_workflow(tmp_path):
-    """The README's curation block, as written, each line in a shell of its own started at the root of the repository.
+    """The README's curation block, as written, each line in a shell of its own started at the root of a clone.
 
     Reported: 'peacegraph draft d005' failed for a newcomer, because the block added a saved-page.html that
-    nobody has. The block now works on a copy; the copy's place is moved into the temporary folder.
-    Reported again: typed line by line, 'peacegraph draft d005' failed, because the block relied on a 'cd'
-    that a line of its own does not keep; every line now names the copy's paths.
+    nobody has. Reported again: typed line by line, it failed, because the block relied on a 'cd'. Reported a
+    third time: it failed after a setup line ('rm -rf ... && cp -r seeds ...') that a newcomer typing the
+    commands skips. The block now needs no setup: its commands work in the clone's own seeds/, and its last line
+    puts seeds/ back. The clone here is a git repository made of the files the commands read.
     """
-    scratch = re.search(r"mkdir (\S+)", CURATION_BLOCK).group(1)
     lines = [line.split("  #")[0].strip() for line in CURATION_BLOCK.splitlines()]
-    lines = [line.replace(scratch, str(tmp_path / "try")) for line in lines if line and not line.startswith("$EDITOR")]
-    assert [line.split()[1] for line in lines if line.startswith("peacegraph ")] == [*CURATION, "coverage"]
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    runs = [subprocess.run(["bash", "-c", line], cwd=paths.ROOT, env=env, capture_output=True, text=True, timeout=600) for line in lines]
+    lines = [line for line in lines if line and not line.startswith("$EDITOR")]
+    # Nothing to set up: every line is a peacegraph command but the last, which undoes the try.
+    assert [line.split()[1] for line in lines[:-1] if line.startswith("peacegraph ")] == [*CURATION, "coverage"]
+    assert all(line.startswith("peacegraph ") for line in lines[:-1]), lines
+    assert lines[-1].startswith("git ")
+    clone = tmp_path / "clone"
+    for part in ("seeds", "ontology", "queries", "docs/examples"):
+        shutil.copytree(paths.ROOT / part, clone / part, ignore=shutil.ignore_patterns("drafts"))
+    git = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+    for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "clone"]):
+        subprocess.run(command, cwd=clone, env=git, check=True, capture_output=True)
+    env = {**git, "PEACEGRAPH_HOME": str(clone), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    runs = []
+    for line in lines:
+        runs.append(subprocess.run(["bash", "-c", line], cwd=clone, env=env, capture_output=True, text=True, timeout=600))
+        if line.startswith("peacegraph accept"):
+            seeds = clone / "seeds"
+            assert (seeds / "facts" / "d005.yaml").is_file() and not (seeds / "drafts" / "d005.yaml").exists()
     codes = [run.returncode for run in runs]
     stdout = "".join(f"{r.stdout}__exit {r.returncode}\n" for r in runs)
     stderr = "".join(r.stderr for r in runs)
     # The README says coverage exits 1 until every sentence of the new article is covered or justified.
     expected = [1 if line.startswith("peacegraph coverage") else 0 for line in lines]
     assert codes == expected, f"{stdout}\n{stderr}"
-    seeds = tmp_path / "try" / "seeds"
-    assert (seeds / "facts" / "d005.yaml").is_file() and not (seeds / "drafts" / "d005.yaml").exists()
-    assert "d005" in stdout.split("__exit")[-2]
+    assert "d005" in stdout.split("__exit")[-3]
+    # The last line left seeds/ as it was, and the repository's own seeds/ was never touched.
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True).stdout == ""
     assert subprocess.run(["git", "status", "--porcelain", "seeds"], cwd=paths.ROOT, capture_output=True, text=True).stdout == ""
 
 
