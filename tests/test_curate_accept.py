@@ -56,8 +56,13 @@ def test_worked_example(drafted):
     draft_path = drafted / "drafts" / "d005.yaml"
     text = draft_path.read_text(encoding="utf-8")
     assert "subject: nikol-pashinyan\n    relation: metWith\n    object: ilham-aliyev\n    date: 2025-09-08" in text
-    # Review: drop a candidate the curator disagrees with, keep a comment of their own.
-    reviewed = drop_records(text, "relation: commentsOn").replace(
+    # Review: drop the candidates the curator disagrees with (docs/curating.md names them), keep a comment of their own.
+    reviewed = text
+    for misread in ("quote: Aliyev welcomed the talks and demanded that Armenia", "quote: agreement could be signed in March if"):
+        shorter = drop_records(reviewed, misread)
+        assert shorter.count("\n  - ") < reviewed.count("\n  - "), f"no candidate quotes '{misread}' any more"
+        reviewed = shorter
+    reviewed = drop_records(reviewed, "relation: commentsOn").replace(
         "    relation: metWith\n", "    # checked against the text\n    relation: metWith\n"
     )
     draft_path.write_text(reviewed, encoding="utf-8")
