@@ -158,7 +158,7 @@ RULES = frozenset(
 #: Stance rules (``stance_rules``) and their methods.
 _STANCE_RULES = {
     "perceptions": "_perceptions", "relations-with": "_relations_with", "attitude-adjectives": "_attitude_adjectives",
-    "turning-toward": "_turning_toward", "fears-this": "_fears_this",
+    "turning-toward": "_turning_toward", "fears-this": "_fears_this", "interest-in": "_interest_in", "hope-for": "_hope_for",
 }  # fmt: skip
 
 
@@ -606,10 +606,6 @@ class Drafter(TriggerRules, NamingRules, ClauseRules, StanceRules, NewNames):
             out += self._held_events(hits, tokens, sentence)
         if "demonym-bodies" in self.rules:
             out += self._demonym_bodies(hits, sentence)
-        if "interest-in" in self.rules:
-            out += self._interest_in(hits, tokens, sentence)
-        if "hope-for" in self.rules:
-            out += self._hope_for(hits, tokens, sentence)
         if "said-aside" in self.rules:
             out += self._said_aside(hits, tokens, sentence)
         if "prospects" in self.rules:

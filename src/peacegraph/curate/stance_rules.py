@@ -1,5 +1,5 @@
 """Stances said by narrow grammatical patterns rather than trigger words: "A is seen by B as ...", "B's relations with A
-are strained", "A remained wary of B".
+are strained", "A remained wary of B", "A hopes for B", "A's interest in B".
 
 A mixin of ``Drafter``: the methods read the drafter's gazetteer, schema, rules and the document's tokens. Attitude
 words alone say too little (what the attitude is about is often not the name nearest them); each pattern here also
@@ -16,6 +16,7 @@ from peacegraph.curate.words import (
     ATTITUDE_VERBS,
     AUXILIARIES,
     BE_FORMS,
+    HOPING,
     PERCEIVING,
     POSSESSIVE_PRONOUNS,
     PREPOSITIONS,
@@ -222,4 +223,43 @@ class StanceRules:
             span = (tokens[k].idx, tokens[k + 1].idx + len(tokens[k + 1]))
             reason = f"'{holder.mention.text}' {tokens[k].text} {tokens[k + 1].text}: '{thing.mention.text}', named last before"
             out += self._stance(holder, thing, span, reason, sentence, 0.7, quoted=False)
+        return out
+
+    def _hope_for(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "both countries hope for a peace deal": who hopes (wishes) for something, named right before the verb, has a
+        stance on what is named right after "for" (an article, adjectives between at most)."""
+        first, last = self._stance_bounds(sentence)
+        out = []
+        for k in range(first + 1, last - 1):
+            if tokens[k].lower_ not in HOPING or tokens[k + 1].lower_ != "for":
+                continue
+            owner = next((h for h in hits if h.last == k), None)
+            obj = next((h for h in hits if h.first >= k + 2 and h.first - (k + 2) <= 3), None)
+            if owner is None or obj is None or not all(t.is_alpha and t.is_lower for t in tokens[k + 2 : obj.first]):
+                continue
+            reason = f"'{owner.mention.text}' {tokens[k].text} for '{obj.mention.text}': a stance on it"
+            out += self._stance(owner, obj, (tokens[k].idx, tokens[k + 1].idx + 3), reason, sentence, factor=0.75)
+        return out
+
+    def _interest_in(self, hits: list[Hit], tokens, sentence) -> list[Candidate]:
+        """ "Washington's growing interest in the region": whose interest (the possessor, with at most two lower-case
+        words before the noun) it is has a stance on what follows "in" (the ontology's own example of a stance)."""
+        first, last = self._stance_bounds(sentence)
+        out = []
+        for k in range(first, last - 1):
+            if tokens[k].lower_ not in ("interest", "interests") or tokens[k + 1].lower_ != "in":
+                continue
+            owner = None
+            for h in hits:
+                between = tokens[h.last : k]
+                pronoun = h.mention.text.lower() in POSSESSIVE_PRONOUNS
+                marked = pronoun or (between and between[0].text in ("'s", "'"))
+                words = between if pronoun else between[1:]
+                if marked and len(words) <= 2 and all(t.is_alpha and t.is_lower for t in words):
+                    owner = h
+            obj = next((h for h in hits if 0 <= h.first - (k + 2) <= 1 and h.first > k), None)
+            if owner is None or obj is None:
+                continue
+            reason = f"'{owner.mention.text}' has an interest in '{obj.mention.text}': a stance on it"
+            out += self._stance(owner, obj, (tokens[k].idx, tokens[k + 1].idx + 2), reason, sentence, factor=0.75)
         return out
