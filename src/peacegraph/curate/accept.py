@@ -40,7 +40,6 @@ SECTIONS = {
 }
 #: The key that marks a record as an unreviewed candidate; accept removes it.
 CANDIDATE_KEY = "candidate"
-_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 
 
 @dataclass
